@@ -1,0 +1,30 @@
+package org.palaver.platform;
+
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.ext.ExceptionMapper;
+import jakarta.ws.rs.ext.Provider;
+import java.util.Locale;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/** Turns every failure into the JSON error shape; stack traces go to the log, never to a client. */
+@Provider
+public class ErrorMapper implements ExceptionMapper<Throwable> {
+
+    private static final Logger LOG = Logger.getLogger(ErrorMapper.class.getName());
+
+    @Override
+    public Response toResponse(Throwable failure) {
+        if (failure instanceof WebApplicationException web) {
+            Response.StatusType status = web.getResponse().getStatusInfo();
+            String code = status.getReasonPhrase().toLowerCase(Locale.ROOT).replace(' ', '-');
+            return Response.status(status.getStatusCode())
+                    .type(jakarta.ws.rs.core.MediaType.APPLICATION_JSON_TYPE)
+                    .entity(new ErrorBody(code, status.getReasonPhrase() + "."))
+                    .build();
+        }
+        LOG.log(Level.SEVERE, "unexpected failure in the API", failure);
+        return ErrorBody.response(Response.Status.INTERNAL_SERVER_ERROR, "internal-error", "The server could not handle this request.");
+    }
+}

@@ -1,0 +1,145 @@
+package org.palaver.rooms.boundary;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.palaver.rooms.entity.Mailbox;
+import org.palaver.rooms.entity.Room;
+import org.palaver.rooms.entity.RoomException;
+import org.palaver.rooms.entity.RoomId;
+import org.palaver.rooms.entity.RoomSnapshot;
+import org.palaver.rooms.entity.Seat;
+import org.palaver.signaling.entity.ServerMessage;
+
+/**
+ * The rooms of this server. Creating, finding and removing rooms goes through one concurrent map
+ * with atomic operations only; everything inside a room is the room's own business (see
+ * {@link Room}). A clock tick removes participants whose reconnect grace ran out and rooms that
+ * stayed empty for {@code palaver.room.empty-ttl}.
+ */
+@ApplicationScoped
+public class RoomService {
+
+    private static final Logger LOG = Logger.getLogger(RoomService.class.getName());
+    public static final String MESH = "mesh";
+
+    @Inject
+    @ConfigProperty(name = "palaver.mesh.max-participants", defaultValue = "8")
+    int meshMaxParticipants;
+
+    @Inject
+    @ConfigProperty(name = "palaver.room.empty-ttl", defaultValue = "PT5M")
+    Duration emptyTtl;
+
+    @Inject
+    @ConfigProperty(name = "palaver.reconnect.grace", defaultValue = "PT15S")
+    Duration reconnectGrace;
+
+    @Resource
+    ManagedScheduledExecutorService scheduler;
+
+    Clock clock = Clock.systemUTC();
+
+    private final ConcurrentMap<RoomId, Room> rooms = new ConcurrentHashMap<>();
+    private ScheduledFuture<?> ticking;
+
+    @PostConstruct
+    void startClock() {
+        if (scheduler != null) {
+            long period = Math.max(100, Math.min(1000, Math.min(emptyTtl.toMillis(), reconnectGrace.toMillis()) / 4));
+            ticking = scheduler.scheduleWithFixedDelay(this::tickSafely, period, period, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    @PreDestroy
+    void stopClock() {
+        if (ticking != null) {
+            ticking.cancel(false);
+        }
+    }
+
+    public RoomSnapshot create() {
+        Instant now = clock.instant();
+        while (true) {
+            RoomId id = RoomId.random();
+            Room room = new Room(id, MESH, meshMaxParticipants, reconnectGrace, emptyTtl, now);
+            // 128 random bits never collide in practice; putIfAbsent makes sure of it anyway.
+            if (rooms.putIfAbsent(id, room) == null) {
+                return room.snapshot();
+            }
+        }
+    }
+
+    public Optional<RoomSnapshot> find(String id) {
+        return room(id).map(Room::snapshot);
+    }
+
+    public int roomCount() {
+        return rooms.size();
+    }
+
+    public Seat join(String roomId, String name, Mailbox mailbox) {
+        return require(roomId).join(name, mailbox);
+    }
+
+    public Seat resume(String roomId, String token, Mailbox mailbox) {
+        return require(roomId).resume(token, mailbox);
+    }
+
+    public void relay(Seat from, String targetId, ServerMessage message) {
+        from.room().relay(from, targetId, message);
+    }
+
+    public void setMedia(Seat seat, boolean audioMuted, boolean videoMuted) {
+        seat.room().setMedia(seat, audioMuted, videoMuted);
+    }
+
+    public void leave(Seat seat) {
+        seat.room().leave(seat, clock.instant());
+    }
+
+    public void drop(Seat seat) {
+        seat.room().drop(seat, clock.instant());
+    }
+
+    /** Removes timed-out participants and expired rooms; package-private so tests can drive it. */
+    void tick() {
+        Instant now = clock.instant();
+        for (Room room : rooms.values()) {
+            if (room.expire(now)) {
+                // A closed room refuses joins, so nobody can slip in between expire() and remove().
+                rooms.remove(room.id(), room);
+            }
+        }
+    }
+
+    private void tickSafely() {
+        try {
+            tick();
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "room clock tick failed", e);
+        }
+    }
+
+    private Optional<Room> room(String id) {
+        return RoomId.parse(id).map(rooms::get);
+    }
+
+    private Room require(String id) {
+        return room(id).orElseThrow(() -> new RoomException("room-not-found", "This room does not exist (any more)."));
+    }
+}

@@ -1,0 +1,15 @@
+package org.palaver.rooms.entity;
+
+import org.palaver.signaling.entity.ServerMessage;
+
+/**
+ * Where a connected participant's messages go. Implementations queue and return at once: rooms call
+ * {@link #post} while holding their lock, so it must never block or do I/O.
+ */
+public interface Mailbox {
+
+    void post(ServerMessage message);
+
+    /** The participant resumed on another socket: end this one, later and on another thread. */
+    void replaced();
+}

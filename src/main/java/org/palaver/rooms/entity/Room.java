@@ -1,0 +1,203 @@
+package org.palaver.rooms.entity;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.palaver.signaling.entity.ParticipantInfo;
+import org.palaver.signaling.entity.ServerMessage;
+
+/**
+ * A meeting room and everyone in it.
+ *
+ * <p>Every method runs under the room's monitor ({@code synchronized}), which guards the
+ * participant maps, {@code emptySince} and {@code closed}: each room changes state in one order,
+ * and different rooms never wait for each other. Messages are only <em>posted</em> to
+ * {@link Mailbox}es under the lock; sockets are written later on other threads.
+ *
+ * <p>Broadcast state (who is here, who is muted) is not held for an absent participant: the
+ * {@code joined} snapshot on resume carries it. Relayed offers, answers and candidates are held,
+ * because they cannot be recreated.
+ */
+public final class Room {
+
+    private final RoomId id;
+    private final String media;
+    private final int capacity;
+    private final Duration reconnectGrace;
+    private final Duration emptyTtl;
+
+    private final Map<String, Participant> participants = new LinkedHashMap<>();
+    private final Map<String, Participant> byToken = new HashMap<>();
+    private Instant emptySince;
+    private boolean closed;
+
+    public Room(RoomId id, String media, int capacity, Duration reconnectGrace, Duration emptyTtl, Instant now) {
+        this.id = id;
+        this.media = media;
+        this.capacity = capacity;
+        this.reconnectGrace = reconnectGrace;
+        this.emptyTtl = emptyTtl;
+        this.emptySince = now;
+    }
+
+    public RoomId id() {
+        return id;
+    }
+
+    public synchronized Seat join(String rawName, Mailbox mailbox) {
+        String name = DisplayName.validate(rawName);
+        requireOpen();
+        if (participants.size() >= capacity) {
+            throw new RoomException("room-full", "This room is full (" + capacity + " participants).");
+        }
+        String participantId;
+        do {
+            participantId = Tokens.random(8);
+        } while (participants.containsKey(participantId));
+        Participant joiner = new Participant(participantId, name, Tokens.random(16), mailbox);
+        List<ParticipantInfo> others = infos();
+        participants.put(participantId, joiner);
+        byToken.put(joiner.resumeToken(), joiner);
+        emptySince = null;
+        mailbox.post(new ServerMessage.Joined(joiner.info(), joiner.resumeToken(), media, others, false));
+        broadcast(joiner, new ServerMessage.ParticipantJoined(joiner.info()));
+        return new Seat(this, joiner, mailbox);
+    }
+
+    /** Puts a participant back on a new socket; the old socket, if still open, is closed. */
+    public synchronized Seat resume(String token, Mailbox mailbox) {
+        requireOpen();
+        Participant participant = byToken.get(token);
+        if (participant == null) {
+            throw new RoomException("resume-failed", "Your place in this room has expired. Join again.");
+        }
+        if (participant.connected()) {
+            participant.mailbox().replaced();
+        }
+        boolean wasAway = !participant.connected();
+        participant.comeBack(mailbox);
+        List<ParticipantInfo> others = new ArrayList<>(infos());
+        others.removeIf(info -> info.id().equals(participant.id()));
+        mailbox.post(new ServerMessage.Joined(participant.info(), participant.resumeToken(), media, others, true));
+        participant.flushHeld();
+        if (wasAway) {
+            broadcast(participant, new ServerMessage.ParticipantConnection(participant.id(), "connected"));
+        }
+        return new Seat(this, participant, mailbox);
+    }
+
+    /**
+     * Relays to one other participant of this room. {@code message} already names the sender as the
+     * server knows it.
+     */
+    public synchronized void relay(Seat from, String targetId, ServerMessage message) {
+        requireCurrent(from);
+        Participant target = participants.get(targetId);
+        if (target == null || target == from.participant()) {
+            throw new RoomException("unknown-participant", "There is no other participant '" + targetId + "' in this room.");
+        }
+        if (target.connected()) {
+            target.mailbox().post(message);
+        } else if (!target.hold(message)) {
+            throw new RoomException("participant-unavailable",
+                    target.name() + " is reconnecting and has too many messages waiting.");
+        }
+    }
+
+    public synchronized void setMedia(Seat seat, boolean audioMuted, boolean videoMuted) {
+        Participant participant = requireCurrent(seat);
+        participant.setMedia(audioMuted, videoMuted);
+        broadcast(participant, new ServerMessage.MediaState(participant.id(), audioMuted, videoMuted));
+    }
+
+    public synchronized void leave(Seat seat, Instant now) {
+        Participant participant = requireCurrent(seat);
+        remove(participant, "left", now);
+    }
+
+    /** The seat's socket closed without a goodbye: keep the place for the reconnect grace. */
+    public synchronized void drop(Seat seat, Instant now) {
+        if (!isCurrent(seat)) {
+            return;
+        }
+        Participant participant = seat.participant();
+        participant.goAway(now.plus(reconnectGrace));
+        broadcast(participant, new ServerMessage.ParticipantConnection(participant.id(), "reconnecting"));
+    }
+
+    /**
+     * Removes participants whose grace ran out, and closes the room when it has been empty for the
+     * empty TTL.
+     *
+     * @return true when the room is closed and should be forgotten
+     */
+    public synchronized boolean expire(Instant now) {
+        List<Participant> gone = new ArrayList<>();
+        for (Participant p : participants.values()) {
+            if (!p.connected() && !p.awayUntil().isAfter(now)) {
+                gone.add(p);
+            }
+        }
+        gone.forEach(p -> remove(p, "timeout", now));
+        if (!closed && participants.isEmpty() && !emptySince.plus(emptyTtl).isAfter(now)) {
+            closed = true;
+        }
+        return closed;
+    }
+
+    public synchronized RoomSnapshot snapshot() {
+        List<RoomSnapshot.Member> members = new ArrayList<>();
+        participants.values().forEach(p -> members.add(new RoomSnapshot.Member(p.id(), p.name())));
+        return new RoomSnapshot(id.value(), media, members);
+    }
+
+    public synchronized int size() {
+        return participants.size();
+    }
+
+    private void remove(Participant participant, String reason, Instant now) {
+        participants.remove(participant.id());
+        byToken.remove(participant.resumeToken());
+        participant.goAway(null);
+        broadcast(participant, new ServerMessage.ParticipantLeft(participant.id(), reason));
+        if (participants.isEmpty()) {
+            emptySince = now;
+        }
+    }
+
+    private void broadcast(Participant sender, ServerMessage message) {
+        for (Participant p : participants.values()) {
+            if (p != sender && p.connected()) {
+                p.mailbox().post(message);
+            }
+        }
+    }
+
+    private List<ParticipantInfo> infos() {
+        List<ParticipantInfo> list = new ArrayList<>(participants.size());
+        participants.values().forEach(p -> list.add(p.info()));
+        return list;
+    }
+
+    private void requireOpen() {
+        if (closed) {
+            throw new RoomException("room-not-found", "This room does not exist (any more).");
+        }
+    }
+
+    private boolean isCurrent(Seat seat) {
+        Participant p = seat.participant();
+        return participants.get(p.id()) == p && p.mailbox() == seat.mailbox();
+    }
+
+    private Participant requireCurrent(Seat seat) {
+        if (!isCurrent(seat)) {
+            throw new RoomException("not-joined", "This connection is not in the room (left, timed out or replaced).");
+        }
+        return seat.participant();
+    }
+}

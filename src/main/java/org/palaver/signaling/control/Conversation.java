@@ -1,0 +1,130 @@
+package org.palaver.signaling.control;
+
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.palaver.rooms.boundary.RoomService;
+import org.palaver.rooms.entity.RoomException;
+import org.palaver.rooms.entity.Seat;
+import org.palaver.signaling.entity.ClientMessage;
+import org.palaver.signaling.entity.ServerMessage;
+
+/**
+ * One signaling socket: decodes what arrives, hands it to {@link RoomService} as the participant
+ * the server knows this socket to be, and answers every failure with an {@code error} message to
+ * this socket only. The container calls it for one message at a time; the heartbeat may call
+ * {@link #timedOut()} concurrently, hence the volatile fields.
+ */
+public final class Conversation {
+
+    private static final Logger LOG = Logger.getLogger(Conversation.class.getName());
+
+    private final String roomId;
+    private final RoomService rooms;
+    private final MessageCodec codec;
+    private final Outbox outbox;
+    private volatile Seat seat;
+    private volatile long lastSeenNanos = System.nanoTime();
+
+    Conversation(String roomId, RoomService rooms, MessageCodec codec, Outbox outbox) {
+        this.roomId = roomId;
+        this.rooms = rooms;
+        this.codec = codec;
+        this.outbox = outbox;
+    }
+
+    public void onText(String text) {
+        touch();
+        try {
+            handle(codec.decode(text));
+        } catch (ProtocolException e) {
+            reply(e.code(), e.getMessage());
+        } catch (RoomException e) {
+            reply(e.code(), e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "unexpected failure handling a signaling message", e);
+            reply("internal-error", "The server could not handle this message.");
+        }
+    }
+
+    public void onBinary() {
+        touch();
+        reply("binary-not-supported", "Signaling messages are JSON text frames.");
+    }
+
+    public void touch() {
+        lastSeenNanos = System.nanoTime();
+    }
+
+    /** The socket closed: without a goodbye, keep the participant's place for the reconnect grace. */
+    public void onClose() {
+        Seat current = seat;
+        seat = null;
+        if (current != null) {
+            rooms.drop(current);
+        }
+    }
+
+    long idleNanos() {
+        return System.nanoTime() - lastSeenNanos;
+    }
+
+    Outbox outbox() {
+        return outbox;
+    }
+
+    /** No sign of life for too long: treat it as a dropped socket and close it. */
+    void timedOut() {
+        onClose();
+        outbox.close(Outbox.TIMED_OUT);
+    }
+
+    private void handle(ClientMessage message) {
+        if (message instanceof ClientMessage.Ping) {
+            outbox.post(new ServerMessage.Pong());
+        } else if (message instanceof ClientMessage.Join join) {
+            requireNoSeat();
+            seat = rooms.join(roomId, join.name(), outbox);
+        } else if (message instanceof ClientMessage.Resume resume) {
+            requireNoSeat();
+            seat = rooms.resume(roomId, resume.token(), outbox);
+        } else {
+            handleInRoom(requireSeat(), message);
+        }
+    }
+
+    private void handleInRoom(Seat current, ClientMessage message) {
+        String self = current.participant().id();
+        if (message instanceof ClientMessage.Offer offer) {
+            rooms.relay(current, offer.to(), new ServerMessage.Offer(self, offer.sdp()));
+        } else if (message instanceof ClientMessage.Answer answer) {
+            rooms.relay(current, answer.to(), new ServerMessage.Answer(self, answer.sdp()));
+        } else if (message instanceof ClientMessage.Candidate candidate) {
+            rooms.relay(current, candidate.to(), new ServerMessage.Candidate(self, candidate.candidate()));
+        } else if (message instanceof ClientMessage.MediaState media) {
+            rooms.setMedia(current, media.audioMuted(), media.videoMuted());
+        } else if (message instanceof ClientMessage.Leave) {
+            seat = null;
+            rooms.leave(current);
+        } else {
+            throw new IllegalStateException("unhandled message kind " + message.getClass().getSimpleName());
+        }
+    }
+
+    private void requireNoSeat() {
+        if (seat != null) {
+            throw new RoomException("already-joined", "This connection has already joined the room.");
+        }
+    }
+
+    private Seat requireSeat() {
+        Seat current = seat;
+        if (current == null) {
+            throw new RoomException("not-joined", "Join the room first.");
+        }
+        return current;
+    }
+
+    private void reply(String code, String message) {
+        outbox.post(new ServerMessage.Error(code, message));
+    }
+}

@@ -1,0 +1,134 @@
+package org.palaver.signaling.control;
+
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.SendResult;
+import jakarta.websocket.Session;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.palaver.rooms.entity.Mailbox;
+import org.palaver.signaling.entity.ServerMessage;
+
+/**
+ * One socket's outgoing queue. {@link #post} only enqueues, so rooms can call it under their lock;
+ * a drain task on the executor writes one frame at a time with the async remote. A peer that
+ * falls {@value #LIMIT} messages behind, or whose writes take longer than the send timeout, is
+ * disconnected (it may resume) instead of stalling its room.
+ */
+public final class Outbox implements Mailbox {
+
+    static final int LIMIT = 256;
+    static final long SEND_TIMEOUT_MILLIS = 10_000;
+    public static final CloseReason REPLACED = new CloseReason(() -> 4001, "replaced by a newer connection");
+    public static final CloseReason TOO_SLOW = new CloseReason(() -> 4002, "too slow to receive");
+    public static final CloseReason TIMED_OUT = new CloseReason(() -> 4003, "no heartbeat");
+
+    private static final Logger LOG = Logger.getLogger(Outbox.class.getName());
+    private static final Object PING = new Object();
+
+    private final Session session;
+    private final MessageCodec codec;
+    private final Executor executor;
+    private final Queue<Object> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger queued = new AtomicInteger();
+    private final AtomicBoolean draining = new AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    public Outbox(Session session, MessageCodec codec, Executor executor) {
+        this.session = session;
+        this.codec = codec;
+        this.executor = executor;
+        session.getAsyncRemote().setSendTimeout(SEND_TIMEOUT_MILLIS);
+    }
+
+    @Override
+    public void post(ServerMessage message) {
+        enqueue(message);
+    }
+
+    /** A WebSocket ping frame, sent in turn with the messages so writes never overlap. */
+    void ping() {
+        enqueue(PING);
+    }
+
+    @Override
+    public void replaced() {
+        close(REPLACED);
+    }
+
+    void close(CloseReason reason) {
+        if (closed.compareAndSet(false, true)) {
+            queue.clear();
+            executor.execute(() -> {
+                try {
+                    session.close(reason);
+                } catch (IOException | RuntimeException e) {
+                    LOG.log(Level.FINE, "closing a signaling socket failed", e);
+                }
+            });
+        }
+    }
+
+    boolean closed() {
+        return closed.get();
+    }
+
+    private void enqueue(Object item) {
+        if (closed.get()) {
+            return;
+        }
+        if (queued.incrementAndGet() > LIMIT) {
+            LOG.info(() -> "disconnecting a signaling socket that fell " + LIMIT + " messages behind");
+            close(TOO_SLOW);
+            return;
+        }
+        queue.add(item);
+        if (draining.compareAndSet(false, true)) {
+            executor.execute(this::sendNext);
+        }
+    }
+
+    private void sendNext() {
+        Object item = queue.poll();
+        if (item == null || closed.get()) {
+            draining.set(false);
+            // An enqueue may have slipped in between poll() and set(false).
+            if (!queue.isEmpty() && !closed.get() && draining.compareAndSet(false, true)) {
+                executor.execute(this::sendNext);
+            }
+            return;
+        }
+        queued.decrementAndGet();
+        try {
+            if (item == PING) {
+                session.getAsyncRemote().sendPing(ByteBuffer.allocate(0));
+                sendNext();
+            } else {
+                session.getAsyncRemote().sendText(codec.encode((ServerMessage) item), this::sent);
+            }
+        } catch (IOException | RuntimeException e) {
+            failed(e);
+        }
+    }
+
+    private void sent(SendResult result) {
+        if (result.isOK()) {
+            // Continue on the executor: a write that completes inline must not grow the stack.
+            executor.execute(this::sendNext);
+        } else {
+            failed(result.getException());
+        }
+    }
+
+    private void failed(Throwable cause) {
+        LOG.log(Level.FINE, "a signaling write failed; closing the socket", cause);
+        draining.set(false);
+        close(TOO_SLOW);
+    }
+}

@@ -1,0 +1,83 @@
+package org.palaver.signaling.entity;
+
+import jakarta.json.bind.annotation.JsonbSubtype;
+import jakarta.json.bind.annotation.JsonbTypeInfo;
+
+/**
+ * What a browser may send on the signaling socket, one record per {@code type}. Compact
+ * constructors reject missing fields, so a decoded message is always complete. Ids in here only
+ * name a target; who sends is known from the socket. See docs/protocol.md.
+ */
+@JsonbTypeInfo(key = "type", value = {
+        @JsonbSubtype(alias = "join", type = ClientMessage.Join.class),
+        @JsonbSubtype(alias = "resume", type = ClientMessage.Resume.class),
+        @JsonbSubtype(alias = "offer", type = ClientMessage.Offer.class),
+        @JsonbSubtype(alias = "answer", type = ClientMessage.Answer.class),
+        @JsonbSubtype(alias = "candidate", type = ClientMessage.Candidate.class),
+        @JsonbSubtype(alias = "media-state", type = ClientMessage.MediaState.class),
+        @JsonbSubtype(alias = "leave", type = ClientMessage.Leave.class),
+        @JsonbSubtype(alias = "ping", type = ClientMessage.Ping.class)
+})
+public sealed interface ClientMessage {
+
+    /** Enter the room under a display name; the server answers {@code joined}. */
+    record Join(String name) implements ClientMessage {
+        public Join {
+            require(name, "name");
+        }
+    }
+
+    /** Take back one's place after a dropped socket, with the token from {@code joined}. */
+    record Resume(String token) implements ClientMessage {
+        public Resume {
+            require(token, "token");
+        }
+    }
+
+    record Offer(String to, String sdp) implements ClientMessage, Addressed {
+        public Offer {
+            require(to, "to");
+            require(sdp, "sdp");
+        }
+    }
+
+    record Answer(String to, String sdp) implements ClientMessage, Addressed {
+        public Answer {
+            require(to, "to");
+            require(sdp, "sdp");
+        }
+    }
+
+    record Candidate(String to, IceCandidate candidate) implements ClientMessage, Addressed {
+        public Candidate {
+            require(to, "to");
+            require(candidate, "candidate");
+        }
+    }
+
+    /** The sender's own microphone and camera state, broadcast to the room. */
+    record MediaState(Boolean audioMuted, Boolean videoMuted) implements ClientMessage {
+        public MediaState {
+            require(audioMuted, "audioMuted");
+            require(videoMuted, "videoMuted");
+        }
+    }
+
+    record Leave() implements ClientMessage {
+    }
+
+    /** Application-level keep-alive; browsers cannot see WebSocket ping frames. */
+    record Ping() implements ClientMessage {
+    }
+
+    /** Messages relayed to one other participant of the same room. */
+    sealed interface Addressed permits Offer, Answer, Candidate {
+        String to();
+    }
+
+    private static void require(Object value, String field) {
+        if (value == null) {
+            throw new IllegalArgumentException("missing field '" + field + "'");
+        }
+    }
+}

@@ -1,0 +1,5 @@
+package org.palaver.signaling.entity;
+
+/** A participant as others see it. {@code connection} is {@code connected} or {@code reconnecting}. */
+public record ParticipantInfo(String id, String name, boolean audioMuted, boolean videoMuted, String connection) {
+}

@@ -1,0 +1,59 @@
+package org.palaver.signaling.entity;
+
+import jakarta.json.bind.annotation.JsonbSubtype;
+import jakarta.json.bind.annotation.JsonbTypeInfo;
+import java.util.List;
+
+/** What the server sends on the signaling socket, one record per {@code type}. See docs/protocol.md. */
+@JsonbTypeInfo(key = "type", value = {
+        @JsonbSubtype(alias = "joined", type = ServerMessage.Joined.class),
+        @JsonbSubtype(alias = "participant-joined", type = ServerMessage.ParticipantJoined.class),
+        @JsonbSubtype(alias = "participant-left", type = ServerMessage.ParticipantLeft.class),
+        @JsonbSubtype(alias = "participant-connection", type = ServerMessage.ParticipantConnection.class),
+        @JsonbSubtype(alias = "media-state", type = ServerMessage.MediaState.class),
+        @JsonbSubtype(alias = "offer", type = ServerMessage.Offer.class),
+        @JsonbSubtype(alias = "answer", type = ServerMessage.Answer.class),
+        @JsonbSubtype(alias = "candidate", type = ServerMessage.Candidate.class),
+        @JsonbSubtype(alias = "pong", type = ServerMessage.Pong.class),
+        @JsonbSubtype(alias = "error", type = ServerMessage.Error.class)
+})
+public sealed interface ServerMessage {
+
+    /**
+     * Answer to {@code join} and {@code resume}: who you are, the token to resume with, and everyone
+     * else in the room. {@code resumed} is true when the server kept your place.
+     */
+    record Joined(ParticipantInfo self, String resumeToken, String media, List<ParticipantInfo> participants,
+                  boolean resumed) implements ServerMessage {
+    }
+
+    record ParticipantJoined(ParticipantInfo participant) implements ServerMessage {
+    }
+
+    /** {@code reason}: {@code left} (said goodbye or closed the page) or {@code timeout} (never came back). */
+    record ParticipantLeft(String id, String reason) implements ServerMessage {
+    }
+
+    /** A participant's socket dropped ({@code reconnecting}) or came back ({@code connected}). */
+    record ParticipantConnection(String id, String state) implements ServerMessage {
+    }
+
+    record MediaState(String id, boolean audioMuted, boolean videoMuted) implements ServerMessage {
+    }
+
+    record Offer(String from, String sdp) implements ServerMessage {
+    }
+
+    record Answer(String from, String sdp) implements ServerMessage {
+    }
+
+    record Candidate(String from, IceCandidate candidate) implements ServerMessage {
+    }
+
+    record Pong() implements ServerMessage {
+    }
+
+    /** {@code error} is a code from docs/protocol.md; {@code message} is for people. */
+    record Error(String error, String message) implements ServerMessage {
+    }
+}

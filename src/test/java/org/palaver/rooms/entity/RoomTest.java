@@ -1,0 +1,173 @@
+package org.palaver.rooms.entity;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.palaver.signaling.entity.ParticipantInfo;
+import org.palaver.signaling.entity.ServerMessage;
+
+class RoomTest {
+
+    static final Duration GRACE = Duration.ofSeconds(15);
+    static final Duration TTL = Duration.ofMinutes(5);
+    final Instant t0 = Instant.parse("2026-01-01T10:00:00Z");
+    final Room room = new Room(RoomId.random(), "mesh", 3, GRACE, TTL, t0);
+
+    @Test
+    void joinerGetsTheOthersAndTheOthersGetTheJoiner() {
+        RecordingMailbox a = new RecordingMailbox();
+        RecordingMailbox b = new RecordingMailbox();
+        Seat alice = room.join("Alice", a);
+        Seat bob = room.join("  Bob ", b);
+
+        ServerMessage.Joined bobJoined = b.last(ServerMessage.Joined.class);
+        assertEquals("Bob", bobJoined.self().name());
+        assertEquals(List.of(alice.participant().id()), bobJoined.participants().stream().map(ParticipantInfo::id).toList());
+        assertFalse(bobJoined.resumed());
+        assertEquals(bob.participant().id(), a.last(ServerMessage.ParticipantJoined.class).participant().id());
+        assertTrue(b.all(ServerMessage.ParticipantJoined.class).isEmpty(), "nobody is told about themselves");
+        assertTrue(!alice.participant().id().equals(bob.participant().id()));
+    }
+
+    @Test
+    void relayReachesOnlyTheTargetAndUnknownTargetsAreRefused() {
+        RecordingMailbox a = new RecordingMailbox();
+        RecordingMailbox b = new RecordingMailbox();
+        RecordingMailbox c = new RecordingMailbox();
+        Seat alice = room.join("Alice", a);
+        Seat bob = room.join("Bob", b);
+        room.join("Carol", c);
+        int carolBefore = c.received.size();
+
+        room.relay(alice, bob.participant().id(), new ServerMessage.Offer(alice.participant().id(), "v=0"));
+
+        assertEquals(alice.participant().id(), b.last(ServerMessage.Offer.class).from());
+        assertEquals(carolBefore, c.received.size());
+        RoomException unknown = assertThrows(RoomException.class,
+                () -> room.relay(alice, "nobody", new ServerMessage.Offer(alice.participant().id(), "v=0")));
+        assertEquals("unknown-participant", unknown.code());
+        RoomException self = assertThrows(RoomException.class,
+                () -> room.relay(alice, alice.participant().id(), new ServerMessage.Offer(alice.participant().id(), "v=0")));
+        assertEquals("unknown-participant", self.code());
+    }
+
+    @Test
+    void fullRoomRefusesTheNextJoiner() {
+        room.join("A", new RecordingMailbox());
+        room.join("B", new RecordingMailbox());
+        room.join("C", new RecordingMailbox());
+        RoomException full = assertThrows(RoomException.class, () -> room.join("D", new RecordingMailbox()));
+        assertEquals("room-full", full.code());
+        assertEquals(3, room.size());
+    }
+
+    @Test
+    void mediaStateIsBroadcastToOthers() {
+        RecordingMailbox a = new RecordingMailbox();
+        RecordingMailbox b = new RecordingMailbox();
+        Seat alice = room.join("Alice", a);
+        room.join("Bob", b);
+        room.setMedia(alice, true, false);
+        ServerMessage.MediaState state = b.last(ServerMessage.MediaState.class);
+        assertEquals(alice.participant().id(), state.id());
+        assertTrue(state.audioMuted());
+        assertFalse(state.videoMuted());
+        assertTrue(a.all(ServerMessage.MediaState.class).isEmpty());
+    }
+
+    @Test
+    void leaveTellsOthersAndEmptyRoomExpiresAfterTtl() {
+        RecordingMailbox a = new RecordingMailbox();
+        RecordingMailbox b = new RecordingMailbox();
+        Seat alice = room.join("Alice", a);
+        Seat bob = room.join("Bob", b);
+        room.leave(alice, t0);
+        assertEquals(new ServerMessage.ParticipantLeft(alice.participant().id(), "left"), b.last(ServerMessage.ParticipantLeft.class));
+        Instant t1 = t0.plusSeconds(60);
+        room.leave(bob, t1);
+        assertFalse(room.expire(t1.plus(TTL).minusSeconds(1)));
+        assertTrue(room.expire(t1.plus(TTL)));
+        assertEquals("room-not-found", assertThrows(RoomException.class, () -> room.join("Late", new RecordingMailbox())).code());
+    }
+
+    @Test
+    void droppedParticipantResumesAsItselfWithHeldRelays() {
+        RecordingMailbox a = new RecordingMailbox();
+        RecordingMailbox b = new RecordingMailbox();
+        Seat alice = room.join("Alice", a);
+        Seat bob = room.join("Bob", b);
+        String token = b.last(ServerMessage.Joined.class).resumeToken();
+
+        room.drop(bob, t0);
+        assertEquals(new ServerMessage.ParticipantConnection(bob.participant().id(), "reconnecting"),
+                a.last(ServerMessage.ParticipantConnection.class));
+        room.relay(alice, bob.participant().id(), new ServerMessage.Offer(alice.participant().id(), "held-offer"));
+        assertFalse(room.expire(t0.plus(GRACE).minusSeconds(1)));
+
+        RecordingMailbox b2 = new RecordingMailbox();
+        Seat bobAgain = room.resume(token, b2);
+        assertEquals(bob.participant().id(), bobAgain.participant().id());
+        ServerMessage.Joined joined = (ServerMessage.Joined) b2.received.get(0);
+        assertTrue(joined.resumed());
+        assertEquals(List.of(alice.participant().id()), joined.participants().stream().map(ParticipantInfo::id).toList());
+        assertEquals("held-offer", ((ServerMessage.Offer) b2.received.get(1)).sdp());
+        assertEquals("connected", a.last(ServerMessage.ParticipantConnection.class).state());
+        assertTrue(a.all(ServerMessage.ParticipantLeft.class).isEmpty(), "others never saw a leave");
+        assertEquals("not-joined", assertThrows(RoomException.class, () -> room.setMedia(bob, true, true)).code(),
+                "the old socket's seat is stale");
+    }
+
+    @Test
+    void resumeOnANewSocketReplacesAStillOpenOne() {
+        RecordingMailbox b = new RecordingMailbox();
+        room.join("Bob", b);
+        String token = b.last(ServerMessage.Joined.class).resumeToken();
+        room.resume(token, new RecordingMailbox());
+        assertTrue(b.replaced);
+    }
+
+    @Test
+    void absentParticipantIsRemovedWhenGraceRunsOut() {
+        RecordingMailbox a = new RecordingMailbox();
+        RecordingMailbox b = new RecordingMailbox();
+        room.join("Alice", a);
+        Seat bob = room.join("Bob", b);
+        String token = b.last(ServerMessage.Joined.class).resumeToken();
+        room.drop(bob, t0);
+        room.expire(t0.plus(GRACE));
+        assertEquals(new ServerMessage.ParticipantLeft(bob.participant().id(), "timeout"), a.last(ServerMessage.ParticipantLeft.class));
+        assertEquals(1, room.size());
+        assertEquals("resume-failed", assertThrows(RoomException.class, () -> room.resume(token, new RecordingMailbox())).code());
+    }
+
+    @Test
+    void heldRelaysAreBoundedAndTheSenderIsTold() {
+        RecordingMailbox a = new RecordingMailbox();
+        Seat alice = room.join("Alice", a);
+        Seat bob = room.join("Bob", new RecordingMailbox());
+        room.drop(bob, t0);
+        for (int i = 0; i < Participant.HELD_LIMIT; i++) {
+            room.relay(alice, bob.participant().id(), new ServerMessage.Answer(alice.participant().id(), "a" + i));
+        }
+        RoomException full = assertThrows(RoomException.class,
+                () -> room.relay(alice, bob.participant().id(), new ServerMessage.Answer(alice.participant().id(), "one too many")));
+        assertEquals("participant-unavailable", full.code());
+    }
+
+    @Test
+    void badNamesAreRefusedAndNothingChanges() {
+        for (String name : new String[] {null, "", "   ", "x".repeat(65), "tab\there", "bell\u0007", "evil\u202Eeman"}) {
+            RoomException e = assertThrows(RoomException.class, () -> room.join(name, new RecordingMailbox()), String.valueOf(name));
+            assertEquals("invalid-name", e.code());
+        }
+        assertEquals(0, room.size());
+        room.join("Zoë 🙂 <b>", new RecordingMailbox());
+        assertEquals("Zoë 🙂 <b>", room.snapshot().participants().get(0).name());
+    }
+}

@@ -1,0 +1,131 @@
+package org.palaver.signaling.control;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.io.StringReader;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.palaver.signaling.entity.ClientMessage;
+import org.palaver.signaling.entity.IceCandidate;
+import org.palaver.signaling.entity.ParticipantInfo;
+import org.palaver.signaling.entity.ServerMessage;
+
+/** The JSON of every message kind through Yasson, the JSON-B implementation Payara ships. */
+class MessageCodecTest {
+
+    static final MessageCodec codec = new MessageCodec();
+    static final IceCandidate CANDIDATE = new IceCandidate("candidate:1 1 udp 2122260223 10.0.0.2 54321 typ host", "0", 0, "abcd");
+
+    @AfterAll
+    static void close() throws Exception {
+        codec.close();
+    }
+
+    @Test
+    void decodesEveryClientKind() throws ProtocolException {
+        assertEquals(new ClientMessage.Join("Alice"), codec.decode("{\"type\":\"join\",\"name\":\"Alice\"}"));
+        assertEquals(new ClientMessage.Resume("tok"), codec.decode("{\"type\":\"resume\",\"token\":\"tok\"}"));
+        assertEquals(new ClientMessage.Offer("p2", "v=0"), codec.decode("{\"type\":\"offer\",\"to\":\"p2\",\"sdp\":\"v=0\"}"));
+        assertEquals(new ClientMessage.Answer("p2", "v=0"), codec.decode("{\"sdp\":\"v=0\",\"to\":\"p2\",\"type\":\"answer\"}"));
+        assertEquals(new ClientMessage.Candidate("p2", CANDIDATE), codec.decode(
+                "{\"type\":\"candidate\",\"to\":\"p2\",\"candidate\":{\"candidate\":\"" + CANDIDATE.candidate()
+                        + "\",\"sdpMid\":\"0\",\"sdpMLineIndex\":0,\"usernameFragment\":\"abcd\"}}"));
+        assertEquals(new ClientMessage.MediaState(true, false),
+                codec.decode("{\"type\":\"media-state\",\"audioMuted\":true,\"videoMuted\":false}"));
+        assertEquals(new ClientMessage.Leave(), codec.decode("{\"type\":\"leave\"}"));
+        assertEquals(new ClientMessage.Ping(), codec.decode("{\"type\":\"ping\"}"));
+    }
+
+    @Test
+    void aClaimedSenderIsIgnored() throws ProtocolException {
+        assertEquals(new ClientMessage.Offer("p2", "v=0"),
+                codec.decode("{\"type\":\"offer\",\"from\":\"someone-else\",\"to\":\"p2\",\"sdp\":\"v=0\"}"));
+    }
+
+    @Test
+    void encodesEveryServerKindWithItsType() {
+        ParticipantInfo alice = new ParticipantInfo("p1", "Alice", false, true, "connected");
+        List<Object[]> cases = List.of(
+                new Object[] {new ServerMessage.Joined(alice, "tok", "mesh", List.of(alice), false), "joined"},
+                new Object[] {new ServerMessage.ParticipantJoined(alice), "participant-joined"},
+                new Object[] {new ServerMessage.ParticipantLeft("p1", "left"), "participant-left"},
+                new Object[] {new ServerMessage.ParticipantConnection("p1", "reconnecting"), "participant-connection"},
+                new Object[] {new ServerMessage.MediaState("p1", true, false), "media-state"},
+                new Object[] {new ServerMessage.Offer("p1", "v=0"), "offer"},
+                new Object[] {new ServerMessage.Answer("p1", "v=0"), "answer"},
+                new Object[] {new ServerMessage.Candidate("p1", CANDIDATE), "candidate"},
+                new Object[] {new ServerMessage.Pong(), "pong"},
+                new Object[] {new ServerMessage.Error("room-full", "full"), "error"});
+        for (Object[] c : cases) {
+            JsonObject json = parse(codec.encode((ServerMessage) c[0]));
+            assertEquals(c[1], json.getString("type"), json.toString());
+        }
+        JsonObject joined = parse(codec.encode((ServerMessage) cases.get(0)[0]));
+        assertEquals("Alice", joined.getJsonObject("self").getString("name"));
+        assertTrue(joined.getJsonObject("self").getBoolean("videoMuted"));
+        assertEquals("tok", joined.getString("resumeToken"));
+        assertEquals(1, joined.getJsonArray("participants").size());
+        JsonObject candidate = parse(codec.encode((ServerMessage) cases.get(7)[0]));
+        assertEquals(0, candidate.getJsonObject("candidate").getInt("sdpMLineIndex"));
+        assertEquals("p1", candidate.getString("from"));
+        assertEquals("{\"type\":\"error\",\"error\":\"room-full\",\"message\":\"full\"}",
+                codec.encode(new ServerMessage.Error("room-full", "full")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "not json at all|malformed-json",
+            "{\"type\":\"join\",\"name\":\"A\"|malformed-json",
+            "[1,2,3]|malformed-json",
+            "\"join\"|malformed-json",
+            "{\"type\":\"join\",\"name\":\"A\"} trailing|malformed-json",
+            "{\"name\":\"A\"}|invalid-message",
+            "{\"type\":42}|invalid-message",
+            "{\"type\":\"teleport\"}|unknown-type",
+            "{\"type\":\"joined\"}|unknown-type",
+            "{\"type\":\"join\"}|invalid-message",
+            "{\"type\":\"offer\",\"to\":\"p2\"}|invalid-message",
+            "{\"type\":\"candidate\",\"to\":\"p2\",\"candidate\":{}}|invalid-message",
+            "{\"type\":\"media-state\",\"audioMuted\":true}|invalid-message",
+            "{\"type\":\"media-state\",\"audioMuted\":\"yes\",\"videoMuted\":false}|invalid-message",
+            "{\"type\":\"join\",\"name\":{\"a\":1}}|invalid-message",
+            "{\"type\":\"join\",\"name\":12}|invalid-message",
+            "{\"type\":\"candidate\",\"to\":\"p2\",\"candidate\":{\"candidate\":\"\",\"sdpMLineIndex\":1e40}}|invalid-message",
+            "{\"type\":\"candidate\",\"to\":\"p2\",\"candidate\":\"text\"}|invalid-message",
+            "{\"type\":\"join\",\"name\":[[[[[[[[[[1]]]]]]]]]]}|invalid-message"
+    })
+    void refusesBadInputWithItsOwnCode(String text, String code) {
+        ProtocolException e = assertThrows(ProtocolException.class, () -> codec.decode(text));
+        assertEquals(code, e.code(), e.getMessage());
+        assertTrue(!e.getMessage().contains("Exception"), "no internals in: " + e.getMessage());
+    }
+
+    @Test
+    void missingFieldIsNamed() {
+        ProtocolException e = assertThrows(ProtocolException.class, () -> codec.decode("{\"type\":\"offer\",\"to\":\"p2\"}"));
+        assertTrue(e.getMessage().contains("'sdp'"), e.getMessage());
+    }
+
+    @Test
+    void refusesMessagesOver64KiB() throws ProtocolException {
+        String limit = "{\"type\":\"offer\",\"to\":\"p2\",\"sdp\":\"%s\"}";
+        int room = MessageCodec.MAX_MESSAGE_BYTES - String.format(limit, "").length();
+        assertEquals(room, ((ClientMessage.Offer) codec.decode(String.format(limit, "x".repeat(room)))).sdp().length());
+        assertEquals("message-too-large", assertThrows(ProtocolException.class,
+                () -> codec.decode(String.format(limit, "x".repeat(room + 1)))).code());
+        // Counted in UTF-8 bytes, not characters.
+        assertEquals("message-too-large", assertThrows(ProtocolException.class,
+                () -> codec.decode(String.format(limit, "é".repeat(room / 2 + 1)))).code());
+    }
+
+    private static JsonObject parse(String text) {
+        return Json.createReader(new StringReader(text)).readObject();
+    }
+}
