@@ -1,0 +1,491 @@
+package org.palaver.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.StringReader;
+import java.net.Socket;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The built WAR on a managed Payara Micro, driven over HTTP and WebSocket like a browser would.
+ * One deployment for the whole class: Payara Micro boots once. Timings come from
+ * src/test/payara/test-system.properties (grace 3 s, empty TTL 6 s, heartbeat timeout 4 s).
+ */
+@ExtendWith(ArquillianExtension.class)
+class ServerIT {
+
+    static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return Deployments.builtWar();
+    }
+
+    @ArquillianResource
+    URL reported;
+
+    URI base;
+
+    @BeforeEach
+    void base() {
+        base = Deployments.loopback(reported);
+    }
+
+    // ---- REST contract -------------------------------------------------------------------
+
+    @Test
+    void createRoomFollowsTheContract() throws Exception {
+        HttpResponse<String> created = post("api/rooms");
+        assertEquals(201, created.statusCode());
+        JsonObject body = json(created.body());
+        String id = body.getString("id");
+        assertTrue(id.matches("[A-Za-z0-9_-]{22,}"), id);
+        assertEquals(base.resolve("api/rooms/" + id).getPath(), URI.create(created.headers().firstValue("Location").orElseThrow()).getPath());
+        assertEquals(base.resolve("room/" + id).toString(), body.getString("url"));
+
+        HttpResponse<String> found = get("api/rooms/" + id);
+        assertEquals(200, found.statusCode());
+        JsonObject room = json(found.body());
+        assertEquals(id, room.getString("id"));
+        assertEquals("mesh", room.getString("media"));
+        assertEquals(0, room.getJsonArray("participants").size());
+        assertNotEquals(id, json(post("api/rooms").body()).getString("id"));
+    }
+
+    @Test
+    void roomShowsItsParticipants() throws Exception {
+        String room = createRoom();
+        try (SignalClient alice = SignalClient.join(base, room, "Alice")) {
+            JsonObject participant = json(get("api/rooms/" + room).body()).getJsonArray("participants").getJsonObject(0);
+            assertEquals(alice.id(), participant.getString("id"));
+            assertEquals("Alice", participant.getString("name"));
+        }
+    }
+
+    @Test
+    void unknownRoomIsAJsonNotFound() throws Exception {
+        for (String id : new String[] {"AAAAAAAAAAAAAAAAAAAAAA", "not-a-room-id", "%3Cscript%3E", "x".repeat(300)}) {
+            HttpResponse<String> response = get("api/rooms/" + id);
+            assertEquals(404, response.statusCode(), id);
+            JsonObject error = json(response.body());
+            assertEquals("room-not-found", error.getString("error"));
+            assertFalse(error.getString("message").isBlank());
+        }
+    }
+
+    @Test
+    void pagesAndPlatformEndpointsAnswer() throws Exception {
+        HttpResponse<String> index = get("");
+        assertEquals(200, index.statusCode());
+        assertTrue(index.body().contains("data-testid=\"create-room\""));
+        HttpResponse<String> roomPage = get("room/anything-at-all");
+        assertEquals(200, roomPage.statusCode());
+        assertTrue(roomPage.headers().firstValue("Content-Type").orElse("").startsWith("text/html"));
+        assertEquals(200, get("api/ice-servers").statusCode());
+        assertEquals(JsonValue.ValueType.ARRAY, Json.createReader(new StringReader(get("api/ice-servers").body())).readValue().getValueType());
+        HttpResponse<String> health = get("health");
+        assertEquals(200, health.statusCode());
+        assertEquals("UP", json(health.body()).getString("status"));
+    }
+
+    @Test
+    void unknownApiPathAndMethodGetJsonErrorsWithoutInternals() throws Exception {
+        HttpResponse<String> notFound = get("api/nothing-here");
+        assertEquals(404, notFound.statusCode());
+        assertEquals("not-found", json(notFound.body()).getString("error"));
+        HttpResponse<String> wrongMethod = HTTP.send(HttpRequest.newBuilder(base.resolve("api/rooms/x")).DELETE().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(405, wrongMethod.statusCode());
+        assertFalse(wrongMethod.body().contains("Exception"), wrongMethod.body());
+    }
+
+    // ---- signaling -----------------------------------------------------------------------
+
+    @Test
+    void threePeopleTalk() throws Exception {
+        String room = createRoom();
+        try (SignalClient a = SignalClient.join(base, room, "Alice");
+             SignalClient b = SignalClient.join(base, room, "Bob");
+             SignalClient c = SignalClient.join(base, room, "Carol")) {
+            assertEquals(Set.of(a.id()), ids(b.joined().getJsonArray("participants")));
+            assertEquals(Set.of(a.id(), b.id()), ids(c.joined().getJsonArray("participants")));
+            assertEquals("Bob", a.await("participant-joined").getJsonObject("participant").getString("name"));
+            assertEquals("Carol", a.await("participant-joined").getJsonObject("participant").getString("name"));
+            assertEquals(c.id(), b.await("participant-joined").getJsonObject("participant").getString("id"));
+            assertNotEquals(a.id(), b.id());
+            assertFalse(b.joined().getString("resumeToken").isBlank());
+
+            // Relay only to the addressed peer, with the sender named by the server (a claimed "from" is ignored).
+            a.send("{\"type\":\"offer\",\"to\":\"" + b.id() + "\",\"from\":\"" + c.id() + "\",\"sdp\":\"v=0 offer\"}");
+            JsonObject offer = b.await("offer");
+            assertEquals(a.id(), offer.getString("from"));
+            assertEquals("v=0 offer", offer.getString("sdp"));
+            b.send("{\"type\":\"answer\",\"to\":\"" + a.id() + "\",\"sdp\":\"v=0 answer\"}");
+            assertEquals(b.id(), a.await("answer").getString("from"));
+            b.send("{\"type\":\"candidate\",\"to\":\"" + a.id() + "\",\"candidate\":{\"candidate\":\"candidate:1 1 udp 1 127.0.0.1 9 typ host\",\"sdpMid\":\"0\",\"sdpMLineIndex\":0}}");
+            JsonObject candidate = a.await("candidate");
+            assertEquals(b.id(), candidate.getString("from"));
+            assertEquals("0", candidate.getJsonObject("candidate").getString("sdpMid"));
+            c.sync();
+            assertTrue(c.all("offer").isEmpty() && c.all("answer").isEmpty() && c.all("candidate").isEmpty(),
+                    "relays went only to their targets");
+
+            a.send("{\"type\":\"media-state\",\"audioMuted\":true,\"videoMuted\":false}");
+            for (SignalClient other : List.of(b, c)) {
+                JsonObject media = other.await("media-state");
+                assertEquals(a.id(), media.getString("id"));
+                assertTrue(media.getBoolean("audioMuted"));
+                assertFalse(media.getBoolean("videoMuted"));
+            }
+            a.sync();
+            assertTrue(a.all("media-state").isEmpty(), "nobody is told their own state");
+
+            c.send("{\"type\":\"leave\"}");
+            for (SignalClient other : List.of(a, b)) {
+                JsonObject left = other.await("participant-left");
+                assertEquals(c.id(), left.getString("id"));
+                assertEquals("left", left.getString("reason"));
+            }
+            // A late joiner sees the current media state in its snapshot.
+            try (SignalClient d = SignalClient.join(base, room, "Dave")) {
+                JsonObject aliceSeen = d.joined().getJsonArray("participants").stream().map(JsonValue::asJsonObject)
+                        .filter(p -> p.getString("id").equals(a.id())).findFirst().orElseThrow();
+                assertTrue(aliceSeen.getBoolean("audioMuted"));
+            }
+        }
+    }
+
+    @Test
+    void closingTheSocketWithoutGoodbyeEndsInLeaveAfterTheGrace() throws Exception {
+        String room = createRoom();
+        try (SignalClient a = SignalClient.join(base, room, "Alice")) {
+            SignalClient b = SignalClient.join(base, room, "Bob");
+            b.close();
+            assertEquals("reconnecting", a.await("participant-connection").getString("state"));
+            JsonObject left = a.await("participant-left");
+            assertEquals(b.id(), left.getString("id"));
+            assertEquals("timeout", left.getString("reason"));
+        }
+    }
+
+    @Test
+    void droppedParticipantResumesAsItselfAndGetsWhatWasSentMeanwhile() throws Exception {
+        String room = createRoom();
+        try (SignalClient a = SignalClient.join(base, room, "Alice")) {
+            SignalClient b = SignalClient.join(base, room, "Bob");
+            String token = b.joined().getString("resumeToken");
+            b.abort();
+            assertEquals("reconnecting", a.await("participant-connection").getString("state"));
+            a.send("{\"type\":\"offer\",\"to\":\"" + b.id() + "\",\"sdp\":\"sent while away\"}");
+            a.sync();
+            assertTrue(a.all("error").isEmpty(), "a relay to an absent participant is held, not refused: " + a.all("error"));
+
+            try (SignalClient b2 = SignalClient.connect(base, room)) {
+                b2.send("{\"type\":\"resume\",\"token\":\"" + token + "\"}");
+                JsonObject joined = b2.await("joined");
+                assertTrue(joined.getBoolean("resumed"));
+                assertEquals(b.id(), joined.getJsonObject("self").getString("id"));
+                assertEquals(Set.of(a.id()), ids(joined.getJsonArray("participants")));
+                assertEquals("sent while away", b2.await("offer").getString("sdp"));
+                assertEquals("connected", a.await("participant-connection").getString("state"));
+                // Well past the grace: still there, and nobody saw a leave or a second join.
+                Thread.sleep(4000);
+                a.sync();
+                assertTrue(a.all("participant-left").isEmpty());
+                assertEquals(1, a.all("participant-joined").size());
+                assertEquals(2, json(get("api/rooms/" + room).body()).getJsonArray("participants").size());
+            }
+        }
+    }
+
+    @Test
+    void resumeWithAnUnknownTokenFailsClearly() throws Exception {
+        String room = createRoom();
+        try (SignalClient x = SignalClient.connect(base, room)) {
+            x.send("{\"type\":\"resume\",\"token\":\"forged\"}");
+            assertEquals("resume-failed", x.await("error").getString("error"));
+        }
+    }
+
+    @Test
+    void deadConnectionIsNoticedByTheHeartbeat() throws Exception {
+        String room = createRoom();
+        try (SignalClient a = SignalClient.join(base, room, "Alice");
+             Socket silent = rawWebSocket(room)) {
+            writeMaskedText(silent.getOutputStream(), "{\"type\":\"join\",\"name\":\"Silent\"}");
+            a.await("participant-joined");
+            long start = System.nanoTime();
+            // The silent peer never answers ping frames: a dead connection, though TCP stays open.
+            assertEquals("reconnecting", a.await("participant-connection").getString("state"));
+            long seconds = Duration.ofNanos(System.nanoTime() - start).toSeconds();
+            assertTrue(seconds <= 8, "noticed after " + seconds + " s");
+        }
+    }
+
+    @Test
+    void twentyJoinAtOnceAndLeaveAtOnce() throws Exception {
+        String room = createRoom();
+        int n = 20;
+        List<SignalClient> clients = new ArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(n);
+        try {
+            for (int i = 0; i < n; i++) {
+                clients.add(SignalClient.connect(base, room));
+            }
+            CyclicBarrier start = new CyclicBarrier(n);
+            List<Future<?>> joins = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                SignalClient client = clients.get(i);
+                String name = "Person " + i;
+                joins.add(pool.submit(() -> {
+                    start.await();
+                    client.send("{\"type\":\"join\",\"name\":\"" + name + "\"}");
+                    return client.await("joined");
+                }));
+            }
+            for (Future<?> join : joins) {
+                join.get();
+            }
+            Set<String> all = new HashSet<>();
+            clients.forEach(c -> all.add(c.id()));
+            assertEquals(n, all.size());
+            for (SignalClient client : clients) {
+                Set<String> seen = ids(client.joined().getJsonArray("participants"));
+                while (seen.size() < n - 1) {
+                    seen.add(client.await("participant-joined").getJsonObject("participant").getString("id"));
+                }
+                Set<String> expected = new HashSet<>(all);
+                expected.remove(client.id());
+                assertEquals(expected, seen);
+            }
+            assertEquals(n, json(get("api/rooms/" + room).body()).getJsonArray("participants").size());
+
+            try (SignalClient late = SignalClient.connect(base, room)) {
+                late.send("{\"type\":\"join\",\"name\":\"One too many\"}");
+                assertEquals("room-full", late.await("error").getString("error"));
+            }
+
+            CyclicBarrier leave = new CyclicBarrier(n);
+            List<Future<?>> leaves = new ArrayList<>();
+            for (SignalClient client : clients) {
+                leaves.add(pool.submit(() -> {
+                    leave.await();
+                    client.send("{\"type\":\"leave\"}");
+                    return null;
+                }));
+            }
+            for (Future<?> f : leaves) {
+                f.get();
+            }
+            awaitStatus(room, 200, json -> json.getJsonArray("participants").isEmpty());
+            // palaver.room.empty-ttl is 6 s in the tests: then the empty room is gone.
+            awaitStatus(room, 404, json -> true);
+        } finally {
+            clients.forEach(SignalClient::close);
+            pool.shutdownNow();
+        }
+    }
+
+    // ---- bad input: each gets a documented error, to its sender only, and everything keeps working --
+
+    @ParameterizedTest(name = "{1}: {0}")
+    @CsvSource(delimiter = '|', value = {
+            "this is not json|malformed-json",
+            "{\"type\":\"offer\"|malformed-json",
+            "{\"type\":\"warp-drive\"}|unknown-type",
+            "{\"no-type\":true}|invalid-message",
+            "{\"type\":\"offer\",\"sdp\":\"v=0\"}|invalid-message",
+            "{\"type\":\"media-state\",\"audioMuted\":\"yes\",\"videoMuted\":1}|invalid-message",
+            "{\"type\":\"offer\",\"to\":\"nobody-here\",\"sdp\":\"v=0\"}|unknown-participant",
+            "{\"type\":\"join\",\"name\":\"Again\"}|already-joined",
+            "{\"type\":\"resume\",\"token\":\"x\"}|already-joined"
+    })
+    void badMessagesGetAnErrorAndChangeNothing(String message, String code) throws Exception {
+        assertBadInput(sender -> sender.send(message), code);
+    }
+
+    @Test
+    void messageOver64KiBIsRefusedButTheSocketStays() throws Exception {
+        assertBadInput(sender -> sender.send("{\"type\":\"offer\",\"to\":\"x\",\"sdp\":\"" + "x".repeat(70_000) + "\"}"),
+                "message-too-large");
+    }
+
+    @Test
+    void binaryFramesAreRefused() throws Exception {
+        assertBadInput(sender -> sender.sendBinary(new byte[] {1, 2, 3}), "binary-not-supported");
+    }
+
+    @Test
+    void targetInAnotherRoomIsUnknown() throws Exception {
+        String otherRoom = createRoom();
+        try (SignalClient stranger = SignalClient.join(base, otherRoom, "Stranger")) {
+            assertBadInput(sender -> sender.send("{\"type\":\"offer\",\"to\":\"" + stranger.id() + "\",\"sdp\":\"v=0\"}"),
+                    "unknown-participant");
+            stranger.sync();
+            assertTrue(stranger.all("offer").isEmpty());
+        }
+    }
+
+    @ParameterizedTest(name = "name {0}")
+    @CsvSource(delimiter = '|', value = {"''", "'   '", "tab\tname", "BELL", "right\u202Eleft", "LONG"})
+    void badDisplayNamesAreRefusedAndTheSocketCanStillJoin(String name) throws Exception {
+        String room = createRoom();
+        // Spelled out here: the CSV parser would trim a trailing control character.
+        String actual = name.equals("LONG") ? "x".repeat(65) : name.equals("BELL") ? "bell\u0007" : name;
+        try (SignalClient c = SignalClient.connect(base, room)) {
+            c.send(Json.createObjectBuilder().add("type", "join").add("name", actual).build().toString());
+            assertEquals("invalid-name", c.await("error").getString("error"));
+            c.send("{\"type\":\"join\",\"name\":\"Fine\"}");
+            assertEquals("Fine", c.await("joined").getJsonObject("self").getString("name"));
+        }
+    }
+
+    @Test
+    void unknownRoomAndMessagesBeforeJoinGetErrors() throws Exception {
+        try (SignalClient c = SignalClient.connect(base, "AAAAAAAAAAAAAAAAAAAAAA")) {
+            c.send("{\"type\":\"join\",\"name\":\"Lost\"}");
+            assertEquals("room-not-found", c.await("error").getString("error"));
+            c.sync();
+        }
+        try (SignalClient c = SignalClient.connect(base, createRoom())) {
+            c.send("{\"type\":\"media-state\",\"audioMuted\":true,\"videoMuted\":true}");
+            assertEquals("not-joined", c.await("error").getString("error"));
+        }
+    }
+
+    interface Action {
+        void run(SignalClient sender) throws Exception;
+    }
+
+    /** Sender and witness in one room: the sender gets {@code code}, stays joined, the witness sees nothing. */
+    private void assertBadInput(Action bad, String code) throws Exception {
+        String room = createRoom();
+        try (SignalClient sender = SignalClient.join(base, room, "Sender");
+             SignalClient witness = SignalClient.join(base, room, "Witness")) {
+            sender.await("participant-joined");
+            witness.sync();
+            int witnessBefore = witness.all("participant-joined").size() + witness.all("joined").size();
+
+            bad.run(sender);
+            JsonObject error = sender.await("error");
+            assertEquals(code, error.getString("error"));
+            String text = error.getString("message");
+            assertFalse(text.isBlank());
+            assertFalse(text.contains("Exception") || text.contains("\tat "), text);
+
+            // The socket and the room keep working.
+            sender.sync();
+            sender.send("{\"type\":\"offer\",\"to\":\"" + witness.id() + "\",\"sdp\":\"still works\"}");
+            assertEquals("still works", witness.await("offer").getString("sdp"));
+            assertTrue(witness.all("error").isEmpty());
+            assertEquals(witnessBefore, witness.all("participant-joined").size() + witness.all("joined").size());
+            assertTrue(witness.all("participant-left").isEmpty() && witness.all("participant-connection").isEmpty());
+            assertFalse(sender.isClosed());
+        }
+    }
+
+    // ---- helpers -------------------------------------------------------------------------
+
+    private String createRoom() throws Exception {
+        return json(post("api/rooms").body()).getString("id");
+    }
+
+    private void awaitStatus(String room, int status, java.util.function.Predicate<JsonObject> body) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        HttpResponse<String> last;
+        do {
+            last = get("api/rooms/" + room);
+            if (last.statusCode() == status && body.test(json(last.body()))) {
+                return;
+            }
+            Thread.sleep(200);
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError("room " + room + " never reached " + status + "; last " + last.statusCode() + " " + last.body());
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(base.resolve(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> post(String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(base.resolve(path)).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static JsonObject json(String text) {
+        return Json.createReader(new StringReader(text)).readObject();
+    }
+
+    private static Set<String> ids(jakarta.json.JsonArray participants) {
+        Set<String> ids = new HashSet<>();
+        participants.forEach(p -> ids.add(p.asJsonObject().getString("id")));
+        return ids;
+    }
+
+    /** A WebSocket by hand, so the test controls whether pings get answered (here: never). */
+    private Socket rawWebSocket(String room) throws Exception {
+        Socket socket = new Socket("127.0.0.1", base.getPort());
+        byte[] key = new byte[16];
+        new SecureRandom().nextBytes(key);
+        String request = "GET /signal/" + room + " HTTP/1.1\r\nHost: 127.0.0.1:" + base.getPort()
+                + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: "
+                + Base64.getEncoder().encodeToString(key) + "\r\n\r\n";
+        socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+        InputStream in = socket.getInputStream();
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                throw new AssertionError("handshake cut short: " + head);
+            }
+            head.append((char) b);
+        }
+        assertTrue(head.toString().startsWith("HTTP/1.1 101"), head.toString());
+        return socket;
+    }
+
+    private static void writeMaskedText(OutputStream out, String text) throws Exception {
+        byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+        byte[] mask = {1, 2, 3, 4};
+        out.write(0x81);
+        out.write(0x80 | payload.length);
+        out.write(mask);
+        for (int i = 0; i < payload.length; i++) {
+            out.write(payload[i] ^ mask[i % 4]);
+        }
+        out.flush();
+    }
+}
