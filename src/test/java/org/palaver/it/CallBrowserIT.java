@@ -1,0 +1,225 @@
+package org.palaver.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.URL;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.By;
+import org.openqa.selenium.NoAlertPresentException;
+import org.openqa.selenium.WebElement;
+
+/**
+ * People meeting in headless Chromium against the built WAR on Payara Micro: real pages, real
+ * WebRTC between separate browser processes, fake camera and microphone. Screenshots land in
+ * target/screenshots (always for the call, and of every browser when a test fails).
+ */
+@ExtendWith(ArquillianExtension.class)
+class CallBrowserIT {
+
+    static final Duration UI = Duration.ofSeconds(15);
+    static final String MARKUP_NAME = "<img src=x onerror=alert(1)>";
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return Deployments.builtWar();
+    }
+
+    @ArquillianResource
+    URL reported;
+
+    URI base;
+    final List<Browser> browsers = new ArrayList<>();
+    boolean failed = true;
+
+    @BeforeEach
+    void base() {
+        base = Deployments.loopback(reported);
+    }
+
+    @AfterEach
+    void closeBrowsers(TestInfo test) {
+        for (Browser browser : browsers) {
+            if (failed) {
+                browser.screenshot("failed-" + test.getTestMethod().orElseThrow().getName() + "-" + browser.label);
+            }
+            browser.close();
+        }
+    }
+
+    @Test
+    void threePeopleMeetMuteReconnectAndLeave() throws Exception {
+        Browser alice = browser("alice");
+        Browser bob = browser("bob");
+        Browser carol = browser("carol");
+
+        // Create page: one click, then the absolute room link.
+        alice.open(base.toString());
+        alice.byTestId("create-room").click();
+        WebElement link = alice.byTestId("room-link");
+        alice.waiting(UI).until(d -> !link.getText().isBlank());
+        String url = link.getText();
+        assertTrue(url.startsWith(base + "room/"), url);
+        assertTrue(alice.byTestId("copy-link").isDisplayed());
+        alice.screenshot("create-page");
+
+        join(alice, url, "Alice");
+        join(bob, url, MARKUP_NAME);
+        long clicked = join(carol, url, "Carol");
+        long firstFrameMillis = awaitFirstFrame(carol, clicked);
+        System.out.printf("join click to first decoded remote frame (3rd participant): %d ms%n", firstFrameMillis);
+
+        // Everyone sees the two others, by name, as text.
+        assertNames(alice, "Carol", MARKUP_NAME);
+        assertNames(bob, "Alice", "Carol");
+        assertNames(carol, "Alice", MARKUP_NAME);
+        for (Browser b : List.of(alice, carol)) {
+            assertEquals(0, b.driver.findElements(By.cssSelector("[data-testid=\"participant-name\"] img")).size());
+            assertNoAlert(b);
+        }
+
+        // Everyone decodes video from both others, and keeps decoding.
+        for (Browser b : List.of(alice, bob, carol)) {
+            assertDecodingFromBoth(b);
+        }
+        alice.screenshot("three-person-call");
+
+        // Mic off, then camera off, at Alice: her tile says so at the others.
+        String aliceId = tileIdNamed(bob, "Alice");
+        alice.visible("toggle-mic").click();
+        assertEquals("true", alice.visible("toggle-mic").getAttribute("aria-pressed"));
+        awaitTileAttribute(bob, aliceId, "data-audio-muted", "true");
+        awaitTileAttribute(carol, aliceId, "data-audio-muted", "true");
+        assertEquals("false", tile(bob, aliceId).getAttribute("data-video-muted"));
+        alice.visible("toggle-camera").click();
+        awaitTileAttribute(bob, aliceId, "data-video-muted", "true");
+        awaitTileAttribute(carol, aliceId, "data-video-muted", "true");
+
+        // Bob's signaling socket drops: he shows reconnecting, then connected; media never stopped,
+        // and nobody else's view of him flickered.
+        for (Browser b : List.of(alice, carol)) {
+            b.script("window.__probe.watchTiles()");
+        }
+        bob.script("window.__probe.watchStatus(); window.__probe.dropSignaling()");
+        bob.waiting(UI).until(d -> "connected".equals(status(bob)) && !((List<?>) bob.script("return window.__probe.statuses")).isEmpty());
+        assertEquals(List.of("reconnecting", "connected"), bob.script("return window.__probe.statuses"));
+        assertDecodingFromBoth(bob);
+        for (Browser b : List.of(alice, carol)) {
+            assertEquals(2, b.tiles().size());
+            assertEquals(0L, b.script("return window.__probe.removedTiles"), b.label + " saw a tile go away");
+        }
+        assertDecodingFromBoth(alice);
+
+        // Carol closes her window: her tile goes away at the others within a few seconds.
+        String carolId = tileIdNamed(alice, "Carol");
+        long closed = System.nanoTime();
+        carol.driver.close();
+        for (Browser b : List.of(alice, bob)) {
+            b.waiting(Duration.ofSeconds(5)).until(d -> b.tiles().size() == 1);
+            assertTrue(b.driver.findElements(By.cssSelector("[data-participant-id=\"" + carolId + "\"]")).isEmpty());
+        }
+        System.out.printf("window closed to tile gone at both others: %d ms%n", Duration.ofNanos(System.nanoTime() - closed).toMillis());
+        failed = false;
+    }
+
+    @Test
+    void unknownRoomSaysSo() throws Exception {
+        Browser b = browser("lost");
+        b.open(base + "room/AAAAAAAAAAAAAAAAAAAAAA");
+        b.waiting(UI).until(d -> b.byTestId("room-not-found").isDisplayed());
+        assertTrue(b.byTestId("room-not-found").getText().contains("not found"));
+        assertTrue(b.byTestId("room-not-found").findElement(By.cssSelector("a[href=\"/\"]")).isDisplayed());
+        failed = false;
+    }
+
+    // ---- steps -------------------------------------------------------------------------------
+
+    private Browser browser(String label) throws Exception {
+        Browser b = new Browser(label);
+        browsers.add(b);
+        return b;
+    }
+
+    /** Opens the room, checks the camera preview plays, joins; returns the moment of the click. */
+    private long join(Browser b, String url, String name) {
+        b.open(url);
+        WebElement nameInput = b.byTestId("display-name");
+        b.waiting(UI).until(d -> nameInput.isDisplayed());
+        b.waiting(UI).until(d -> ((Number) b.script(
+                "return document.querySelector('[data-testid=\"preview\"]').videoWidth")).intValue() > 0);
+        nameInput.clear();
+        nameInput.sendKeys(name);
+        long clicked = System.nanoTime();
+        b.byTestId("join").click();
+        b.waiting(UI).until(d -> "connected".equals(status(b)));
+        assertTrue(b.byTestId("self-tile").isDisplayed());
+        return clicked;
+    }
+
+    private static long awaitFirstFrame(Browser b, long clicked) {
+        b.waiting(UI).until(d -> b.framesDecoded().stream().anyMatch(n -> n > 0));
+        return Duration.ofNanos(System.nanoTime() - clicked).toMillis();
+    }
+
+    private static void assertDecodingFromBoth(Browser b) throws InterruptedException {
+        b.waiting(UI).until(d -> {
+            List<Long> frames = b.framesDecoded();
+            return frames.size() == 2 && frames.stream().allMatch(n -> n > 0);
+        });
+        List<Long> before = b.framesDecoded();
+        Thread.sleep(1000);
+        List<Long> after = b.framesDecoded();
+        for (int i = 0; i < 2; i++) {
+            assertTrue(after.get(i) > before.get(i), b.label + " stopped decoding: " + before + " -> " + after);
+        }
+    }
+
+    private static void assertNames(Browser b, String... names) {
+        b.waiting(UI).until(d -> b.tiles().size() == names.length);
+        Set<String> shown = b.tiles().stream()
+                .map(t -> t.findElement(By.cssSelector("[data-testid=\"participant-name\"]")).getText())
+                .collect(Collectors.toSet());
+        assertEquals(Set.of(names), shown, b.label);
+    }
+
+    private static void assertNoAlert(Browser b) {
+        try {
+            b.driver.switchTo().alert();
+            throw new AssertionError(b.label + ": a display name ran script");
+        } catch (NoAlertPresentException expected) {
+            // the name stayed text
+        }
+    }
+
+    private static String tileIdNamed(Browser b, String name) {
+        return b.tiles().stream()
+                .filter(t -> t.findElement(By.cssSelector("[data-testid=\"participant-name\"]")).getText().equals(name))
+                .findFirst().orElseThrow().getAttribute("data-participant-id");
+    }
+
+    private static WebElement tile(Browser b, String id) {
+        return b.driver.findElement(By.cssSelector("[data-testid=\"participant-tile\"][data-participant-id=\"" + id + "\"]"));
+    }
+
+    private static void awaitTileAttribute(Browser b, String id, String attribute, String value) {
+        b.waiting(UI).until(d -> value.equals(tile(b, id).getAttribute(attribute)));
+    }
+
+    private static String status(Browser b) {
+        return b.byTestId("connection-status").getAttribute("data-state");
+    }
+}

@@ -1,0 +1,47 @@
+// The create-room page: DOM wiring only.
+import { createRoom } from './rooms-api.js';
+
+const createButton = document.getElementById('create');
+const created = document.getElementById('created');
+const link = document.getElementById('room-link');
+const openRoom = document.getElementById('open-room');
+const copyButton = document.getElementById('copy');
+const copyState = document.getElementById('copy-state');
+const error = document.getElementById('error');
+
+function showError(text) {
+  error.textContent = text;
+  error.hidden = !text;
+}
+
+createButton.addEventListener('click', async () => {
+  createButton.disabled = true;
+  showError('');
+  try {
+    const room = await createRoom();
+    link.textContent = room.url;
+    link.href = room.url;
+    openRoom.href = room.url;
+    created.hidden = false;
+    copyButton.focus();
+  } catch (e) {
+    showError(`Could not create a room: ${e.message}`);
+  } finally {
+    createButton.disabled = false;
+  }
+});
+
+copyButton.addEventListener('click', async () => {
+  try {
+    await navigator.clipboard.writeText(link.href);
+    copyState.textContent = 'Link copied.';
+  } catch {
+    // Clipboard access needs a secure context and permission: fall back to selecting the text.
+    const range = document.createRange();
+    range.selectNodeContents(link);
+    const selection = getSelection();
+    selection.removeAllRanges();
+    selection.addRange(range);
+    copyState.textContent = 'Press Ctrl+C to copy the selected link.';
+  }
+});

@@ -1,0 +1,271 @@
+// The room page: DOM wiring only. Protocol in signaling.js, WebRTC in peer.js, devices in media.js.
+import { findRoom, iceServers as fetchIceServers } from './rooms-api.js';
+import { Signaling } from './signaling.js';
+import { PeerLink } from './peer.js';
+import { openLocalMedia, listDevices, setMuted, hasTrack, stopAll } from './media.js';
+
+const NAME_KEY = 'palaver.displayName';
+const HTTPS_PORT = 8181;
+const JOIN_ERRORS = new Set(['room-full', 'invalid-name', 'room-not-found']);
+
+const $ = (id) => document.getElementById(id);
+const roomId = decodeURIComponent(location.pathname.replace(/^\/room\//, '').replace(/\/$/, ''));
+
+const state = {
+  stream: new MediaStream(),
+  audioMuted: false,
+  videoMuted: false,
+  signaling: null,
+  links: new Map(), // participant id -> PeerLink
+  iceServers: [],
+};
+
+function showError(text) {
+  $('error').textContent = text || '';
+  $('error').hidden = !text;
+}
+
+function show(section) {
+  for (const id of ['loading', 'not-found', 'prejoin', 'call', 'left']) $(id).hidden = id !== section;
+}
+
+function warnIfInsecure() {
+  if (window.isSecureContext) return;
+  const secure = `https://${location.hostname}:${HTTPS_PORT}${location.pathname}`;
+  const error = $('error');
+  error.textContent = 'Browsers allow camera and microphone only over HTTPS. Open this room at ';
+  const link = document.createElement('a');
+  link.href = secure;
+  link.textContent = secure;
+  error.append(link, '.');
+  error.hidden = false;
+}
+
+// ---- pre-join -----------------------------------------------------------------------------
+
+async function startPreview(choice) {
+  stopAll(state.stream);
+  const { stream, problem } = await openLocalMedia(choice);
+  state.stream = stream;
+  $('preview').srcObject = stream;
+  $('media-problem').textContent = problem || '';
+  setMuted(stream, 'audio', state.audioMuted);
+  setMuted(stream, 'video', state.videoMuted);
+  renderToggles();
+}
+
+async function fillDevices() {
+  const { cameras, mics } = await listDevices();
+  const fill = (select, devices, kind, label) => {
+    const current = state.stream.getTracks().find((t) => t.kind === kind)?.getSettings().deviceId;
+    select.replaceChildren(...devices.map((d, i) => {
+      const option = document.createElement('option');
+      option.value = d.deviceId;
+      option.textContent = d.label || `${label} ${i + 1}`;
+      option.selected = d.deviceId === current;
+      return option;
+    }));
+    select.disabled = devices.length === 0;
+  };
+  fill($('camera-select'), cameras, 'video', 'Camera');
+  fill($('mic-select'), mics, 'audio', 'Microphone');
+}
+
+function renderToggles() {
+  const audioOff = state.audioMuted || !hasTrack(state.stream, 'audio');
+  const videoOff = state.videoMuted || !hasTrack(state.stream, 'video');
+  document.querySelectorAll('[data-testid="toggle-mic"]').forEach((b) => {
+    b.setAttribute('aria-pressed', String(audioOff));
+    b.textContent = audioOff ? 'Mic off' : 'Mic on';
+    b.disabled = !hasTrack(state.stream, 'audio');
+  });
+  document.querySelectorAll('[data-testid="toggle-camera"]').forEach((b) => {
+    b.setAttribute('aria-pressed', String(videoOff));
+    b.textContent = videoOff ? 'Camera off' : 'Camera on';
+    b.disabled = !hasTrack(state.stream, 'video');
+  });
+  document.querySelector('[data-testid="self-tile"]').dataset.videoMuted = String(videoOff);
+  return { audioOff, videoOff };
+}
+
+function toggle(kind) {
+  if (kind === 'audio') state.audioMuted = !state.audioMuted;
+  else state.videoMuted = !state.videoMuted;
+  setMuted(state.stream, kind, kind === 'audio' ? state.audioMuted : state.videoMuted);
+  sendMediaState();
+}
+
+function sendMediaState() {
+  const { audioOff, videoOff } = renderToggles();
+  if (state.signaling) state.signaling.send({ type: 'media-state', audioMuted: audioOff, videoMuted: videoOff });
+}
+
+// ---- the call -----------------------------------------------------------------------------
+
+function tileOf(id) {
+  return document.querySelector(`[data-testid="participant-tile"][data-participant-id="${CSS.escape(id)}"]`);
+}
+
+function addParticipant(participant, offerer) {
+  if (state.links.has(participant.id)) return;
+  const tile = $('participant-template').content.firstElementChild.cloneNode(true);
+  tile.dataset.participantId = participant.id;
+  tile.querySelector('.participant-name').textContent = participant.name;
+  $('tiles').append(tile);
+  updateParticipant(participant);
+  const video = tile.querySelector('video');
+  state.links.set(participant.id, new PeerLink({
+    remoteId: participant.id,
+    offerer,
+    iceServers: state.iceServers,
+    stream: state.stream,
+    send: (message) => state.signaling.send(message),
+    onStream: (remote) => {
+      if (video.srcObject !== remote) video.srcObject = remote;
+      video.play().catch(() => {});
+    },
+  }));
+  layout();
+}
+
+function updateParticipant({ id, audioMuted, videoMuted, connection }) {
+  const tile = tileOf(id);
+  if (!tile) return;
+  if (audioMuted !== undefined) tile.dataset.audioMuted = String(audioMuted);
+  if (videoMuted !== undefined) tile.dataset.videoMuted = String(videoMuted);
+  if (connection !== undefined) tile.dataset.connection = connection;
+}
+
+function removeParticipant(id) {
+  state.links.get(id)?.close();
+  state.links.delete(id);
+  tileOf(id)?.remove();
+  layout();
+}
+
+function removeEveryone() {
+  for (const id of [...state.links.keys()]) removeParticipant(id);
+}
+
+function layout() {
+  $('tiles').dataset.count = String(state.links.size + 1);
+}
+
+function onJoined({ detail: joined }) {
+  showError('');
+  $('self-name').textContent = joined.self.name;
+  if (!joined.resumed) {
+    // A fresh identity: every connection starts over, and those already here offer to us.
+    removeEveryone();
+    joined.participants.forEach((p) => addParticipant(p, false));
+  } else {
+    // Same identity, connections kept. Catch up with what changed while the socket was down;
+    // anyone new arrived after us, so we offer to them.
+    const present = new Set(joined.participants.map((p) => p.id));
+    [...state.links.keys()].filter((id) => !present.has(id)).forEach(removeParticipant);
+    joined.participants.forEach((p) => {
+      if (state.links.has(p.id)) updateParticipant(p);
+      else addParticipant(p, true);
+    });
+  }
+  sendMediaState();
+}
+
+function linkFor(id) {
+  return state.links.get(id);
+}
+
+function wireSignaling(signaling) {
+  signaling.addEventListener('joined', onJoined);
+  signaling.addEventListener('participant-joined', ({ detail }) => addParticipant(detail.participant, true));
+  signaling.addEventListener('participant-left', ({ detail }) => removeParticipant(detail.id));
+  signaling.addEventListener('participant-connection', ({ detail }) => updateParticipant({ id: detail.id, connection: detail.state }));
+  signaling.addEventListener('media-state', ({ detail }) => updateParticipant(detail));
+  signaling.addEventListener('offer', ({ detail }) => linkFor(detail.from)?.acceptOffer(detail.sdp).catch(reportPeerError));
+  signaling.addEventListener('answer', ({ detail }) => linkFor(detail.from)?.acceptAnswer(detail.sdp).catch(reportPeerError));
+  signaling.addEventListener('candidate', ({ detail }) => linkFor(detail.from)?.addCandidate(detail.candidate));
+  signaling.addEventListener('state', ({ detail }) => {
+    const status = document.querySelector('[data-testid="connection-status"]');
+    status.dataset.state = detail;
+    status.textContent = { connected: 'Connected', reconnecting: 'Reconnecting…', disconnected: 'Disconnected' }[detail];
+  });
+  signaling.addEventListener('fatal', ({ detail }) => showError(detail));
+  signaling.addEventListener('error', ({ detail }) => {
+    if (JOIN_ERRORS.has(detail.error) && !signaling.selfId) {
+      signaling.leave();
+      state.signaling = null;
+      show('prejoin');
+    }
+    showError(detail.message);
+  });
+}
+
+function reportPeerError(error) {
+  console.warn('peer connection problem', error);
+}
+
+async function join(event) {
+  event.preventDefault();
+  const name = $('display-name').value.trim();
+  if (!name) {
+    showError('Please enter your name.');
+    return;
+  }
+  localStorage.setItem(NAME_KEY, name);
+  showError('');
+  try {
+    state.iceServers = await fetchIceServers();
+  } catch (e) {
+    showError(`Could not reach the server: ${e.message}`);
+    return;
+  }
+  $('self-video').srcObject = state.stream;
+  show('call');
+  const signaling = new Signaling(roomId, name);
+  state.signaling = signaling;
+  wireSignaling(signaling);
+  signaling.connect();
+}
+
+function leave() {
+  state.signaling?.leave();
+  state.signaling = null;
+  removeEveryone();
+  stopAll(state.stream);
+  state.stream = new MediaStream();
+  show('left');
+}
+
+async function main() {
+  warnIfInsecure();
+  let room;
+  try {
+    room = await findRoom(roomId);
+  } catch (e) {
+    showError(`Could not reach the server: ${e.message}`);
+    return;
+  }
+  if (!room) {
+    show('not-found');
+    return;
+  }
+  show('prejoin');
+  $('display-name').value = localStorage.getItem(NAME_KEY) || '';
+  $('join-form').addEventListener('submit', join);
+  document.querySelectorAll('[data-testid="toggle-mic"]').forEach((b) => b.addEventListener('click', () => toggle('audio')));
+  document.querySelectorAll('[data-testid="toggle-camera"]').forEach((b) => b.addEventListener('click', () => toggle('video')));
+  $('leave').addEventListener('click', leave);
+  $('rejoin').addEventListener('click', (e) => {
+    e.preventDefault();
+    location.reload();
+  });
+  const choose = () => startPreview({ cameraId: $('camera-select').value, micId: $('mic-select').value });
+  $('camera-select').addEventListener('change', choose);
+  $('mic-select').addEventListener('change', choose);
+  // Closing the tab leaves at once, instead of after the reconnect grace.
+  addEventListener('pagehide', () => state.signaling?.leave());
+  await startPreview({});
+  await fillDevices();
+}
+
+main();

@@ -1,0 +1,134 @@
+// The signaling WebSocket and its protocol (docs/protocol.md): join, resume after a drop with
+// backoff, keep-alive, and a send queue that survives reconnects. No DOM here.
+
+const PING_EVERY_MS = 5000;
+const DEAD_AFTER_MS = 12000;
+const BACKOFF_MS = [250, 500, 1000, 2000, 4000];
+const REPLACED = 4001;
+
+export class Signaling extends EventTarget {
+  #roomId;
+  #name;
+  #socket = null;
+  #token = null;
+  #selfId = null;
+  #state = 'disconnected';
+  #attempt = 0;
+  #joinedOnce = false;
+  #outgoing = [];
+  #lastHeard = 0;
+  #keepAlive = null;
+  #retry = null;
+  #ended = false;
+
+  constructor(roomId, name) {
+    super();
+    this.#roomId = roomId;
+    this.#name = name;
+  }
+
+  get selfId() { return this.#selfId; }
+  get state() { return this.#state; }
+
+  connect() {
+    this.#ended = false;
+    this.#open();
+  }
+
+  /** Sends now, or as soon as the socket is back and resumed. */
+  send(message) {
+    if (this.#state === 'connected') {
+      this.#socket.send(JSON.stringify(message));
+    } else {
+      this.#outgoing.push(message);
+    }
+  }
+
+  /** Leaves the room for good (page closed or leave button). */
+  leave() {
+    this.#ended = true;
+    clearTimeout(this.#retry);
+    clearInterval(this.#keepAlive);
+    if (this.#socket && this.#socket.readyState === WebSocket.OPEN) {
+      this.#socket.send(JSON.stringify({ type: 'leave' }));
+      this.#socket.close(1000, 'left');
+    }
+    this.#setState('disconnected');
+  }
+
+  #open() {
+    const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+    const socket = new WebSocket(`${scheme}://${location.host}/signal/${encodeURIComponent(this.#roomId)}`);
+    this.#socket = socket;
+    socket.onopen = () => {
+      this.#lastHeard = Date.now();
+      socket.send(JSON.stringify(this.#token ? { type: 'resume', token: this.#token } : { type: 'join', name: this.#name }));
+      clearInterval(this.#keepAlive);
+      this.#keepAlive = setInterval(() => this.#checkAlive(socket), PING_EVERY_MS);
+    };
+    socket.onmessage = (event) => {
+      this.#lastHeard = Date.now();
+      let message;
+      try {
+        message = JSON.parse(event.data);
+      } catch {
+        return;
+      }
+      this.#receive(message);
+    };
+    socket.onclose = (event) => {
+      if (socket !== this.#socket) return;
+      clearInterval(this.#keepAlive);
+      if (this.#ended) return;
+      if (event.code === REPLACED) {
+        this.#ended = true;
+        this.#setState('disconnected');
+        this.dispatchEvent(new CustomEvent('fatal', { detail: 'This call continues in another window.' }));
+        return;
+      }
+      this.#setState(this.#joinedOnce ? 'reconnecting' : 'disconnected');
+      const delay = BACKOFF_MS[Math.min(this.#attempt, BACKOFF_MS.length - 1)];
+      this.#attempt += 1;
+      this.#retry = setTimeout(() => this.#open(), delay);
+    };
+  }
+
+  #checkAlive(socket) {
+    if (socket.readyState !== WebSocket.OPEN) return;
+    if (Date.now() - this.#lastHeard > DEAD_AFTER_MS) {
+      socket.close(4000, 'no answer'); // onclose reconnects
+      return;
+    }
+    socket.send(JSON.stringify({ type: 'ping' }));
+  }
+
+  #receive(message) {
+    if (message.type === 'joined') {
+      this.#token = message.resumeToken;
+      this.#selfId = message.self.id;
+      this.#attempt = 0;
+      this.#joinedOnce = true;
+      this.#setState('connected');
+      this.dispatchEvent(new CustomEvent('joined', { detail: message }));
+      const queued = this.#outgoing;
+      this.#outgoing = [];
+      queued.forEach((m) => this.send(m));
+      return;
+    }
+    if (message.type === 'error' && message.error === 'resume-failed') {
+      // Our place is gone (server restarted or grace over): join again as someone new.
+      this.#token = null;
+      this.#outgoing = [];
+      this.#socket.send(JSON.stringify({ type: 'join', name: this.#name }));
+      return;
+    }
+    if (message.type === 'pong') return;
+    this.dispatchEvent(new CustomEvent(message.type, { detail: message }));
+  }
+
+  #setState(state) {
+    if (state === this.#state) return;
+    this.#state = state;
+    this.dispatchEvent(new CustomEvent('state', { detail: state }));
+  }
+}
