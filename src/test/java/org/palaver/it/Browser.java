@@ -71,19 +71,27 @@ public final class Browser implements AutoCloseable {
     private final Path profile;
 
     public Browser(String label) throws IOException {
+        this(label, true);
+    }
+
+    /** {@code withDevices=false}: a machine with no camera and no microphone at all. */
+    public Browser(String label, boolean withDevices) throws IOException {
         this.label = label;
         this.profile = Files.createTempDirectory("palaver-chromium-");
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM);
         options.addArguments(
                 "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
+                "--use-fake-ui-for-media-stream",
                 "--autoplay-policy=no-user-gesture-required",
                 "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 // Candidates carry this machine's own address; never ask the network to resolve mDNS names.
                 "--disable-features=WebRtcHideLocalIpsWithMdns",
                 "--window-size=1280,720",
                 "--user-data-dir=" + profile);
+        if (withDevices) {
+            options.addArguments("--use-fake-device-for-media-stream");
+        }
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(new File(CHROMEDRIVER))
                 .usingAnyFreePort()

@@ -137,6 +137,33 @@ class CallBrowserIT {
     }
 
     @Test
+    void someoneWithoutCameraOrMicrophoneJoinsToWatch() throws Exception {
+        Browser alice = browser("alice");
+        Browser dan = browser("dan-no-devices", false);
+        alice.open(base.toString());
+        String url = base + "room/" + createRoom(alice);
+        join(alice, url, "Alice");
+
+        dan.open(url);
+        WebElement nameInput = dan.byTestId("display-name");
+        dan.waiting(UI).until(d -> nameInput.isDisplayed() && !dan.driver.findElement(By.id("media-problem")).getText().isBlank());
+        assertTrue(dan.driver.findElement(By.id("media-problem")).getText().contains("You can still join"),
+                dan.driver.findElement(By.id("media-problem")).getText());
+        assertEquals("true", dan.visible("toggle-camera").getAttribute("aria-pressed"));
+        assertEquals("true", dan.visible("toggle-mic").getAttribute("aria-pressed"));
+        nameInput.sendKeys("Dan");
+        dan.byTestId("join").click();
+        dan.waiting(UI).until(d -> "connected".equals(status(dan)));
+
+        // Dan receives Alice's video; Alice sees Dan with camera and microphone off.
+        dan.waiting(UI).until(d -> dan.framesDecoded().stream().anyMatch(n -> n > 0));
+        String danId = tileIdNamed(alice, "Dan");
+        awaitTileAttribute(alice, danId, "data-video-muted", "true");
+        awaitTileAttribute(alice, danId, "data-audio-muted", "true");
+        failed = false;
+    }
+
+    @Test
     void unknownRoomSaysSo() throws Exception {
         Browser b = browser("lost");
         b.open(base + "room/AAAAAAAAAAAAAAAAAAAAAA");
@@ -149,9 +176,20 @@ class CallBrowserIT {
     // ---- steps -------------------------------------------------------------------------------
 
     private Browser browser(String label) throws Exception {
-        Browser b = new Browser(label);
+        return browser(label, true);
+    }
+
+    private Browser browser(String label, boolean withDevices) throws Exception {
+        Browser b = new Browser(label, withDevices);
         browsers.add(b);
         return b;
+    }
+
+    private static String createRoom(Browser b) {
+        Object id = b.driver.executeAsyncScript("""
+                const done = arguments[arguments.length - 1];
+                fetch('/api/rooms', {method: 'POST'}).then((r) => r.json()).then((room) => done(room.id));""");
+        return (String) id;
     }
 
     /** Opens the room, checks the camera preview plays, joins; returns the moment of the click. */
