@@ -132,7 +132,35 @@ class ServerIT {
         assertFalse(wrongMethod.body().contains("Exception"), wrongMethod.body());
     }
 
+    @Test
+    void pagesAndApiCarrySecurityHeaders() throws Exception {
+        for (String path : new String[] {"", "room/x", "api/rooms/x", "js/room-page.js"}) {
+            HttpResponse<String> response = get(path);
+            String csp = response.headers().firstValue("Content-Security-Policy").orElse("");
+            assertTrue(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline") && csp.contains("frame-ancestors 'none'"),
+                    path + ": " + csp);
+            assertEquals("nosniff", response.headers().firstValue("X-Content-Type-Options").orElse(null), path);
+            assertEquals("no-referrer", response.headers().firstValue("Referrer-Policy").orElse(null), path);
+            assertTrue(response.headers().firstValue("Permissions-Policy").orElse("").contains("camera=(self)"), path);
+        }
+    }
+
     // ---- signaling -----------------------------------------------------------------------
+
+    @Test
+    void signalingFromAnotherOriginIsRefused() throws Exception {
+        String room = createRoom();
+        URI ws = URI.create("ws://127.0.0.1:" + base.getPort() + "/signal/" + room);
+        java.util.concurrent.CompletionException refused = org.junit.jupiter.api.Assertions.assertThrows(
+                java.util.concurrent.CompletionException.class,
+                () -> HTTP.newWebSocketBuilder().header("Origin", "https://evil.example")
+                        .buildAsync(ws, new java.net.http.WebSocket.Listener() { }).join());
+        assertTrue(refused.getCause() instanceof java.net.http.WebSocketHandshakeException, String.valueOf(refused.getCause()));
+        assertEquals(403, ((java.net.http.WebSocketHandshakeException) refused.getCause()).getResponse().statusCode());
+        java.net.http.WebSocket same = HTTP.newWebSocketBuilder().header("Origin", "http://127.0.0.1:" + base.getPort())
+                .buildAsync(ws, new java.net.http.WebSocket.Listener() { }).join();
+        same.abort();
+    }
 
     @Test
     void threePeopleTalk() throws Exception {
