@@ -16,6 +16,13 @@ public class ErrorMapper implements ExceptionMapper<Throwable> {
 
     @Override
     public Response toResponse(Throwable failure) {
+        if (failure instanceof LimitExceeded limit) {
+            return Response.status(limit.status())
+                    .header("Retry-After", limit.retryAfterSeconds())
+                    .type(jakarta.ws.rs.core.MediaType.APPLICATION_JSON_TYPE)
+                    .entity(new ErrorBody(limit.code(), limit.getMessage()))
+                    .build();
+        }
         if (failure instanceof WebApplicationException web) {
             Response.StatusType status = web.getResponse().getStatusInfo();
             String code = status.getReasonPhrase().toLowerCase(Locale.ROOT).replace(' ', '-');

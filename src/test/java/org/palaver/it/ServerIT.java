@@ -347,6 +347,86 @@ class ServerIT {
         }
     }
 
+    // ---- limits ------------------------------------------------------------------------------
+
+    @Test
+    void roomCreationIsRateLimitedPerClientAddress() throws Exception {
+        // From a loopback address of its own (127.0.0.2), so the other tests' budget stays intact.
+        int perMinute = 120;
+        int created = 0;
+        RawResponse refused = rawPost("127.0.0.2", "/api/rooms");
+        while (refused.status == 201 && created < perMinute + 20) {
+            created++;
+            refused = rawPost("127.0.0.2", "/api/rooms");
+        }
+        // The burst, plus the few tokens that refill (2/s) while the test runs.
+        assertTrue(created >= perMinute && created < perMinute + 10, "created " + created);
+        assertEquals(429, refused.status);
+        assertTrue(refused.head.toLowerCase(java.util.Locale.ROOT).contains("retry-after: 1"), refused.head);
+        assertEquals("too-many-requests", json(refused.body).getString("error"));
+        assertEquals(201, post("api/rooms").statusCode(), "other addresses are not affected");
+    }
+
+    @Test
+    void messageFloodIsDroppedWithOneErrorAndTheSocketRecovers() throws Exception {
+        String room = createRoom();
+        try (SignalClient sender = SignalClient.join(base, room, "Flood");
+             SignalClient witness = SignalClient.join(base, room, "Witness")) {
+            for (int i = 0; i < 600; i++) {
+                sender.send("{\"type\":\"ping\"}");
+            }
+            assertEquals("rate-limited", sender.await("error").getString("error"));
+            Thread.sleep(2500); // the bucket refills (100/s in the tests)
+            sender.sync();
+            long pongs = sender.all("pong").size();
+            assertTrue(pongs < 600, "some of the flood was dropped: " + pongs + " pongs");
+            assertEquals(1, sender.all("error").size(), "told once, not per dropped message");
+            sender.send("{\"type\":\"offer\",\"to\":\"" + witness.id() + "\",\"sdp\":\"after the flood\"}");
+            assertEquals("after the flood", witness.await("offer").getString("sdp"));
+        }
+    }
+
+    @Test
+    void connectionsBeyondTheServerLimitAreRefused() throws Exception {
+        String room = createRoom();
+        List<SignalClient> clients = new ArrayList<>();
+        try {
+            SignalClient refused = null;
+            for (int i = 0; i < 100 && refused == null; i++) {
+                SignalClient c = SignalClient.connect(base, room);
+                clients.add(c);
+                try {
+                    c.send("{\"type\":\"ping\"}");
+                } catch (java.util.concurrent.CompletionException closedByServer) {
+                    // the refusal is on its way
+                }
+                c.await(m -> List.of("pong", "error").contains(m.getString("type")), "pong or refusal");
+                if (!c.all("error").isEmpty()) {
+                    refused = c;
+                }
+            }
+            assertTrue(refused != null, "no refusal among " + clients.size() + " connections");
+            assertTrue(clients.size() <= 80, "refused only after " + clients.size());
+            assertEquals("server-full", refused.all("error").get(0).getString("error"));
+            assertEquals(1013, refused.awaitClose());
+        } finally {
+            clients.forEach(SignalClient::close);
+        }
+        // Room again once they are gone.
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (true) {
+            try (SignalClient c = SignalClient.connect(base, room)) {
+                c.send("{\"type\":\"join\",\"name\":\"After\"}");
+                JsonObject answer = c.await(m -> List.of("joined", "error").contains(m.getString("type")), "answer");
+                if (answer.getString("type").equals("joined")) {
+                    break;
+                }
+                assertTrue(System.nanoTime() < deadline, "still refused: " + answer);
+            }
+            Thread.sleep(200);
+        }
+    }
+
     // ---- bad input: each gets a documented error, to its sender only, and everything keeps working --
 
     @ParameterizedTest(name = "{1}: {0}")
@@ -481,6 +561,25 @@ class ServerIT {
         Set<String> ids = new HashSet<>();
         participants.forEach(p -> ids.add(p.asJsonObject().getString("id")));
         return ids;
+    }
+
+    record RawResponse(int status, String head, String body) {
+    }
+
+    /** An HTTP request from a chosen local address, which java.net.http cannot do. */
+    private RawResponse rawPost(String fromAddress, String path) throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", base.getPort(), java.net.InetAddress.getByName(fromAddress), 0)) {
+            socket.getOutputStream().write(("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + base.getPort()
+                    + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            int split = response.indexOf("\r\n\r\n");
+            String head = response.substring(0, split);
+            String body = response.substring(split + 4);
+            if (head.toLowerCase(java.util.Locale.ROOT).contains("transfer-encoding: chunked")) {
+                body = body.substring(body.indexOf("\r\n") + 2, body.lastIndexOf("}") + 1);
+            }
+            return new RawResponse(Integer.parseInt(head.substring(9, 12)), head, body);
+        }
     }
 
     /** A WebSocket by hand, so the test controls whether pings get answered (here: never). */

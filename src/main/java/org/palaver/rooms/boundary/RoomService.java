@@ -17,6 +17,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.palaver.platform.LimitExceeded;
+import org.palaver.platform.OnceLog;
 import org.palaver.rooms.entity.Mailbox;
 import org.palaver.rooms.entity.Room;
 import org.palaver.rooms.entity.RoomException;
@@ -49,12 +51,17 @@ public class RoomService {
     @ConfigProperty(name = "palaver.reconnect.grace", defaultValue = "PT15S")
     Duration reconnectGrace;
 
+    @Inject
+    @ConfigProperty(name = "palaver.limits.max-rooms", defaultValue = "10000")
+    int maxRooms;
+
     @Resource
     ManagedScheduledExecutorService scheduler;
 
     Clock clock = Clock.systemUTC();
 
     private final ConcurrentMap<RoomId, Room> rooms = new ConcurrentHashMap<>();
+    private final OnceLog limitLog = new OnceLog(LOG);
     private ScheduledFuture<?> ticking;
 
     @PostConstruct
@@ -73,6 +80,11 @@ public class RoomService {
     }
 
     public RoomSnapshot create() {
+        // Checked, not reserved: two creations at the limit may both pass; the bound is a guard, not an invariant.
+        if (rooms.size() >= maxRooms) {
+            limitLog.warn("max-rooms", "room limit reached (palaver.limits.max-rooms=" + maxRooms + ")");
+            throw new LimitExceeded("too-many-rooms", "This server has as many rooms as it may hold; try again later.", 503, 60);
+        }
         Instant now = clock.instant();
         while (true) {
             RoomId id = RoomId.random();

@@ -1,6 +1,7 @@
 package org.palaver.rooms.boundary;
 
 import jakarta.inject.Inject;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -12,6 +13,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.net.URI;
 import org.palaver.platform.ErrorBody;
+import org.palaver.rooms.control.CreationLimiter;
 import org.palaver.rooms.entity.RoomSnapshot;
 
 @Path("rooms")
@@ -21,14 +23,21 @@ public class RoomsResource {
     @Inject
     RoomService rooms;
 
+    @Inject
+    CreationLimiter limiter;
+
     @Context
     UriInfo uri;
+
+    @Context
+    HttpServletRequest request;
 
     public record Created(String id, String url) {
     }
 
     @POST
     public Response create() {
+        limiter.admit(request.getRemoteAddr());
         RoomSnapshot room = rooms.create();
         URI location = uri.getBaseUriBuilder().path("rooms").path(room.id()).build();
         // The base URI ends in /api/; the room page lives beside it at /room/{id}.

@@ -33,22 +33,28 @@ public class SignalingEndpoint {
 
     @OnOpen
     public void open(Session session, @PathParam("roomId") String roomId) {
-        conversation = conversations.open(session, roomId);
+        conversation = conversations.open(session, roomId).orElse(null);
     }
 
     @OnMessage(maxMessageSize = CONTAINER_LIMIT)
     public void text(String message) {
-        conversation.onText(message);
+        if (conversation != null) {
+            conversation.onText(message);
+        }
     }
 
     @OnMessage(maxMessageSize = CONTAINER_LIMIT)
     public void binary(ByteBuffer message) {
-        conversation.onBinary();
+        if (conversation != null) {
+            conversation.onBinary();
+        }
     }
 
     @OnMessage
     public void pong(PongMessage pong) {
-        conversation.touch();
+        if (conversation != null) {
+            conversation.touch();
+        }
     }
 
     @OnClose

@@ -2,6 +2,8 @@ package org.palaver.signaling.control;
 
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.palaver.platform.OnceLog;
+import org.palaver.platform.TokenBucket;
 import org.palaver.rooms.boundary.RoomService;
 import org.palaver.rooms.entity.RoomException;
 import org.palaver.rooms.entity.Seat;
@@ -22,11 +24,17 @@ public final class Conversation {
     private final RoomService rooms;
     private final MessageCodec codec;
     private final Outbox outbox;
+    private final TokenBucket rate;
+    private final OnceLog limitLog;
+    private boolean limited;
+    private long lastDroppedNanos;
     private volatile Seat seat;
     private volatile long lastSeenNanos = System.nanoTime();
 
-    Conversation(String roomId, RoomService rooms, MessageCodec codec, Outbox outbox) {
+    Conversation(String roomId, RoomService rooms, MessageCodec codec, Outbox outbox, TokenBucket rate, OnceLog limitLog) {
         this.roomId = roomId;
+        this.rate = rate;
+        this.limitLog = limitLog;
         this.rooms = rooms;
         this.codec = codec;
         this.outbox = outbox;
@@ -34,6 +42,9 @@ public final class Conversation {
 
     public void onText(String text) {
         touch();
+        if (!withinRate()) {
+            return;
+        }
         try {
             handle(codec.decode(text));
         } catch (ProtocolException e) {
@@ -48,7 +59,31 @@ public final class Conversation {
 
     public void onBinary() {
         touch();
+        if (!withinRate()) {
+            return;
+        }
         reply("binary-not-supported", "Signaling messages are JSON text frames.");
+    }
+
+    /**
+     * Over the rate, messages are dropped; the sender is told once per flood (not once per
+     * message, which would only feed the flood back to it). A flood ends after a quiet second.
+     */
+    private boolean withinRate() {
+        long now = System.nanoTime();
+        if (rate.tryTake()) {
+            if (limited && now - lastDroppedNanos > 1_000_000_000L) {
+                limited = false;
+            }
+            return true;
+        }
+        lastDroppedNanos = now;
+        if (!limited) {
+            limited = true;
+            limitLog.warn("rate:" + roomId, "a signaling connection in room " + roomId + " exceeded the message rate");
+            reply("rate-limited", "Too many messages; some were dropped. Slow down.");
+        }
+        return false;
     }
 
     public void touch() {

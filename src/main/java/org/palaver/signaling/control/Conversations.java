@@ -7,8 +7,11 @@ import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
+import java.io.IOException;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
@@ -16,7 +19,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.palaver.platform.OnceLog;
+import org.palaver.platform.TokenBucket;
 import org.palaver.rooms.boundary.RoomService;
+import org.palaver.signaling.entity.ServerMessage;
 
 /**
  * The open signaling sockets, and their heartbeat: every interval each socket gets a ping frame
@@ -39,6 +45,18 @@ public class Conversations {
     @ConfigProperty(name = "palaver.heartbeat.timeout", defaultValue = "PT30S")
     Duration heartbeatTimeout;
 
+    @Inject
+    @ConfigProperty(name = "palaver.limits.max-connections", defaultValue = "10000")
+    int maxConnections;
+
+    @Inject
+    @ConfigProperty(name = "palaver.limits.messages-per-second", defaultValue = "50")
+    double messagesPerSecond;
+
+    @Inject
+    @ConfigProperty(name = "palaver.limits.message-burst", defaultValue = "200")
+    int messageBurst;
+
     @Resource
     ManagedExecutorService executor;
 
@@ -47,6 +65,7 @@ public class Conversations {
 
     private final MessageCodec codec = new MessageCodec();
     private final Set<Conversation> open = ConcurrentHashMap.newKeySet();
+    private final OnceLog limitLog = new OnceLog(LOG);
     private ScheduledFuture<?> heartbeat;
 
     @PostConstruct
@@ -65,10 +84,28 @@ public class Conversations {
         }
     }
 
-    public Conversation open(Session session, String roomId) {
-        Conversation conversation = new Conversation(roomId, rooms, codec, new Outbox(session, codec, executor));
+    /** A new conversation, or empty when the server holds {@code palaver.limits.max-connections} already. */
+    public Optional<Conversation> open(Session session, String roomId) {
+        if (open.size() >= maxConnections) {
+            limitLog.warn("max-connections", "connection limit reached (palaver.limits.max-connections=" + maxConnections + ")");
+            refuse(session);
+            return Optional.empty();
+        }
+        Conversation conversation = new Conversation(roomId, rooms, codec, new Outbox(session, codec, executor),
+                new TokenBucket(messageBurst, messagesPerSecond), limitLog);
         open.add(conversation);
-        return conversation;
+        return Optional.of(conversation);
+    }
+
+    // Runs on the handshake's thread before any room is involved, so a blocking send is harmless.
+    private void refuse(Session session) {
+        try {
+            session.getBasicRemote().sendText(codec.encode(
+                    new ServerMessage.Error("server-full", "The server is at its connection limit; try again later.")));
+            session.close(new CloseReason(CloseReason.CloseCodes.TRY_AGAIN_LATER, "server full"));
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.FINE, "refusing a connection failed", e);
+        }
     }
 
     public void closed(Conversation conversation) {
