@@ -494,6 +494,91 @@ class ServerIT {
         }
     }
 
+    static final Set<String> DOCUMENTED_ERRORS = Set.of("malformed-json", "invalid-message", "unknown-type",
+            "message-too-large", "binary-not-supported", "invalid-name", "room-not-found", "room-full", "already-joined",
+            "not-joined", "resume-failed", "unknown-participant", "participant-unavailable", "rate-limited");
+
+    @Test
+    void tenThousandHostileMessagesGetDocumentedErrorsAndOthersNoticeNothing() throws Exception {
+        int connections = 20;
+        int perConnection = 500;
+        ExecutorService pool = Executors.newFixedThreadPool(connections);
+        try {
+            List<Future<int[]>> runs = new ArrayList<>();
+            for (int c = 0; c < connections; c++) {
+                long seed = 1000 + c;
+                runs.add(pool.submit(() -> fuzzOneRoom(seed, perConnection)));
+            }
+            int sent = 0;
+            int outcomes = 0;
+            for (Future<int[]> run : runs) {
+                int[] counts = run.get();
+                sent += counts[0];
+                outcomes += counts[1];
+            }
+            System.out.printf("hostile messages sent: %d, outcomes observed: %d%n", sent, outcomes);
+            assertEquals(connections * perConnection, sent);
+            assertEquals(sent, outcomes, "every frame has exactly one visible outcome");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** Returns {frames sent, outcomes seen}; fails on any undocumented reply or disturbance. */
+    private int[] fuzzOneRoom(long seed, int count) throws Exception {
+        String room = createRoom();
+        try (SignalClient witness = SignalClient.join(base, room, "Witness");
+             SignalClient fuzzer = SignalClient.join(base, room, "Fuzzer")) {
+            witness.await("participant-joined");
+            HostileMessages messages = new HostileMessages(seed, fuzzer.id());
+            for (int i = 0; i < count; i++) {
+                String frame = messages.next();
+                try {
+                    if (frame == null) {
+                        fuzzer.sendBinary(new byte[] {(byte) i, 0, (byte) 0xff});
+                    } else {
+                        fuzzer.send(frame);
+                    }
+                } catch (RuntimeException e) {
+                    throw new AssertionError("socket closed (" + fuzzer.awaitClose() + ") at frame " + i + ": " + frame
+                            + "; last received " + fuzzer.allMessages().get(fuzzer.allMessages().size() - 1), e);
+                }
+                Thread.sleep(12); // below the tests' 100 messages/s, so nothing is rate-limited
+            }
+            // The frames may contain pings, so a ping cannot mark the end: a relay to a unique
+            // unknown target can. Its error comes after every earlier reply.
+            fuzzer.send("{\"type\":\"offer\",\"to\":\"end-of-fuzz\",\"sdp\":\"x\"}");
+            JsonObject end = fuzzer.await(m -> m.getString("message", "").contains("end-of-fuzz"), "end marker");
+            witness.sync();
+            int replies = -1; // the end marker's own error
+            for (JsonObject reply : fuzzer.all("error")) {
+                assertTrue(DOCUMENTED_ERRORS.contains(reply.getString("error")), "undocumented: " + reply);
+                assertFalse(reply.getString("error").equals("rate-limited"), "the pacing was too fast");
+                replies++;
+            }
+            replies += fuzzer.all("pong").size();
+            Set<String> fuzzerKinds = new HashSet<>();
+            fuzzer.allMessages().forEach(m -> fuzzerKinds.add(m.getString("type")));
+            fuzzerKinds.removeAll(Set.of("joined", "error", "pong"));
+            assertEquals(Set.of(), fuzzerKinds, "the fuzzer got only replies");
+
+            int broadcasts = 0;
+            for (JsonObject m : witness.allMessages()) {
+                switch (m.getString("type")) {
+                    case "joined", "participant-joined", "pong" -> { }
+                    case "media-state" -> {
+                        assertEquals(fuzzer.id(), m.getString("id"));
+                        broadcasts++;
+                    }
+                    default -> throw new AssertionError("the witness noticed: " + m);
+                }
+            }
+            assertFalse(fuzzer.isClosed());
+            assertEquals("unknown-participant", end.getString("error"));
+            return new int[] {count, replies + broadcasts};
+        }
+    }
+
     interface Action {
         void run(SignalClient sender) throws Exception;
     }

@@ -91,6 +91,10 @@ public final class SignalClient implements AutoCloseable {
         return received.stream().filter(m -> type.equals(m.getString("type", null))).toList();
     }
 
+    public synchronized List<JsonObject> allMessages() {
+        return List.copyOf(received);
+    }
+
     public synchronized JsonObject first(Predicate<JsonObject> match) {
         return received.stream().filter(match).findFirst().orElseThrow(() -> new AssertionError("not received: " + received));
     }

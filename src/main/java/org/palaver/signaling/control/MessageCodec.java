@@ -54,7 +54,7 @@ public final class MessageCodec implements AutoCloseable {
         String wrongType = wrongType(object, kind, "");
         if (wrongType != null) {
             throw new ProtocolException("invalid-message",
-                    "Invalid '" + typeName.getString() + "' message: field '" + wrongType + "' has the wrong type.");
+                    "Invalid '" + typeName.getString() + "' message: field '" + wrongType + "' has the wrong type or invalid text.");
         }
         try {
             return jsonb.fromJson(text, ClientMessage.class);
@@ -134,7 +134,8 @@ public final class MessageCodec implements AutoCloseable {
             Class<?> type = component.getType();
             String path = prefix + component.getName();
             boolean fits = switch (value.getValueType()) {
-                case STRING -> type == String.class;
+                // A lone surrogate cannot be sent on as UTF-8: relaying it would break the receiver's socket.
+                case STRING -> type == String.class && wellFormed(((JsonString) value).getString());
                 case TRUE, FALSE -> type == Boolean.class || type == boolean.class;
                 case NUMBER -> (type == Integer.class || type == int.class)
                         && ((JsonNumber) value).isIntegral()
@@ -155,6 +156,18 @@ public final class MessageCodec implements AutoCloseable {
         return null;
     }
 
+    private static boolean wellFormed(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     // The most specific cause a person can act on, e.g. "missing field 'to'"; never a stack trace.
     private static String reason(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
@@ -165,7 +178,12 @@ public final class MessageCodec implements AutoCloseable {
         return "a field is missing or has the wrong type.";
     }
 
+    // Echo only harmless characters of what the client sent.
     private static String shorten(String s) {
-        return s.length() <= 40 ? s : s.substring(0, 40) + "…";
+        String safe = s.codePoints().limit(40)
+                .map(cp -> Character.isLetterOrDigit(cp) || cp == '-' || cp == '_' ? cp : '?')
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
+                .toString();
+        return s.length() > 40 ? safe + "…" : safe;
     }
 }

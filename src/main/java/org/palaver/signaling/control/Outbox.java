@@ -96,7 +96,7 @@ public final class Outbox implements Mailbox {
 
     private void sendNext() {
         Object item = queue.poll();
-        if (item == null || closed.get()) {
+        if (item == null || closed.get() || !session.isOpen()) {
             draining.set(false);
             // An enqueue may have slipped in between poll() and set(false).
             if (!queue.isEmpty() && !closed.get() && draining.compareAndSet(false, true)) {
@@ -127,7 +127,9 @@ public final class Outbox implements Mailbox {
     }
 
     private void failed(Throwable cause) {
-        LOG.log(Level.FINE, "a signaling write failed; closing the socket", cause);
+        // I/O failures are ordinary (the peer went away); anything else is a bug worth seeing.
+        LOG.log(cause instanceof IOException || !session.isOpen() ? Level.FINE : Level.WARNING,
+                "a signaling write failed; closing the socket", cause);
         draining.set(false);
         close(TOO_SLOW);
     }

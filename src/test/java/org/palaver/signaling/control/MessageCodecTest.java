@@ -97,6 +97,8 @@ class MessageCodecTest {
             "{\"type\":\"media-state\",\"audioMuted\":\"yes\",\"videoMuted\":false}|invalid-message",
             "{\"type\":\"join\",\"name\":{\"a\":1}}|invalid-message",
             "{\"type\":\"join\",\"name\":12}|invalid-message",
+            "{\"type\":\"offer\",\"to\":\"p2\",\"sdp\":\"v=0 \\ud800\"}|invalid-message",
+            "{\"type\":\"candidate\",\"to\":\"p2\",\"candidate\":{\"candidate\":\"\\udfff\"}}|invalid-message",
             "{\"type\":\"candidate\",\"to\":\"p2\",\"candidate\":{\"candidate\":\"\",\"sdpMLineIndex\":1e40}}|invalid-message",
             "{\"type\":\"candidate\",\"to\":\"p2\",\"candidate\":\"text\"}|invalid-message",
             "{\"type\":\"join\",\"name\":[[[[[[[[[[1]]]]]]]]]]}|invalid-message"
@@ -105,6 +107,13 @@ class MessageCodecTest {
         ProtocolException e = assertThrows(ProtocolException.class, () -> codec.decode(text));
         assertEquals(code, e.code(), e.getMessage());
         assertTrue(!e.getMessage().contains("Exception"), "no internals in: " + e.getMessage());
+    }
+
+    @Test
+    void pairedSurrogatesAreFineAndEchoedTypesAreDefanged() throws ProtocolException {
+        assertEquals("v=0 \uD83D\uDE00", ((ClientMessage.Offer) codec.decode("{\"type\":\"offer\",\"to\":\"p\",\"sdp\":\"v=0 \\ud83d\\ude00\"}")).sdp());
+        ProtocolException e = assertThrows(ProtocolException.class, () -> codec.decode("{\"type\":\"<b>\\ud800\"}"));
+        assertEquals("Unknown message type '?b??'.", e.getMessage());
     }
 
     @Test
