@@ -18,7 +18,11 @@ createButton.addEventListener('click', async () => {
   createButton.disabled = true;
   showError('');
   try {
-    const room = await createRoom();
+    const passcode = document.getElementById('room-passcode').value;
+    const room = await createRoom(passcode);
+    document.getElementById('created-text').textContent = passcode
+      ? 'Your room is ready. Share the link, and the passcode separately:'
+      : 'Your room is ready. Anyone with this link can join:';
     link.textContent = room.url;
     link.href = room.url;
     openRoom.href = room.url;

@@ -6,7 +6,7 @@ import { openLocalMedia, listDevices, setMuted, hasTrack, stopAll } from './medi
 
 const NAME_KEY = 'palaver.displayName';
 const HTTPS_PORT = 8181;
-const JOIN_ERRORS = new Set(['room-full', 'invalid-name', 'room-not-found']);
+const JOIN_ERRORS = new Set(['room-full', 'invalid-name', 'room-not-found', 'passcode-required', 'passcode-invalid', 'too-many-attempts']);
 
 const $ = (id) => document.getElementById(id);
 const roomId = decodeURIComponent(location.pathname.replace(/^\/room\//, '').replace(/\/$/, ''));
@@ -221,7 +221,7 @@ async function join(event) {
   }
   $('self-video').srcObject = state.stream;
   show('call');
-  const signaling = new Signaling(roomId, name);
+  const signaling = new Signaling(roomId, name, $('passcode').value || undefined);
   state.signaling = signaling;
   wireSignaling(signaling);
   signaling.connect();
@@ -250,6 +250,7 @@ async function main() {
     return;
   }
   show('prejoin');
+  $('passcode').hidden = !room.passcodeRequired;
   $('display-name').value = localStorage.getItem(NAME_KEY) || '';
   $('join-form').addEventListener('submit', join);
   document.querySelectorAll('[data-testid="toggle-mic"]').forEach((b) => b.addEventListener('click', () => toggle('audio')));

@@ -11,8 +11,10 @@ async function failure(response) {
   return new Error(message);
 }
 
-export async function createRoom() {
-  const response = await fetch('/api/rooms', { method: 'POST' });
+export async function createRoom(passcode) {
+  const response = await fetch('/api/rooms', passcode
+    ? { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ passcode }) }
+    : { method: 'POST' });
   if (response.status !== 201) throw await failure(response);
   return response.json();
 }

@@ -9,6 +9,7 @@ const REPLACED = 4001;
 export class Signaling extends EventTarget {
   #roomId;
   #name;
+  #passcode;
   #socket = null;
   #token = null;
   #selfId = null;
@@ -21,10 +22,11 @@ export class Signaling extends EventTarget {
   #retry = null;
   #ended = false;
 
-  constructor(roomId, name) {
+  constructor(roomId, name, passcode) {
     super();
     this.#roomId = roomId;
     this.#name = name;
+    this.#passcode = passcode;
   }
 
   get selfId() { return this.#selfId; }
@@ -62,7 +64,7 @@ export class Signaling extends EventTarget {
     this.#socket = socket;
     socket.onopen = () => {
       this.#lastHeard = Date.now();
-      socket.send(JSON.stringify(this.#token ? { type: 'resume', token: this.#token } : { type: 'join', name: this.#name }));
+      socket.send(JSON.stringify(this.#token ? { type: 'resume', token: this.#token } : this.#joinMessage()));
       clearInterval(this.#keepAlive);
       this.#keepAlive = setInterval(() => this.#checkAlive(socket), PING_EVERY_MS);
     };
@@ -93,6 +95,10 @@ export class Signaling extends EventTarget {
     };
   }
 
+  #joinMessage() {
+    return this.#passcode ? { type: 'join', name: this.#name, passcode: this.#passcode } : { type: 'join', name: this.#name };
+  }
+
   #checkAlive(socket) {
     if (socket.readyState !== WebSocket.OPEN) return;
     if (Date.now() - this.#lastHeard > DEAD_AFTER_MS) {
@@ -119,7 +125,7 @@ export class Signaling extends EventTarget {
       // Our place is gone (server restarted or grace over): join again as someone new.
       this.#token = null;
       this.#outgoing = [];
-      this.#socket.send(JSON.stringify({ type: 'join', name: this.#name }));
+      this.#socket.send(JSON.stringify(this.#joinMessage()));
       return;
     }
     if (message.type === 'pong') return;

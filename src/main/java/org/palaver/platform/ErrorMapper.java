@@ -1,6 +1,7 @@
 package org.palaver.platform;
 
 import jakarta.ws.rs.WebApplicationException;
+import org.palaver.rooms.entity.RoomException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
@@ -16,6 +17,10 @@ public class ErrorMapper implements ExceptionMapper<Throwable> {
 
     @Override
     public Response toResponse(Throwable failure) {
+        if (failure instanceof RoomException refused) {
+            // Requests the rooms refuse are the client's to fix.
+            return ErrorBody.response(Response.Status.BAD_REQUEST, refused.code(), refused.getMessage());
+        }
         if (failure instanceof LimitExceeded limit) {
             return Response.status(limit.status())
                     .header("Retry-After", limit.retryAfterSeconds())

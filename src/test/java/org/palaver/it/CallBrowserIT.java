@@ -164,6 +164,33 @@ class CallBrowserIT {
     }
 
     @Test
+    void passcodeRoomAsksForItAndRefusesAWrongOne() throws Exception {
+        Browser host = browser("host");
+        host.open(base.toString());
+        host.driver.findElement(By.cssSelector("details.options summary")).click();
+        host.byTestId("room-passcode").sendKeys("blue-harbour");
+        host.byTestId("create-room").click();
+        WebElement link = host.byTestId("room-link");
+        host.waiting(UI).until(d -> !link.getText().isBlank());
+
+        host.open(link.getText());
+        WebElement passcode = host.byTestId("passcode");
+        host.waiting(UI).until(d -> passcode.isDisplayed());
+        host.byTestId("display-name").sendKeys("Host");
+        passcode.sendKeys("wrong-guess");
+        host.byTestId("join").click();
+        WebElement error = host.byTestId("error-message");
+        host.waiting(UI).until(d -> error.isDisplayed() && error.getText().contains("passcode"));
+        assertTrue(host.byTestId("join").isDisplayed(), "back at the join form");
+
+        passcode.clear();
+        passcode.sendKeys("blue-harbour");
+        host.byTestId("join").click();
+        host.waiting(UI).until(d -> "connected".equals(status(host)));
+        failed = false;
+    }
+
+    @Test
     void unknownRoomSaysSo() throws Exception {
         Browser b = browser("lost");
         b.open(base + "room/AAAAAAAAAAAAAAAAAAAAAA");

@@ -347,6 +347,50 @@ class ServerIT {
         }
     }
 
+    // ---- passcodes ---------------------------------------------------------------------------
+
+    @Test
+    void passcodeRoomLetsInOnlyThoseWhoKnowItAndSlowsDownGuessing() throws Exception {
+        HttpResponse<String> created = post("api/rooms", "{\"passcode\":\"blue-harbour\"}");
+        assertEquals(201, created.statusCode());
+        String room = json(created.body()).getString("id");
+        try (SignalClient inside = SignalClient.connect(base, room)) {
+            inside.send("{\"type\":\"join\",\"name\":\"Alice\",\"passcode\":\"blue-harbour\"}");
+            inside.await("joined");
+            JsonObject shown = json(get("api/rooms/" + room).body());
+            assertTrue(shown.getBoolean("passcodeRequired"));
+            assertEquals(0, shown.getJsonArray("participants").size(), "who is inside stays private");
+
+            try (SignalClient guesser = SignalClient.connect(base, room)) {
+                guesser.send("{\"type\":\"join\",\"name\":\"Mallory\"}");
+                assertEquals("passcode-required", guesser.await("error").getString("error"));
+                for (int i = 0; i < 3; i++) {
+                    guesser.send("{\"type\":\"join\",\"name\":\"Mallory\",\"passcode\":\"guess-" + i + "\"}");
+                    assertEquals("passcode-invalid", guesser.await("error").getString("error"));
+                }
+                // Even the right passcode has to wait now, on this connection.
+                guesser.send("{\"type\":\"join\",\"name\":\"Mallory\",\"passcode\":\"blue-harbour\"}");
+                JsonObject slowed = guesser.await("error");
+                assertEquals("too-many-attempts", slowed.getString("error"));
+                assertTrue(slowed.getString("message").contains("try again in"), slowed.getString("message"));
+            }
+            inside.sync();
+            assertTrue(inside.all("participant-joined").isEmpty(), "nobody got in by guessing");
+        }
+    }
+
+    @Test
+    void badCreationRequestsGetJsonErrors() throws Exception {
+        HttpResponse<String> tooShort = post("api/rooms", "{\"passcode\":\"abc\"}");
+        assertEquals(400, tooShort.statusCode());
+        assertEquals("invalid-passcode", json(tooShort.body()).getString("error"));
+        for (String body : new String[] {"not json", "[1]", "{\"passcode\":42}"}) {
+            HttpResponse<String> bad = post("api/rooms", body);
+            assertEquals(400, bad.statusCode(), body);
+            assertEquals("invalid-request", json(bad.body()).getString("error"));
+        }
+    }
+
     // ---- limits ------------------------------------------------------------------------------
 
     @Test
@@ -636,6 +680,11 @@ class ServerIT {
     private HttpResponse<String> post(String path) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(base.resolve(path)).POST(HttpRequest.BodyPublishers.noBody()).build(),
                 HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> post(String path, String json) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static JsonObject json(String text) {

@@ -20,6 +20,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.palaver.platform.LimitExceeded;
 import org.palaver.platform.OnceLog;
 import org.palaver.rooms.entity.Mailbox;
+import org.palaver.rooms.entity.Passcode;
 import org.palaver.rooms.entity.Room;
 import org.palaver.rooms.entity.RoomException;
 import org.palaver.rooms.entity.RoomId;
@@ -80,6 +81,11 @@ public class RoomService {
     }
 
     public RoomSnapshot create() {
+        return create(Optional.empty());
+    }
+
+    public RoomSnapshot create(Optional<String> passcode) {
+        Passcode secret = passcode.map(Passcode::of).orElse(null);
         // Checked, not reserved: two creations at the limit may both pass; the bound is a guard, not an invariant.
         if (rooms.size() >= maxRooms) {
             limitLog.warn("max-rooms", "room limit reached (palaver.limits.max-rooms=" + maxRooms + ")");
@@ -88,7 +94,7 @@ public class RoomService {
         Instant now = clock.instant();
         while (true) {
             RoomId id = RoomId.random();
-            Room room = new Room(id, MESH, meshMaxParticipants, reconnectGrace, emptyTtl, now);
+            Room room = new Room(id, MESH, meshMaxParticipants, reconnectGrace, emptyTtl, secret, now);
             // 128 random bits never collide in practice; putIfAbsent makes sure of it anyway.
             if (rooms.putIfAbsent(id, room) == null) {
                 return room.snapshot();
@@ -105,7 +111,13 @@ public class RoomService {
     }
 
     public Seat join(String roomId, String name, Mailbox mailbox) {
-        return require(roomId).join(name, mailbox);
+        return join(roomId, name, null, mailbox);
+    }
+
+    public Seat join(String roomId, String name, String passcode, Mailbox mailbox) {
+        Room room = require(roomId);
+        room.checkPasscode(passcode);
+        return room.join(name, mailbox);
     }
 
     public Seat resume(String roomId, String token, Mailbox mailbox) {

@@ -29,6 +29,7 @@ public final class Room {
     private final int capacity;
     private final Duration reconnectGrace;
     private final Duration emptyTtl;
+    private final Passcode passcode;
 
     private final Map<String, Participant> participants = new LinkedHashMap<>();
     private final Map<String, Participant> byToken = new HashMap<>();
@@ -36,7 +37,14 @@ public final class Room {
     private boolean closed;
 
     public Room(RoomId id, String media, int capacity, Duration reconnectGrace, Duration emptyTtl, Instant now) {
+        this(id, media, capacity, reconnectGrace, emptyTtl, null, now);
+    }
+
+    /** {@code passcode} may be null: anyone with the link may join. */
+    public Room(RoomId id, String media, int capacity, Duration reconnectGrace, Duration emptyTtl, Passcode passcode,
+                Instant now) {
         this.id = id;
+        this.passcode = passcode;
         this.media = media;
         this.capacity = capacity;
         this.reconnectGrace = reconnectGrace;
@@ -46,6 +54,22 @@ public final class Room {
 
     public RoomId id() {
         return id;
+    }
+
+    /**
+     * Throws {@code passcode-required} or {@code passcode-invalid} unless the attempt opens this
+     * room. Call before {@link #join}, without any lock: the hash is slow on purpose.
+     */
+    public void checkPasscode(String attempt) {
+        if (passcode == null) {
+            return;
+        }
+        if (attempt == null || attempt.isEmpty()) {
+            throw new RoomException("passcode-required", "This room needs a passcode.");
+        }
+        if (!passcode.matches(attempt)) {
+            throw new RoomException("passcode-invalid", "That passcode is not right.");
+        }
     }
 
     public synchronized Seat join(String rawName, Mailbox mailbox) {
@@ -149,10 +173,13 @@ public final class Room {
         return closed;
     }
 
+    /** Who is in a passcode room is itself protected: its snapshot lists nobody. */
     public synchronized RoomSnapshot snapshot() {
         List<RoomSnapshot.Member> members = new ArrayList<>();
-        participants.values().forEach(p -> members.add(new RoomSnapshot.Member(p.id(), p.name())));
-        return new RoomSnapshot(id.value(), media, members);
+        if (passcode == null) {
+            participants.values().forEach(p -> members.add(new RoomSnapshot.Member(p.id(), p.name())));
+        }
+        return new RoomSnapshot(id.value(), media, members, passcode != null);
     }
 
     public synchronized int size() {

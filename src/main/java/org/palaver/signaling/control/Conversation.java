@@ -19,6 +19,7 @@ import org.palaver.signaling.entity.ServerMessage;
 public final class Conversation {
 
     private static final Logger LOG = Logger.getLogger(Conversation.class.getName());
+    static final int FREE_PASSCODE_TRIES = 3;
 
     private final String roomId;
     private final RoomService rooms;
@@ -28,6 +29,8 @@ public final class Conversation {
     private final OnceLog limitLog;
     private boolean limited;
     private long lastDroppedNanos;
+    private int wrongPasscodes;
+    private long nextPasscodeTryNanos;
     private volatile Seat seat;
     private volatile long lastSeenNanos = System.nanoTime();
 
@@ -118,7 +121,7 @@ public final class Conversation {
             outbox.post(new ServerMessage.Pong());
         } else if (message instanceof ClientMessage.Join join) {
             requireNoSeat();
-            seat = rooms.join(roomId, join.name(), outbox);
+            seat = joinGuessing(join);
         } else if (message instanceof ClientMessage.Resume resume) {
             requireNoSeat();
             seat = rooms.resume(roomId, resume.token(), outbox);
@@ -142,6 +145,27 @@ public final class Conversation {
             rooms.leave(current);
         } else {
             throw new IllegalStateException("unhandled message kind " + message.getClass().getSimpleName());
+        }
+    }
+
+    /**
+     * After {@value #FREE_PASSCODE_TRIES} wrong passcodes on this connection, each further try has
+     * to wait twice as long as the one before (2 s, 4 s, ... up to a minute).
+     */
+    private Seat joinGuessing(ClientMessage.Join join) {
+        long now = System.nanoTime();
+        if (now < nextPasscodeTryNanos) {
+            long seconds = Math.max(1, (nextPasscodeTryNanos - now + 999_999_999L) / 1_000_000_000L);
+            throw new RoomException("too-many-attempts", "Too many wrong passcodes; try again in " + seconds + " s.");
+        }
+        try {
+            return rooms.join(roomId, join.name(), join.passcode(), outbox);
+        } catch (RoomException e) {
+            if ("passcode-invalid".equals(e.code()) && ++wrongPasscodes >= FREE_PASSCODE_TRIES) {
+                int doublings = Math.min(wrongPasscodes - FREE_PASSCODE_TRIES, 5);
+                nextPasscodeTryNanos = System.nanoTime() + (2_000_000_000L << doublings);
+            }
+            throw e;
         }
     }
 

@@ -20,8 +20,8 @@ import jakarta.json.bind.annotation.JsonbTypeInfo;
 })
 public sealed interface ClientMessage {
 
-    /** Enter the room under a display name; the server answers {@code joined}. */
-    record Join(String name) implements ClientMessage {
+    /** Enter the room under a display name; the server answers {@code joined}. {@code passcode} is optional. */
+    record Join(String name, String passcode) implements ClientMessage {
         public Join {
             require(name, "name");
         }

@@ -161,6 +161,30 @@ class RoomTest {
     }
 
     @Test
+    void passcodeRoomChecksThePasscodeAndHidesWhoIsInside() {
+        Room locked = new Room(RoomId.random(), "mesh", 3, GRACE, TTL, Passcode.of("open sesame"), t0);
+        assertEquals("passcode-required", assertThrows(RoomException.class, () -> locked.checkPasscode(null)).code());
+        assertEquals("passcode-required", assertThrows(RoomException.class, () -> locked.checkPasscode("")).code());
+        assertEquals("passcode-invalid", assertThrows(RoomException.class, () -> locked.checkPasscode("open sesame!")).code());
+        locked.checkPasscode("open sesame");
+        locked.join("Alice", new RecordingMailbox());
+        assertTrue(locked.snapshot().passcodeRequired());
+        assertTrue(locked.snapshot().participants().isEmpty());
+        room.checkPasscode(null); // an open room needs none
+        assertFalse(room.snapshot().passcodeRequired());
+    }
+
+    @Test
+    void passcodesHaveSaneLengthsAndAreNeverShown() {
+        assertEquals("invalid-passcode", assertThrows(RoomException.class, () -> Passcode.of("abc")).code());
+        assertEquals("invalid-passcode", assertThrows(RoomException.class, () -> Passcode.of("x".repeat(129))).code());
+        Passcode p = Passcode.of("1234");
+        assertTrue(p.matches("1234"));
+        assertFalse(p.matches("12345"));
+        assertFalse(p.toString().contains("1234"));
+    }
+
+    @Test
     void badNamesAreRefusedAndNothingChanges() {
         for (String name : new String[] {null, "", "   ", "x".repeat(65), "tab\there", "bell\u0007", "evil\u202Eeman"}) {
             RoomException e = assertThrows(RoomException.class, () -> room.join(name, new RecordingMailbox()), String.valueOf(name));

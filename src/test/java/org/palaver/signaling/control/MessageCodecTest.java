@@ -30,7 +30,8 @@ class MessageCodecTest {
 
     @Test
     void decodesEveryClientKind() throws ProtocolException {
-        assertEquals(new ClientMessage.Join("Alice"), codec.decode("{\"type\":\"join\",\"name\":\"Alice\"}"));
+        assertEquals(new ClientMessage.Join("Alice", null), codec.decode("{\"type\":\"join\",\"name\":\"Alice\"}"));
+        assertEquals(new ClientMessage.Join("Alice", "1234"), codec.decode("{\"type\":\"join\",\"name\":\"Alice\",\"passcode\":\"1234\"}"));
         assertEquals(new ClientMessage.Resume("tok"), codec.decode("{\"type\":\"resume\",\"token\":\"tok\"}"));
         assertEquals(new ClientMessage.Offer("p2", "v=0"), codec.decode("{\"type\":\"offer\",\"to\":\"p2\",\"sdp\":\"v=0\"}"));
         assertEquals(new ClientMessage.Answer("p2", "v=0"), codec.decode("{\"sdp\":\"v=0\",\"to\":\"p2\",\"type\":\"answer\"}"));
