@@ -6,6 +6,8 @@ import { openLocalMedia, listDevices, setMuted, hasTrack, stopAll } from './medi
 
 const NAME_KEY = 'palaver.displayName';
 const HTTPS_PORT = 8181;
+// After a server restart, others come back one by one; who has not within this time is gone.
+const RESTORE_WAIT_MS = 30000;
 const JOIN_ERRORS = new Set(['room-full', 'invalid-name', 'room-not-found', 'passcode-required', 'passcode-invalid', 'too-many-attempts']);
 
 const $ = (id) => document.getElementById(id);
@@ -17,6 +19,7 @@ const state = {
   videoMuted: false,
   signaling: null,
   links: new Map(), // participant id -> PeerLink
+  unconfirmed: new Set(), // after a restart: peers not yet back in the rebuilt room
   iceServers: [],
 };
 
@@ -107,7 +110,12 @@ function tileOf(id) {
 }
 
 function addParticipant(participant, offerer) {
-  if (state.links.has(participant.id)) return;
+  state.unconfirmed.delete(participant.id);
+  if (state.links.has(participant.id)) {
+    // Someone we still have a connection with, back after a server restart: keep it.
+    updateParticipant(participant);
+    return;
+  }
   const tile = $('participant-template').content.firstElementChild.cloneNode(true);
   tile.dataset.participantId = participant.id;
   tile.querySelector('.participant-name').textContent = participant.name;
@@ -137,6 +145,7 @@ function updateParticipant({ id, audioMuted, videoMuted, connection }) {
 }
 
 function removeParticipant(id) {
+  state.unconfirmed.delete(id);
   state.links.get(id)?.close();
   state.links.delete(id);
   tileOf(id)?.remove();
@@ -158,6 +167,13 @@ function onJoined({ detail: joined }) {
     // A fresh identity: every connection starts over, and those already here offer to us.
     removeEveryone();
     joined.participants.forEach((p) => addParticipant(p, false));
+  } else if (joined.restored) {
+    // The server restarted and rebuilt the room from resume tokens. Peer connections never
+    // depended on it: keep them all, and forget only those who do not come back.
+    joined.participants.forEach((p) => addParticipant(p, true));
+    const present = new Set(joined.participants.map((p) => p.id));
+    [...state.links.keys()].filter((id) => !present.has(id)).forEach((id) => state.unconfirmed.add(id));
+    setTimeout(() => [...state.unconfirmed].forEach(removeParticipant), RESTORE_WAIT_MS);
   } else {
     // Same identity, connections kept. Catch up with what changed while the socket was down;
     // anyone new arrived after us, so we offer to them.

@@ -19,7 +19,9 @@ import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.palaver.platform.LimitExceeded;
 import org.palaver.platform.OnceLog;
+import org.palaver.rooms.control.ResumeTokens;
 import org.palaver.rooms.entity.Mailbox;
+import org.palaver.rooms.entity.ResumeClaims;
 import org.palaver.rooms.entity.Passcode;
 import org.palaver.rooms.entity.Room;
 import org.palaver.rooms.entity.RoomException;
@@ -56,8 +58,14 @@ public class RoomService {
     @ConfigProperty(name = "palaver.limits.max-rooms", defaultValue = "10000")
     int maxRooms;
 
+    @Inject
+    @ConfigProperty(name = "palaver.secret")
+    Optional<String> secret;
+
     @Resource
     ManagedScheduledExecutorService scheduler;
+
+    ResumeTokens tokens = ResumeTokens.random();
 
     Clock clock = Clock.systemUTC();
 
@@ -66,7 +74,17 @@ public class RoomService {
     private ScheduledFuture<?> ticking;
 
     @PostConstruct
-    void startClock() {
+    void start() {
+        if (secret.isPresent() && !secret.get().isBlank()) {
+            tokens = ResumeTokens.of(secret.get());
+        } else {
+            LOG.warning("palaver.secret is not set: using a random one, so meetings cannot resume after a restart."
+                    + " Set PALAVER_SECRET to a long random string.");
+        }
+        startClock();
+    }
+
+    private void startClock() {
         if (scheduler != null) {
             long period = Math.max(100, Math.min(1000, Math.min(emptyTtl.toMillis(), reconnectGrace.toMillis()) / 4));
             ticking = scheduler.scheduleWithFixedDelay(this::tickSafely, period, period, TimeUnit.MILLISECONDS);
@@ -85,7 +103,7 @@ public class RoomService {
     }
 
     public RoomSnapshot create(Optional<String> passcode) {
-        Passcode secret = passcode.map(Passcode::of).orElse(null);
+        Passcode code = passcode.map(Passcode::of).orElse(null);
         // Checked, not reserved: two creations at the limit may both pass; the bound is a guard, not an invariant.
         if (rooms.size() >= maxRooms) {
             limitLog.warn("max-rooms", "room limit reached (palaver.limits.max-rooms=" + maxRooms + ")");
@@ -94,7 +112,7 @@ public class RoomService {
         Instant now = clock.instant();
         while (true) {
             RoomId id = RoomId.random();
-            Room room = new Room(id, MESH, meshMaxParticipants, reconnectGrace, emptyTtl, secret, now);
+            Room room = new Room(id, MESH, meshMaxParticipants, reconnectGrace, emptyTtl, code, tokens, false, now);
             // 128 random bits never collide in practice; putIfAbsent makes sure of it anyway.
             if (rooms.putIfAbsent(id, room) == null) {
                 return room.snapshot();
@@ -120,8 +138,20 @@ public class RoomService {
         return room.join(name, mailbox);
     }
 
+    /**
+     * Resumes a seat. A room this server does not know (it restarted) is rebuilt from a valid
+     * token for that very room; an invalid token cannot conjure a room.
+     */
     public Seat resume(String roomId, String token, Mailbox mailbox) {
-        return require(roomId).resume(token, mailbox);
+        RoomId id = RoomId.parse(roomId).orElseThrow(RoomService::notFound);
+        Optional<ResumeClaims> claims = tokens.verify(token, clock.instant()).filter(c -> c.room().equals(id));
+        Room room = rooms.get(id);
+        if (room == null) {
+            ResumeClaims vouched = claims.orElseThrow(RoomService::notFound);
+            room = rooms.computeIfAbsent(id, key -> new Room(key, MESH, meshMaxParticipants, reconnectGrace, emptyTtl,
+                    vouched.passcode(), tokens, true, clock.instant()));
+        }
+        return room.resume(token, mailbox, claims);
     }
 
     public void relay(Seat from, String targetId, ServerMessage message) {
@@ -164,6 +194,10 @@ public class RoomService {
     }
 
     private Room require(String id) {
-        return room(id).orElseThrow(() -> new RoomException("room-not-found", "This room does not exist (any more)."));
+        return room(id).orElseThrow(RoomService::notFound);
+    }
+
+    private static RoomException notFound() {
+        return new RoomException("room-not-found", "This room does not exist (any more).");
     }
 }

@@ -3,6 +3,7 @@ package org.palaver.rooms.entity;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.util.Base64;
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
 
@@ -46,6 +47,18 @@ public final class Passcode {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("PBKDF2WithHmacSHA256 is part of every Java runtime", e);
         }
+    }
+
+    /** Salt and hash, for a signed resume token; never the passcode itself. */
+    public String encoded() {
+        Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
+        return b64.encodeToString(salt) + ":" + b64.encodeToString(hash);
+    }
+
+    public static Passcode decode(String encoded) {
+        String[] parts = encoded.split(":", 2);
+        Base64.Decoder b64 = Base64.getUrlDecoder();
+        return new Passcode(b64.decode(parts[0]), b64.decode(parts[1]));
     }
 
     @Override

@@ -30,6 +30,10 @@ public final class Room {
     private final Duration reconnectGrace;
     private final Duration emptyTtl;
     private final Passcode passcode;
+    private final TokenIssuer tokens;
+    /** Rebuilt from resume tokens after a restart: seats may be restored from valid tokens. */
+    private final boolean restored;
+    private final java.util.Set<String> gone = new java.util.HashSet<>();
 
     private final Map<String, Participant> participants = new LinkedHashMap<>();
     private final Map<String, Participant> byToken = new HashMap<>();
@@ -37,14 +41,19 @@ public final class Room {
     private boolean closed;
 
     public Room(RoomId id, String media, int capacity, Duration reconnectGrace, Duration emptyTtl, Instant now) {
-        this(id, media, capacity, reconnectGrace, emptyTtl, null, now);
+        this(id, media, capacity, reconnectGrace, emptyTtl, null, (room, participant, name, code) -> Tokens.random(16), false, now);
     }
 
-    /** {@code passcode} may be null: anyone with the link may join. */
+    /**
+     * {@code passcode} may be null: anyone with the link may join. {@code restored}: this room is
+     * being rebuilt from a resume token after the server lost it.
+     */
     public Room(RoomId id, String media, int capacity, Duration reconnectGrace, Duration emptyTtl, Passcode passcode,
-                Instant now) {
+                TokenIssuer tokens, boolean restored, Instant now) {
         this.id = id;
         this.passcode = passcode;
+        this.tokens = tokens;
+        this.restored = restored;
         this.media = media;
         this.capacity = capacity;
         this.reconnectGrace = reconnectGrace;
@@ -82,22 +91,33 @@ public final class Room {
         do {
             participantId = Tokens.random(8);
         } while (participants.containsKey(participantId));
-        Participant joiner = new Participant(participantId, name, Tokens.random(16), mailbox);
+        Participant joiner = new Participant(participantId, name, tokens.issue(id, participantId, name, passcode), mailbox);
         List<ParticipantInfo> others = infos();
         participants.put(participantId, joiner);
         byToken.put(joiner.resumeToken(), joiner);
         emptySince = null;
-        mailbox.post(new ServerMessage.Joined(joiner.info(), joiner.resumeToken(), media, others, false));
+        mailbox.post(new ServerMessage.Joined(joiner.info(), joiner.resumeToken(), media, others, false, false));
         broadcast(joiner, new ServerMessage.ParticipantJoined(joiner.info()));
         return new Seat(this, joiner, mailbox);
     }
 
-    /** Puts a participant back on a new socket; the old socket, if still open, is closed. */
     public synchronized Seat resume(String token, Mailbox mailbox) {
+        return resume(token, mailbox, java.util.Optional.empty());
+    }
+
+    /**
+     * Puts a participant back on a new socket; the old socket, if still open, is closed. In a room
+     * rebuilt after a restart, a participant this room has never seen is restored from the
+     * verified {@code claims} of its token, under the same id, so every peer connection goes on.
+     */
+    public synchronized Seat resume(String token, Mailbox mailbox, java.util.Optional<ResumeClaims> claims) {
         requireOpen();
         Participant participant = byToken.get(token);
         if (participant == null) {
-            throw new RoomException("resume-failed", "Your place in this room has expired. Join again.");
+            return restore(token, mailbox, claims
+                    .filter(c -> restored && c.room().equals(id))
+                    .filter(c -> !gone.contains(c.participantId()) && !participants.containsKey(c.participantId()))
+                    .orElseThrow(() -> new RoomException("resume-failed", "Your place in this room has expired. Join again.")));
         }
         if (participant.connected()) {
             participant.mailbox().replaced();
@@ -106,11 +126,25 @@ public final class Room {
         participant.comeBack(mailbox);
         List<ParticipantInfo> others = new ArrayList<>(infos());
         others.removeIf(info -> info.id().equals(participant.id()));
-        mailbox.post(new ServerMessage.Joined(participant.info(), participant.resumeToken(), media, others, true));
+        mailbox.post(new ServerMessage.Joined(participant.info(), participant.resumeToken(), media, others, true, restored));
         participant.flushHeld();
         if (wasAway) {
             broadcast(participant, new ServerMessage.ParticipantConnection(participant.id(), "connected"));
         }
+        return new Seat(this, participant, mailbox);
+    }
+
+    private Seat restore(String token, Mailbox mailbox, ResumeClaims claims) {
+        if (participants.size() >= capacity) {
+            throw new RoomException("room-full", "This room is full (" + capacity + " participants).");
+        }
+        Participant participant = new Participant(claims.participantId(), claims.name(), token, mailbox);
+        List<ParticipantInfo> others = infos();
+        participants.put(participant.id(), participant);
+        byToken.put(token, participant);
+        emptySince = null;
+        mailbox.post(new ServerMessage.Joined(participant.info(), token, media, others, true, true));
+        broadcast(participant, new ServerMessage.ParticipantJoined(participant.info()));
         return new Seat(this, participant, mailbox);
     }
 
@@ -189,6 +223,9 @@ public final class Room {
     private void remove(Participant participant, String reason, Instant now) {
         participants.remove(participant.id());
         byToken.remove(participant.resumeToken());
+        if (restored) {
+            gone.add(participant.id()); // who left a rebuilt room cannot be restored into it again
+        }
         participant.goAway(null);
         broadcast(participant, new ServerMessage.ParticipantLeft(participant.id(), reason));
         if (participants.isEmpty()) {

@@ -21,10 +21,12 @@ public sealed interface ServerMessage {
 
     /**
      * Answer to {@code join} and {@code resume}: who you are, the token to resume with, and everyone
-     * else in the room. {@code resumed} is true when the server kept your place.
+     * else in the room. {@code resumed} is true when the server kept your place; {@code restored}
+     * when the server had restarted and rebuilt the room from resume tokens, so others may still
+     * be on their way back.
      */
     record Joined(ParticipantInfo self, String resumeToken, String media, List<ParticipantInfo> participants,
-                  boolean resumed) implements ServerMessage {
+                  boolean resumed, boolean restored) implements ServerMessage {
     }
 
     record ParticipantJoined(ParticipantInfo participant) implements ServerMessage {

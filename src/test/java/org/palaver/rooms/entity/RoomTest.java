@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.palaver.rooms.control.ResumeTokens;
 import org.palaver.signaling.entity.ParticipantInfo;
 import org.palaver.signaling.entity.ServerMessage;
 
@@ -17,7 +18,8 @@ class RoomTest {
     static final Duration GRACE = Duration.ofSeconds(15);
     static final Duration TTL = Duration.ofMinutes(5);
     final Instant t0 = Instant.parse("2026-01-01T10:00:00Z");
-    final Room room = new Room(RoomId.random(), "mesh", 3, GRACE, TTL, t0);
+    static final ResumeTokens TOKENS = ResumeTokens.of("test secret");
+    final Room room = new Room(RoomId.random(), "mesh", 3, GRACE, TTL, null, TOKENS, false, t0);
 
     @Test
     void joinerGetsTheOthersAndTheOthersGetTheJoiner() {
@@ -133,6 +135,52 @@ class RoomTest {
     }
 
     @Test
+    void aRebuiltRoomRestoresParticipantsFromTheirTokensUnderTheSameIds() {
+        RecordingMailbox a = new RecordingMailbox();
+        RecordingMailbox b = new RecordingMailbox();
+        Seat alice = room.join("Alice", a);
+        Seat bob = room.join("Bob", b);
+        String aliceToken = a.last(ServerMessage.Joined.class).resumeToken();
+        String bobToken = b.last(ServerMessage.Joined.class).resumeToken();
+
+        // The server restarted: the room is rebuilt from the first token that comes back.
+        Room rebuilt = new Room(room.id(), "mesh", 3, GRACE, TTL, null, TOKENS, true, t0);
+        RecordingMailbox a2 = new RecordingMailbox();
+        rebuilt.resume(bobToken, new RecordingMailbox(), TOKENS.verify(bobToken, t0));
+        rebuilt.resume(aliceToken, a2, TOKENS.verify(aliceToken, t0));
+        ServerMessage.Joined joined = a2.last(ServerMessage.Joined.class);
+        assertTrue(joined.resumed() && joined.restored());
+        assertEquals(alice.participant().id(), joined.self().id());
+        assertEquals("Alice", joined.self().name());
+        assertEquals(List.of(bob.participant().id()), joined.participants().stream().map(ParticipantInfo::id).toList());
+
+        // A room that never lost anyone restores nobody, and a forged token restores nothing.
+        assertEquals("resume-failed", assertThrows(RoomException.class,
+                () -> room.resume("forged", new RecordingMailbox(), TOKENS.verify("forged", t0))).code());
+        Room other = new Room(RoomId.random(), "mesh", 3, GRACE, TTL, null, TOKENS, true, t0);
+        assertEquals("resume-failed", assertThrows(RoomException.class,
+                () -> other.resume(aliceToken, new RecordingMailbox(), TOKENS.verify(aliceToken, t0))).code(),
+                "a token only opens its own room");
+    }
+
+    @Test
+    void tokensAreSignedAndCarryTheirClaims() {
+        RoomId id = RoomId.random();
+        Passcode passcode = Passcode.of("1234");
+        String token = TOKENS.issue(id, "p1", "Zoë", passcode);
+        ResumeClaims claims = TOKENS.verify(token, Instant.now()).orElseThrow();
+        assertEquals(id, claims.room());
+        assertEquals("p1", claims.participantId());
+        assertEquals("Zoë", claims.name());
+        assertTrue(claims.passcode().matches("1234"));
+        assertTrue(ResumeTokens.of("another secret").verify(token, Instant.now()).isEmpty());
+        String tampered = token.substring(0, 5) + (token.charAt(5) == 'A' ? 'B' : 'A') + token.substring(6);
+        assertTrue(TOKENS.verify(tampered, Instant.now()).isEmpty());
+        assertTrue(TOKENS.verify(token, Instant.now().plus(Duration.ofHours(13))).isEmpty(), "too old to rebuild a room");
+        assertTrue(TOKENS.verify("no-dot", Instant.now()).isEmpty());
+    }
+
+    @Test
     void absentParticipantIsRemovedWhenGraceRunsOut() {
         RecordingMailbox a = new RecordingMailbox();
         RecordingMailbox b = new RecordingMailbox();
@@ -162,7 +210,7 @@ class RoomTest {
 
     @Test
     void passcodeRoomChecksThePasscodeAndHidesWhoIsInside() {
-        Room locked = new Room(RoomId.random(), "mesh", 3, GRACE, TTL, Passcode.of("open sesame"), t0);
+        Room locked = new Room(RoomId.random(), "mesh", 3, GRACE, TTL, Passcode.of("open sesame"), TOKENS, false, t0);
         assertEquals("passcode-required", assertThrows(RoomException.class, () -> locked.checkPasscode(null)).code());
         assertEquals("passcode-required", assertThrows(RoomException.class, () -> locked.checkPasscode("")).code());
         assertEquals("passcode-invalid", assertThrows(RoomException.class, () -> locked.checkPasscode("open sesame!")).code());

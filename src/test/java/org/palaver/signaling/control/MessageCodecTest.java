@@ -54,7 +54,7 @@ class MessageCodecTest {
     void encodesEveryServerKindWithItsType() {
         ParticipantInfo alice = new ParticipantInfo("p1", "Alice", false, true, "connected");
         List<Object[]> cases = List.of(
-                new Object[] {new ServerMessage.Joined(alice, "tok", "mesh", List.of(alice), false), "joined"},
+                new Object[] {new ServerMessage.Joined(alice, "tok", "mesh", List.of(alice), false, false), "joined"},
                 new Object[] {new ServerMessage.ParticipantJoined(alice), "participant-joined"},
                 new Object[] {new ServerMessage.ParticipantLeft("p1", "left"), "participant-left"},
                 new Object[] {new ServerMessage.ParticipantConnection("p1", "reconnecting"), "participant-connection"},

@@ -1,0 +1,154 @@
+package org.palaver.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.WebElement;
+
+/**
+ * A meeting survives a restart of the server. Arquillian cannot restart a deployment mid-test,
+ * so this test runs the built WAR on Payara Micro itself, twice on the same port, with the same
+ * {@code palaver.secret}: the pages resume with their signed tokens, the server rebuilds the room,
+ * and the peer-to-peer media never stops.
+ */
+class RestartBrowserIT {
+
+    static final Duration UI = Duration.ofSeconds(20);
+
+    Process server;
+    Browser alice;
+    Browser bob;
+    Path config;
+
+    @AfterEach
+    void stop() throws Exception {
+        for (Browser b : new Browser[] {alice, bob}) {
+            if (b != null) {
+                b.screenshot("restart-" + b.label);
+                b.close();
+            }
+        }
+        if (server != null) {
+            server.destroyForcibly().waitFor();
+        }
+        if (config != null) {
+            Files.deleteIfExists(config);
+        }
+    }
+
+    @Test
+    void callContinuesThroughAServerRestart() throws Exception {
+        int port;
+        try (ServerSocket probe = new ServerSocket(0)) {
+            port = probe.getLocalPort();
+        }
+        config = Files.createTempFile("palaver-restart", ".properties");
+        Files.writeString(config, "palaver.secret=restart-test-secret-0123456789abcdef\n");
+        URI base = URI.create("http://127.0.0.1:" + port + "/");
+        server = startServer(port);
+        String room = createRoom(base);
+
+        alice = new Browser("alice");
+        bob = new Browser("bob");
+        join(alice, base + "room/" + room, "Alice");
+        join(bob, base + "room/" + room, "Bob");
+        for (Browser b : List.of(alice, bob)) {
+            b.waiting(UI).until(d -> b.tiles().size() == 1 && decodingGrows(b));
+            b.script("window.__probe.watchTiles(); window.__probe.watchStatus()");
+        }
+
+        server.destroyForcibly().waitFor();
+        for (Browser b : List.of(alice, bob)) {
+            b.waiting(UI).until(d -> "reconnecting".equals(status(b)));
+            assertTrue(decodingGrows(b), b.label + ": media stopped with the server");
+        }
+
+        long restarted = System.nanoTime();
+        server = startServer(port);
+        for (Browser b : List.of(alice, bob)) {
+            b.waiting(Duration.ofSeconds(30)).until(d -> "connected".equals(status(b)));
+        }
+        System.out.printf("server restarted: pages connected again %d ms after the restart began%n",
+                Duration.ofNanos(System.nanoTime() - restarted).toMillis());
+        for (Browser b : List.of(alice, bob)) {
+            assertEquals(1, b.tiles().size(), b.label);
+            assertEquals(0L, b.script("return window.__probe.removedTiles"), b.label + " lost a tile");
+            assertTrue(decodingGrows(b), b.label + " stopped decoding");
+        }
+        // The rebuilt room knows both, under their old ids.
+        String rooms = HttpClient.newHttpClient().send(HttpRequest.newBuilder(base.resolve("api/rooms/" + room)).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        String aliceId = bob.tiles().get(0).getAttribute("data-participant-id");
+        String bobId = alice.tiles().get(0).getAttribute("data-participant-id");
+        assertTrue(rooms.contains("\"id\":\"" + aliceId + "\",\"name\":\"Alice\""), rooms);
+        assertTrue(rooms.contains("\"id\":\"" + bobId + "\",\"name\":\"Bob\""), rooms);
+    }
+
+    private Process startServer(int port) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder("java", "-jar", System.getProperty("payara.microJar", "target/payara-micro.jar"),
+                "--nocluster", "--nohazelcast", "--port", Integer.toString(port), "--contextroot", "/",
+                "--systemproperties", config.toString(),
+                "--deploy", System.getProperty("palaver.war", "target/palaver.war"));
+        builder.redirectErrorStream(true);
+        builder.redirectOutput(new File(System.getProperty("java.io.tmpdir"), "palaver-restart-" + port + ".log"));
+        Process process = builder.start();
+        HttpClient http = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (System.nanoTime() < deadline) {
+            assertTrue(process.isAlive(), "Payara Micro exited");
+            try {
+                if (http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/")).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return process;
+                }
+            } catch (java.io.IOException notYet) {
+                // still booting
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("Payara Micro did not start");
+    }
+
+    private static String createRoom(URI base) throws Exception {
+        String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(base.resolve("api/rooms"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString()).body();
+        return body.replaceAll(".*\"id\":\"([^\"]+)\".*", "$1");
+    }
+
+    private static void join(Browser b, String url, String name) {
+        b.open(url);
+        WebElement input = b.byTestId("display-name");
+        b.waiting(UI).until(d -> input.isDisplayed());
+        input.sendKeys(name);
+        b.byTestId("join").click();
+        b.waiting(UI).until(d -> "connected".equals(status(b)));
+    }
+
+    private static boolean decodingGrows(Browser b) {
+        try {
+            List<Long> before = b.framesDecoded();
+            Thread.sleep(700);
+            List<Long> after = b.framesDecoded();
+            return before.size() == 1 && after.size() == 1 && after.get(0) > before.get(0);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static String status(Browser b) {
+        return b.byTestId("connection-status").getAttribute("data-state");
+    }
+}
