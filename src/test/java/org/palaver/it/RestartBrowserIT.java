@@ -3,16 +3,13 @@ package org.palaver.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.WebElement;
@@ -27,10 +24,9 @@ class RestartBrowserIT {
 
     static final Duration UI = Duration.ofSeconds(20);
 
-    Process server;
+    PayaraMicroProcess server;
     Browser alice;
     Browser bob;
-    Path config;
 
     @AfterEach
     void stop() throws Exception {
@@ -41,23 +37,15 @@ class RestartBrowserIT {
             }
         }
         if (server != null) {
-            server.destroyForcibly().waitFor();
-        }
-        if (config != null) {
-            Files.deleteIfExists(config);
+            server.close();
         }
     }
 
     @Test
     void callContinuesThroughAServerRestart() throws Exception {
-        int port;
-        try (ServerSocket probe = new ServerSocket(0)) {
-            port = probe.getLocalPort();
-        }
-        config = Files.createTempFile("palaver-restart", ".properties");
-        Files.writeString(config, "palaver.secret=restart-test-secret-0123456789abcdef\n");
-        URI base = URI.create("http://127.0.0.1:" + port + "/");
-        server = startServer(port);
+        server = new PayaraMicroProcess(Map.of("palaver.secret", "restart-test-secret-0123456789abcdef"));
+        server.start();
+        URI base = server.base();
         String room = createRoom(base);
 
         alice = new Browser("alice");
@@ -69,14 +57,14 @@ class RestartBrowserIT {
             b.script("window.__probe.watchTiles(); window.__probe.watchStatus()");
         }
 
-        server.destroyForcibly().waitFor();
+        server.kill();
         for (Browser b : List.of(alice, bob)) {
             b.waiting(UI).until(d -> "reconnecting".equals(status(b)));
             assertTrue(decodingGrows(b), b.label + ": media stopped with the server");
         }
 
         long restarted = System.nanoTime();
-        server = startServer(port);
+        server.start();
         for (Browser b : List.of(alice, bob)) {
             b.waiting(Duration.ofSeconds(30)).until(d -> "connected".equals(status(b)));
         }
@@ -94,31 +82,6 @@ class RestartBrowserIT {
         String bobId = alice.tiles().get(0).getAttribute("data-participant-id");
         assertTrue(rooms.contains("\"id\":\"" + aliceId + "\",\"name\":\"Alice\""), rooms);
         assertTrue(rooms.contains("\"id\":\"" + bobId + "\",\"name\":\"Bob\""), rooms);
-    }
-
-    private Process startServer(int port) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder("java", "-jar", System.getProperty("payara.microJar", "target/payara-micro.jar"),
-                "--nocluster", "--nohazelcast", "--port", Integer.toString(port), "--contextroot", "/",
-                "--systemproperties", config.toString(),
-                "--deploy", System.getProperty("palaver.war", "target/palaver.war"));
-        builder.redirectErrorStream(true);
-        builder.redirectOutput(new File(System.getProperty("java.io.tmpdir"), "palaver-restart-" + port + ".log"));
-        Process process = builder.start();
-        HttpClient http = HttpClient.newHttpClient();
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (System.nanoTime() < deadline) {
-            assertTrue(process.isAlive(), "Payara Micro exited");
-            try {
-                if (http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/")).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return process;
-                }
-            } catch (java.io.IOException notYet) {
-                // still booting
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("Payara Micro did not start");
     }
 
     private static String createRoom(URI base) throws Exception {

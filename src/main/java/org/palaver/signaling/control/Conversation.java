@@ -32,6 +32,7 @@ public final class Conversation {
     private int wrongPasscodes;
     private long nextPasscodeTryNanos;
     private volatile Seat seat;
+    private boolean closed; // guarded by this, with seat: a close racing a join must not strand the seat
     private volatile long lastSeenNanos = System.nanoTime();
 
     Conversation(String roomId, RoomService rooms, MessageCodec codec, Outbox outbox, TokenBucket rate, OnceLog limitLog) {
@@ -95,10 +96,28 @@ public final class Conversation {
 
     /** The socket closed: without a goodbye, keep the participant's place for the reconnect grace. */
     public void onClose() {
-        Seat current = seat;
-        seat = null;
+        Seat current;
+        synchronized (this) {
+            closed = true;
+            current = seat;
+            seat = null;
+        }
         if (current != null) {
             rooms.drop(current);
+        }
+    }
+
+    /** The container may close the socket while a join on it is still running. */
+    private void seat(Seat joined) {
+        boolean alreadyClosed;
+        synchronized (this) {
+            alreadyClosed = closed;
+            if (!alreadyClosed) {
+                seat = joined;
+            }
+        }
+        if (alreadyClosed) {
+            rooms.drop(joined);
         }
     }
 
@@ -121,10 +140,10 @@ public final class Conversation {
             outbox.post(new ServerMessage.Pong());
         } else if (message instanceof ClientMessage.Join join) {
             requireNoSeat();
-            seat = joinGuessing(join);
+            seat(joinGuessing(join));
         } else if (message instanceof ClientMessage.Resume resume) {
             requireNoSeat();
-            seat = rooms.resume(roomId, resume.token(), outbox);
+            seat(rooms.resume(roomId, resume.token(), outbox));
         } else {
             handleInRoom(requireSeat(), message);
         }

@@ -1,0 +1,117 @@
+package org.palaver.bench;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.palaver.it.PayaraMicroProcess;
+import org.palaver.it.SignalClient;
+
+/**
+ * Churn soak: opens and closes signaling connections in many rooms for several minutes against
+ * the built WAR on its own Payara Micro, then checks that every room is gone and that the server's
+ * heap after GC is back within 10% of where it started. Bounded in time, loopback only.
+ *
+ * <p>{@code mvn -B -Psoak package -Dsoak.minutes=3}; exits non-zero when a check fails.
+ */
+public final class ChurnSoak {
+
+    static final int ROOMS_PER_ROUND = 10;
+    static final int PEOPLE_PER_ROOM = 6;
+
+    public static void main(String[] args) throws Exception {
+        Duration length = Duration.ofSeconds((long) (Double.parseDouble(args.length > 0 ? args[0] : "3") * 60));
+        Map<String, String> config = Map.of(
+                "palaver.room.empty-ttl", "PT2S",
+                "palaver.reconnect.grace", "PT2S",
+                "palaver.limits.room-creations-per-minute", "1000000");
+        HttpClient http = HttpClient.newHttpClient();
+        ExecutorService pool = Executors.newFixedThreadPool(PEOPLE_PER_ROOM * 2);
+        try (PayaraMicroProcess server = new PayaraMicroProcess(config)) {
+            System.out.printf("server started in %d ms%n", server.start().toMillis());
+            URI base = server.base();
+            round(http, pool, base, new ArrayList<>()); // warm-up: classes loaded, pools filled
+            Thread.sleep(5000);
+            long heapBefore = ServerHeap.usedAfterGcBytes(server.pid());
+
+            List<String> rooms = new ArrayList<>();
+            long connections = 0;
+            long end = System.nanoTime() + length.toNanos();
+            while (System.nanoTime() < end) {
+                connections += round(http, pool, base, rooms);
+            }
+            // Rooms go after reconnect grace + empty TTL (2 s + 2 s here); a socket whose close was
+            // never seen goes after the heartbeat timeout (30 s). Wait for that, not longer.
+            long settle = System.nanoTime();
+            long left = remaining(http, base, rooms);
+            while (left > 0 && System.nanoTime() - settle < Duration.ofSeconds(60).toNanos()) {
+                Thread.sleep(1000);
+                left = remaining(http, base, rooms);
+            }
+            System.out.printf("rooms all gone %d ms after the churn stopped%n", Duration.ofNanos(System.nanoTime() - settle).toMillis());
+            long heapAfter = ServerHeap.usedAfterGcBytes(server.pid());
+            double ratio = (double) heapAfter / heapBefore;
+            System.out.printf("churned %d connections in %d rooms over %d s%n", connections, rooms.size(), length.toSeconds());
+            System.out.printf("rooms left afterwards: %d%n", left);
+            System.out.printf("server heap after GC: before %.1f MiB, after %.1f MiB, ratio %.3f%n",
+                    heapBefore / 1048576.0, heapAfter / 1048576.0, ratio);
+            boolean ok = left == 0 && ratio <= 1.10;
+            System.out.println(ok ? "soak passed" : "soak FAILED");
+            if (!ok) {
+                System.exit(1);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static long remaining(HttpClient http, URI base, List<String> rooms) throws Exception {
+        long left = 0;
+        for (String room : rooms) {
+            if (http.send(HttpRequest.newBuilder(base.resolve("api/rooms/" + room)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode() != 404) {
+                left++;
+            }
+        }
+        return left;
+    }
+
+    /** One round: rooms fill up, talk a little, and empty again, half saying goodbye, half just dropping. */
+    private static int round(HttpClient http, ExecutorService pool, URI base, List<String> rooms) throws Exception {
+        int opened = 0;
+        for (int r = 0; r < ROOMS_PER_ROUND; r++) {
+            String body = http.send(HttpRequest.newBuilder(base.resolve("api/rooms"))
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString()).body();
+            String room = body.replaceAll(".*\"id\":\"([^\"]+)\".*", "$1");
+            rooms.add(room);
+            List<Future<SignalClient>> joins = new ArrayList<>();
+            for (int p = 0; p < PEOPLE_PER_ROOM; p++) {
+                String name = "Soak " + p;
+                joins.add(pool.submit(() -> SignalClient.join(base, room, name)));
+            }
+            List<SignalClient> people = new ArrayList<>();
+            for (Future<SignalClient> join : joins) {
+                people.add(join.get());
+            }
+            opened += people.size();
+            people.get(0).send("{\"type\":\"media-state\",\"audioMuted\":true,\"videoMuted\":false}");
+            for (int p = 0; p < people.size(); p++) {
+                SignalClient person = people.get(p);
+                if (p % 2 == 0) {
+                    person.send("{\"type\":\"leave\"}");
+                    person.close();
+                } else {
+                    person.abort();
+                }
+            }
+        }
+        return opened;
+    }
+}

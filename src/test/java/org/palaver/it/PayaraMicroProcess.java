@@ -1,0 +1,88 @@
+package org.palaver.it;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * The built WAR on a Payara Micro process of our own, for what Arquillian cannot do: restarting
+ * the server mid-test, or measuring its heap. Started exactly as the README's run command starts it.
+ */
+public final class PayaraMicroProcess implements AutoCloseable {
+
+    private final int port;
+    private final Path properties;
+    private final File log;
+    private Process process;
+
+    public PayaraMicroProcess(Map<String, String> systemProperties) throws IOException {
+        try (ServerSocket probe = new ServerSocket(0)) {
+            port = probe.getLocalPort();
+        }
+        properties = Files.createTempFile("palaver-micro", ".properties");
+        Files.writeString(properties, systemProperties.entrySet().stream()
+                .map(e -> e.getKey() + "=" + e.getValue())
+                .collect(Collectors.joining("\n", "", "\n")));
+        log = new File(System.getProperty("java.io.tmpdir"), "palaver-micro-" + port + ".log");
+    }
+
+    public URI base() {
+        return URI.create("http://127.0.0.1:" + port + "/");
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    /** Starts and waits for the first 200 on {@code /}; returns how long that took. */
+    public Duration start() throws Exception {
+        long began = System.nanoTime();
+        ProcessBuilder builder = new ProcessBuilder("java", "-jar",
+                System.getProperty("payara.microJar", "target/payara-micro.jar"),
+                "--nocluster", "--nohazelcast", "--port", Integer.toString(port), "--contextroot", "/",
+                "--systemproperties", properties.toString(),
+                "--deploy", System.getProperty("palaver.war", "target/palaver.war"));
+        builder.redirectErrorStream(true);
+        builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log));
+        process = builder.start();
+        HttpClient http = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("Payara Micro exited; see " + log);
+            }
+            try {
+                if (http.send(HttpRequest.newBuilder(base()).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return Duration.ofNanos(System.nanoTime() - began);
+                }
+            } catch (IOException notYet) {
+                // still booting
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("Payara Micro did not answer within 120 s; see " + log);
+    }
+
+    /** Kills the server at once, like a crash or a pulled plug. */
+    public void kill() throws InterruptedException {
+        if (process != null) {
+            process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        kill();
+        Files.deleteIfExists(properties);
+    }
+}
