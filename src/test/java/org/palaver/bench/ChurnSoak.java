@@ -40,6 +40,7 @@ public final class ChurnSoak {
             round(http, pool, base, new ArrayList<>()); // warm-up: classes loaded, pools filled
             Thread.sleep(5000);
             long heapBefore = ServerHeap.usedAfterGcBytes(server.pid());
+            Map<String, Long> histogramBefore = ServerHeap.histogram(server.pid());
 
             List<String> rooms = new ArrayList<>();
             long connections = 0;
@@ -56,7 +57,18 @@ public final class ChurnSoak {
                 left = remaining(http, base, rooms);
             }
             System.out.printf("rooms all gone %d ms after the churn stopped%n", Duration.ofNanos(System.nanoTime() - settle).toMillis());
+            System.out.printf("  heap after GC right then: %.1f MiB%n", ServerHeap.usedAfterGcBytes(server.pid()) / 1048576.0);
+            // Sockets whose close the container never reported are released by the heartbeat
+            // (palaver.heartbeat.timeout, 30 s): measure after that, as a server left alone would be.
+            Thread.sleep(35_000);
             long heapAfter = ServerHeap.usedAfterGcBytes(server.pid());
+            Process ss = new ProcessBuilder("ss", "-tan").redirectErrorStream(true).start();
+            String sockets = new String(ss.getInputStream().readAllBytes());
+            String port = ":" + base.getPort();
+            java.util.Map<String, Long> states = sockets.lines().filter(l -> l.contains(port + " ") || l.matches(".*" + port + "\\s.*"))
+                    .collect(java.util.stream.Collectors.groupingBy(l -> l.trim().split("\\s+")[0], java.util.stream.Collectors.counting()));
+            System.out.println("TCP sockets on the server port: " + states);
+            System.out.print("what grew most:\n" + ServerHeap.growth(histogramBefore, ServerHeap.histogram(server.pid()), 12));
             double ratio = (double) heapAfter / heapBefore;
             System.out.printf("churned %d connections in %d rooms over %d s%n", connections, rooms.size(), length.toSeconds());
             System.out.printf("rooms left afterwards: %d%n", left);

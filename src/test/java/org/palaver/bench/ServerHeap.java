@@ -24,6 +24,28 @@ final class ServerHeap {
         return Long.parseLong(used.group(1)) * 1024;
     }
 
+    /** Class name to live bytes, from a histogram after full GC: for finding what grew. */
+    static java.util.Map<String, Long> histogram(long pid) throws IOException, InterruptedException {
+        java.util.Map<String, Long> bytes = new java.util.HashMap<>();
+        Matcher row = Pattern.compile("^\\s*\\d+:\\s+\\d+\\s+(\\d+)\\s+(\\S+)", Pattern.MULTILINE)
+                .matcher(jcmd(pid, "GC.class_histogram"));
+        while (row.find()) {
+            bytes.merge(row.group(2), Long.parseLong(row.group(1)), Long::sum);
+        }
+        return bytes;
+    }
+
+    /** The classes whose live bytes grew most between two histograms. */
+    static String growth(java.util.Map<String, Long> before, java.util.Map<String, Long> after, int top) {
+        StringBuilder out = new StringBuilder();
+        after.entrySet().stream()
+                .map(e -> java.util.Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0L)))
+                .sorted((a, b) -> Long.compare(b.getValue(), a.getValue()))
+                .limit(top)
+                .forEach(e -> out.append(String.format("  %+,10d bytes  %s%n", e.getValue(), e.getKey())));
+        return out.toString();
+    }
+
     private static String jcmd(long pid, String command) throws IOException, InterruptedException {
         Process process = new ProcessBuilder("jcmd", Long.toString(pid), command).redirectErrorStream(true).start();
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

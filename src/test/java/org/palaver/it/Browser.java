@@ -66,8 +66,8 @@ public final class Browser implements AutoCloseable {
             })();
             """;
 
-    final String label;
-    final ChromeDriver driver;
+    public final String label;
+    public final ChromeDriver driver;
     private final Path profile;
 
     public Browser(String label) throws IOException {

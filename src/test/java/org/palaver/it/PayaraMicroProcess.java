@@ -25,7 +25,15 @@ public final class PayaraMicroProcess implements AutoCloseable {
     private final File log;
     private Process process;
 
+    private final java.util.List<String> extraDeployments;
+
     public PayaraMicroProcess(Map<String, String> systemProperties) throws IOException {
+        this(systemProperties, java.util.List.of());
+    }
+
+    /** {@code extraDeployments}: more WARs beside Palaver, each at the context root its descriptor names. */
+    public PayaraMicroProcess(Map<String, String> systemProperties, java.util.List<String> extraDeployments) throws IOException {
+        this.extraDeployments = extraDeployments;
         try (ServerSocket probe = new ServerSocket(0)) {
             port = probe.getLocalPort();
         }
@@ -47,11 +55,16 @@ public final class PayaraMicroProcess implements AutoCloseable {
     /** Starts and waits for the first 200 on {@code /}; returns how long that took. */
     public Duration start() throws Exception {
         long began = System.nanoTime();
-        ProcessBuilder builder = new ProcessBuilder("java", "-jar",
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("java", "-jar",
                 System.getProperty("payara.microJar", "target/payara-micro.jar"),
-                "--nocluster", "--nohazelcast", "--port", Integer.toString(port), "--contextroot", "/",
+                "--nocluster", "--nohazelcast", "--port", Integer.toString(port),
                 "--systemproperties", properties.toString(),
-                "--deploy", System.getProperty("palaver.war", "target/palaver.war"));
+                "--deploy", System.getProperty("palaver.war", "target/palaver.war")));
+        if (extraDeployments.isEmpty()) {
+            command.addAll(java.util.List.of("--contextroot", "/"));
+        }
+        extraDeployments.forEach(war -> command.addAll(java.util.List.of("--deploy", war)));
+        ProcessBuilder builder = new ProcessBuilder(command);
         builder.redirectErrorStream(true);
         builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log));
         process = builder.start();
