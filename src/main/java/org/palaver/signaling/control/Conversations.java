@@ -125,6 +125,7 @@ public class Conversations {
                     open.remove(conversation);
                     conversation.timedOut();
                 } else {
+                    conversation.outbox().kick();
                     conversation.outbox().ping();
                 }
             }

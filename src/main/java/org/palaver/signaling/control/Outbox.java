@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
@@ -39,6 +40,10 @@ public final class Outbox implements Mailbox {
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicBoolean draining = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicBoolean closeScheduled = new AtomicBoolean();
+    private volatile CloseReason closeReason;
+    /** The thread inside sendText right now, to tell an inline completion from a later one. */
+    private volatile Thread writer;
 
     public Outbox(Session session, MessageCodec codec, Executor executor) {
         this.session = session;
@@ -65,13 +70,47 @@ public final class Outbox implements Mailbox {
     void close(CloseReason reason) {
         if (closed.compareAndSet(false, true)) {
             queue.clear();
+            closeReason = reason;
+            scheduleClose();
+        }
+    }
+
+    /**
+     * Retries what an overloaded executor refused: a stalled drain or a pending close. The
+     * heartbeat calls it for every socket, so nothing stays stuck longer than one interval.
+     */
+    void kick() {
+        if (closed.get()) {
+            scheduleClose();
+        } else if (!queue.isEmpty() && draining.compareAndSet(false, true)) {
+            scheduleDrain();
+        }
+    }
+
+    private void scheduleClose() {
+        if (!closeScheduled.compareAndSet(false, true)) {
+            return;
+        }
+        try {
             executor.execute(() -> {
                 try {
-                    session.close(reason);
+                    session.close(closeReason);
                 } catch (IOException | RuntimeException e) {
                     LOG.log(Level.FINE, "closing a signaling socket failed", e);
                 }
             });
+        } catch (RejectedExecutionException overloaded) {
+            closeScheduled.set(false); // kick() tries again
+        }
+    }
+
+    private void scheduleDrain() {
+        try {
+            executor.execute(this::sendNext);
+        } catch (RejectedExecutionException overloaded) {
+            // Rooms call post() under their lock, so this must not throw; the queue keeps the
+            // messages and the next post() or kick() tries again.
+            draining.set(false);
         }
     }
 
@@ -90,7 +129,7 @@ public final class Outbox implements Mailbox {
         }
         queue.add(item);
         if (draining.compareAndSet(false, true)) {
-            executor.execute(this::sendNext);
+            scheduleDrain();
         }
     }
 
@@ -100,7 +139,7 @@ public final class Outbox implements Mailbox {
             draining.set(false);
             // An enqueue may have slipped in between poll() and set(false).
             if (!queue.isEmpty() && !closed.get() && draining.compareAndSet(false, true)) {
-                executor.execute(this::sendNext);
+                scheduleDrain();
             }
             return;
         }
@@ -110,7 +149,12 @@ public final class Outbox implements Mailbox {
                 session.getAsyncRemote().sendPing(ByteBuffer.allocate(0));
                 sendNext();
             } else {
-                session.getAsyncRemote().sendText(codec.encode((ServerMessage) item), this::sent);
+                writer = Thread.currentThread();
+                try {
+                    session.getAsyncRemote().sendText(codec.encode((ServerMessage) item), this::sent);
+                } finally {
+                    writer = null;
+                }
             }
         } catch (IOException | RuntimeException e) {
             failed(e);
@@ -119,8 +163,13 @@ public final class Outbox implements Mailbox {
 
     private void sent(SendResult result) {
         if (result.isOK()) {
-            // Continue on the executor: a write that completes inline must not grow the stack.
-            executor.execute(this::sendNext);
+            if (writer == Thread.currentThread()) {
+                // Completed inside sendText: continue on the executor so the stack cannot grow.
+                scheduleDrain();
+            } else {
+                // On the container's I/O completion thread: go on here, no executor hop per message.
+                sendNext();
+            }
         } else {
             failed(result.getException());
         }
