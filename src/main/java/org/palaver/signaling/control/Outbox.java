@@ -44,6 +44,7 @@ public final class Outbox implements Mailbox {
     private volatile CloseReason closeReason;
     /** The thread inside sendText right now, to tell an inline completion from a later one. */
     private volatile Thread writer;
+    private volatile boolean completedInline;
 
     public Outbox(Session session, MessageCodec codec, Executor executor) {
         this.session = session;
@@ -133,45 +134,53 @@ public final class Outbox implements Mailbox {
         }
     }
 
+    /**
+     * Writes queued frames one at a time. When a write completes inside sendText (the container
+     * often does), the loop goes on here; when it completes later, {@link #sent} goes on from the
+     * completion thread. Either way no executor task per message: submitting one costs more than
+     * the write (Payara's managed executor looks up its context providers on every submission).
+     */
     private void sendNext() {
-        Object item = queue.poll();
-        if (item == null || closed.get() || !session.isOpen()) {
-            draining.set(false);
-            // An enqueue may have slipped in between poll() and set(false).
-            if (!queue.isEmpty() && !closed.get() && draining.compareAndSet(false, true)) {
-                scheduleDrain();
+        while (true) {
+            Object item = queue.poll();
+            if (item == null || closed.get() || !session.isOpen()) {
+                draining.set(false);
+                // An enqueue may have slipped in between poll() and set(false).
+                if (!queue.isEmpty() && !closed.get() && draining.compareAndSet(false, true)) {
+                    continue;
+                }
+                return;
             }
-            return;
-        }
-        queued.decrementAndGet();
-        try {
-            if (item == PING) {
-                session.getAsyncRemote().sendPing(ByteBuffer.allocate(0));
-                sendNext();
-            } else {
+            queued.decrementAndGet();
+            try {
+                if (item == PING) {
+                    session.getAsyncRemote().sendPing(ByteBuffer.allocate(0));
+                    continue;
+                }
+                completedInline = false;
                 writer = Thread.currentThread();
                 try {
                     session.getAsyncRemote().sendText(codec.encode((ServerMessage) item), this::sent);
                 } finally {
                     writer = null;
                 }
+                if (!completedInline) {
+                    return; // sent() continues when the write completes
+                }
+            } catch (IOException | RuntimeException e) {
+                failed(e);
+                return;
             }
-        } catch (IOException | RuntimeException e) {
-            failed(e);
         }
     }
 
     private void sent(SendResult result) {
-        if (result.isOK()) {
-            if (writer == Thread.currentThread()) {
-                // Completed inside sendText: continue on the executor so the stack cannot grow.
-                scheduleDrain();
-            } else {
-                // On the container's I/O completion thread: go on here, no executor hop per message.
-                sendNext();
-            }
-        } else {
+        if (!result.isOK()) {
             failed(result.getException());
+        } else if (writer == Thread.currentThread()) {
+            completedInline = true; // the loop in sendNext() goes on
+        } else {
+            sendNext();
         }
     }
 
