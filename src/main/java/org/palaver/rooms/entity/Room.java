@@ -4,9 +4,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import org.palaver.signaling.entity.ParticipantInfo;
 import org.palaver.signaling.entity.ServerMessage;
 
@@ -33,7 +36,7 @@ public final class Room {
     private final TokenIssuer tokens;
     /** Rebuilt from resume tokens after a restart: seats may be restored from valid tokens. */
     private final boolean restored;
-    private final java.util.Set<String> gone = new java.util.HashSet<>();
+    private final Set<String> gone = new HashSet<>();
 
     private final Map<String, Participant> participants = new LinkedHashMap<>();
     private final Map<String, Participant> byToken = new HashMap<>();
@@ -84,25 +87,17 @@ public final class Room {
     public synchronized Seat join(String rawName, Mailbox mailbox) {
         String name = DisplayName.validate(rawName);
         requireOpen();
-        if (participants.size() >= capacity) {
-            throw new RoomException("room-full", "This room is full (" + capacity + " participants).");
-        }
+        requireRoomForOneMore();
         String participantId;
         do {
             participantId = Tokens.random(8);
         } while (participants.containsKey(participantId));
-        Participant joiner = new Participant(participantId, name, tokens.issue(id, participantId, name, passcode), mailbox);
-        List<ParticipantInfo> others = infos();
-        participants.put(participantId, joiner);
-        byToken.put(joiner.resumeToken(), joiner);
-        emptySince = null;
-        mailbox.post(new ServerMessage.Joined(joiner.info(), joiner.resumeToken(), media, others, false, false));
-        broadcast(joiner, new ServerMessage.ParticipantJoined(joiner.info()));
-        return new Seat(this, joiner, mailbox);
+        String token = tokens.issue(id, participantId, name, passcode);
+        return admit(new Participant(participantId, name, token, mailbox), false);
     }
 
     public synchronized Seat resume(String token, Mailbox mailbox) {
-        return resume(token, mailbox, java.util.Optional.empty());
+        return resume(token, mailbox, Optional.empty());
     }
 
     /**
@@ -110,7 +105,7 @@ public final class Room {
      * rebuilt after a restart, a participant this room has never seen is restored from the
      * verified {@code claims} of its token, under the same id, so every peer connection goes on.
      */
-    public synchronized Seat resume(String token, Mailbox mailbox, java.util.Optional<ResumeClaims> claims) {
+    public synchronized Seat resume(String token, Mailbox mailbox, Optional<ResumeClaims> claims) {
         requireOpen();
         Participant participant = byToken.get(token);
         if (participant == null) {
@@ -135,17 +130,26 @@ public final class Room {
     }
 
     private Seat restore(String token, Mailbox mailbox, ResumeClaims claims) {
+        requireRoomForOneMore();
+        return admit(new Participant(claims.participantId(), claims.name(), token, mailbox), true);
+    }
+
+    /** Seats a newcomer (a join, or a restore into a rebuilt room) and tells everyone. */
+    private Seat admit(Participant newcomer, boolean restoring) {
+        List<ParticipantInfo> others = infos();
+        participants.put(newcomer.id(), newcomer);
+        byToken.put(newcomer.resumeToken(), newcomer);
+        emptySince = null;
+        newcomer.mailbox().post(new ServerMessage.Joined(newcomer.info(), newcomer.resumeToken(), media, others,
+                restoring, restoring));
+        broadcast(newcomer, new ServerMessage.ParticipantJoined(newcomer.info()));
+        return new Seat(this, newcomer, newcomer.mailbox());
+    }
+
+    private void requireRoomForOneMore() {
         if (participants.size() >= capacity) {
             throw new RoomException("room-full", "This room is full (" + capacity + " participants).");
         }
-        Participant participant = new Participant(claims.participantId(), claims.name(), token, mailbox);
-        List<ParticipantInfo> others = infos();
-        participants.put(participant.id(), participant);
-        byToken.put(token, participant);
-        emptySince = null;
-        mailbox.post(new ServerMessage.Joined(participant.info(), token, media, others, true, true));
-        broadcast(participant, new ServerMessage.ParticipantJoined(participant.info()));
-        return new Seat(this, participant, mailbox);
     }
 
     /**

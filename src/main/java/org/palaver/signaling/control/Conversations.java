@@ -113,10 +113,6 @@ public class Conversations {
         conversation.onClose();
     }
 
-    public int openCount() {
-        return open.size();
-    }
-
     private void beat() {
         try {
             long timeout = heartbeatTimeout.toNanos();

@@ -115,10 +115,6 @@ public final class Outbox implements Mailbox {
         }
     }
 
-    boolean closed() {
-        return closed.get();
-    }
-
     private void enqueue(Object item) {
         if (closed.get()) {
             return;
