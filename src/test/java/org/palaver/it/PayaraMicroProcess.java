@@ -18,7 +18,7 @@ import java.util.stream.Collectors;
  * The built WAR on a Payara Micro process of our own, for what Arquillian cannot do: restarting
  * the server mid-test, or measuring its heap. Started exactly as the README's run command starts it.
  */
-public final class PayaraMicroProcess implements AutoCloseable {
+public final class PayaraMicroProcess implements ServerProcess {
 
     private final int port;
     private final Path properties;
@@ -44,6 +44,7 @@ public final class PayaraMicroProcess implements AutoCloseable {
         log = new File(System.getProperty("java.io.tmpdir"), "palaver-micro-" + port + ".log");
     }
 
+    @Override
     public URI base() {
         return URI.create("http://127.0.0.1:" + port + "/");
     }
@@ -52,7 +53,7 @@ public final class PayaraMicroProcess implements AutoCloseable {
         return process.pid();
     }
 
-    /** Starts and waits for the first 200 on {@code /}; returns how long that took. */
+    @Override
     public Duration start() throws Exception {
         long began = System.nanoTime();
         java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("java", "-jar",
@@ -86,7 +87,7 @@ public final class PayaraMicroProcess implements AutoCloseable {
         throw new IllegalStateException("Payara Micro did not answer within 120 s; see " + log);
     }
 
-    /** Kills the server at once, like a crash or a pulled plug. */
+    @Override
     public void kill() throws InterruptedException {
         if (process != null) {
             process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);

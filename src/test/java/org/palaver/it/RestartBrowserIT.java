@@ -16,7 +16,8 @@ import org.openqa.selenium.WebElement;
 
 /**
  * A meeting survives a restart of the server. Arquillian cannot restart a deployment mid-test,
- * so this test runs the built WAR on Payara Micro itself, twice on the same port, with the same
+ * so this test runs the built WAR on a server process of its own (Payara Micro or WildFly, see
+ * {@link ServerProcess}), twice on the same port, with the same
  * {@code palaver.secret}: the pages resume with their signed tokens, the server rebuilds the room,
  * and the peer-to-peer media never stops.
  */
@@ -24,7 +25,7 @@ class RestartBrowserIT {
 
     static final Duration UI = Duration.ofSeconds(20);
 
-    PayaraMicroProcess server;
+    ServerProcess server;
     Browser alice;
     Browser bob;
 
@@ -43,7 +44,7 @@ class RestartBrowserIT {
 
     @Test
     void callContinuesThroughAServerRestart() throws Exception {
-        server = new PayaraMicroProcess(Map.of("palaver.secret", "restart-test-secret-0123456789abcdef"));
+        server = ServerProcess.forTests(Map.of("palaver.secret", "restart-test-secret-0123456789abcdef"));
         server.start();
         URI base = server.base();
         String room = createRoom(base);

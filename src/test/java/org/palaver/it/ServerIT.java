@@ -450,7 +450,9 @@ class ServerIT {
                 }
             }
             assertTrue(refused != null, "no refusal among " + clients.size() + " connections");
-            assertTrue(clients.size() <= 80, "refused only after " + clients.size());
+            // The limit is 80 (test-system.properties): the 81st is refused at the latest, sooner
+            // while sockets of earlier tests are still closing.
+            assertTrue(clients.size() <= 81, "refused only after " + clients.size());
             assertEquals("server-full", refused.all("error").get(0).getString("error"));
             assertEquals(1013, refused.awaitClose());
         } finally {

@@ -1,0 +1,32 @@
+package org.palaver.it;
+
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The built WAR on a server process of a test's own, for what Arquillian cannot do: restarting
+ * the server mid-test. Which server is chosen by the system property {@code palaver.it.server}
+ * ({@code payara}, the default, or {@code wildfly}), so one test class runs on both.
+ */
+public interface ServerProcess extends AutoCloseable {
+
+    /** Where the server answers, e.g. {@code http://127.0.0.1:8080/}. */
+    URI base();
+
+    /** Starts and waits for the first 200 on {@code /}; returns how long that took. */
+    Duration start() throws Exception;
+
+    /** Kills the server at once, like a crash or a pulled plug. */
+    void kill() throws InterruptedException;
+
+    static ServerProcess forTests(Map<String, String> systemProperties) throws IOException {
+        String server = System.getProperty("palaver.it.server", "payara");
+        return switch (server) {
+            case "payara" -> new PayaraMicroProcess(systemProperties);
+            case "wildfly" -> new WildFlyProcess(systemProperties);
+            default -> throw new IllegalArgumentException("palaver.it.server must be payara or wildfly, not " + server);
+        };
+    }
+}
