@@ -1,7 +1,8 @@
-// The room page: DOM wiring only. Protocol in signaling.js, WebRTC in peer.js, devices in media.js.
+// The room page: DOM wiring only. Protocol in signaling.js, WebRTC in peer.js (mesh) and sfu.js (Kurento), devices in media.js.
 import { findRoom, iceServers as fetchIceServers } from './rooms-api.js';
 import { Signaling } from './signaling.js';
 import { PeerLink } from './peer.js';
+import { SfuLink } from './sfu.js';
 import { openLocalMedia, listDevices, setMuted, hasTrack, stopAll } from './media.js';
 
 const NAME_KEY = 'palaver.displayName';
@@ -18,7 +19,10 @@ const state = {
   audioMuted: false,
   videoMuted: false,
   signaling: null,
-  links: new Map(), // participant id -> PeerLink
+  media: 'mesh', // the room's media mode, from joined: 'mesh' or 'kurento'
+  links: new Map(), // participant id -> PeerLink (mesh) or receiving SfuLink (kurento)
+  publisher: null, // kurento: own sending SfuLink
+  mediaDown: false, // kurento: the media server is away (media-interrupted until sfu-restart)
   unconfirmed: new Set(), // after a restart: peers not yet back in the rebuilt room
   iceServers: [],
 };
@@ -122,17 +126,14 @@ function addParticipant(participant, offerer) {
   $('tiles').append(tile);
   updateParticipant(participant);
   const video = tile.querySelector('video');
-  state.links.set(participant.id, new PeerLink({
-    remoteId: participant.id,
-    offerer,
-    iceServers: state.iceServers,
-    stream: state.stream,
-    send: (message) => state.signaling.send(message),
-    onStream: (remote) => {
-      if (video.srcObject !== remote) video.srcObject = remote;
-      video.play().catch(() => {});
-    },
-  }));
+  const send = (message) => state.signaling.send(message);
+  const onStream = (remote) => {
+    if (video.srcObject !== remote) video.srcObject = remote;
+    video.play().catch(() => {});
+  };
+  state.links.set(participant.id, state.media === 'kurento'
+    ? new SfuLink({ streamId: participant.id, publishing: false, iceServers: state.iceServers, send, onStream })
+    : new PeerLink({ remoteId: participant.id, offerer, iceServers: state.iceServers, stream: state.stream, send, onStream }));
   layout();
 }
 
@@ -154,6 +155,41 @@ function removeParticipant(id) {
 
 function removeEveryone() {
   for (const id of [...state.links.keys()]) removeParticipant(id);
+  state.publisher?.close();
+  state.publisher = null;
+}
+
+/** Kurento: (re)publish own stream; nothing to publish without a camera or microphone. */
+function publish() {
+  state.publisher?.close();
+  state.publisher = null;
+  if (state.stream.getTracks().length === 0) return;
+  state.publisher = new SfuLink({
+    streamId: state.signaling.selfId,
+    publishing: true,
+    iceServers: state.iceServers,
+    localStream: state.stream,
+    send: (message) => state.signaling.send(message),
+  });
+}
+
+/** Kurento: the media server lost this room's connections; negotiate every one anew. */
+function restartMedia() {
+  publish();
+  state.links.forEach((link) => link.restart());
+}
+
+function sfuLinkFor(stream) {
+  return stream === state.signaling?.selfId ? state.publisher : state.links.get(stream);
+}
+
+function renderStatus() {
+  const signalingState = state.signaling?.state || 'disconnected';
+  const shown = signalingState === 'connected' && state.mediaDown ? 'reconnecting' : signalingState;
+  const status = document.querySelector('[data-testid="connection-status"]');
+  status.dataset.state = shown;
+  status.textContent = { connected: 'Connected', reconnecting: 'Reconnecting…', disconnected: 'Disconnected' }[shown];
+  status.title = state.mediaDown ? 'The media server is reconnecting' : '';
 }
 
 function layout() {
@@ -163,6 +199,16 @@ function layout() {
 function onJoined({ detail: joined }) {
   showError('');
   $('self-name').textContent = joined.self.name;
+  if (joined.media !== state.media) {
+    // A room rebuilt after a server restart may come back in the other mode: start over in it.
+    removeEveryone();
+    state.media = joined.media;
+  }
+  if (state.media === 'kurento') {
+    onJoinedKurento(joined);
+    sendMediaState();
+    return;
+  }
   if (!joined.resumed) {
     // A fresh identity: every connection starts over, and those already here offer to us.
     removeEveryone();
@@ -187,6 +233,21 @@ function onJoined({ detail: joined }) {
   sendMediaState();
 }
 
+function onJoinedKurento(joined) {
+  const present = new Set(joined.participants.map((p) => p.id));
+  [...state.links.keys()].filter((id) => !present.has(id)).forEach(removeParticipant);
+  joined.participants.forEach((p) => {
+    if (state.links.has(p.id)) updateParticipant(p);
+    else addParticipant(p, false);
+  });
+  if (!joined.resumed || joined.restored || !state.publisher) {
+    // New identity, or a rebuilt room whose pipeline is new: every connection starts over.
+    state.mediaDown = false;
+    restartMedia();
+  }
+  // A plain resume keeps every media server connection: they never depended on this socket.
+}
+
 function linkFor(id) {
   return state.links.get(id);
 }
@@ -200,11 +261,18 @@ function wireSignaling(signaling) {
   signaling.addEventListener('offer', ({ detail }) => linkFor(detail.from)?.acceptOffer(detail.sdp).catch(reportPeerError));
   signaling.addEventListener('answer', ({ detail }) => linkFor(detail.from)?.acceptAnswer(detail.sdp).catch(reportPeerError));
   signaling.addEventListener('candidate', ({ detail }) => linkFor(detail.from)?.addCandidate(detail.candidate));
-  signaling.addEventListener('state', ({ detail }) => {
-    const status = document.querySelector('[data-testid="connection-status"]');
-    status.dataset.state = detail;
-    status.textContent = { connected: 'Connected', reconnecting: 'Reconnecting…', disconnected: 'Disconnected' }[detail];
+  signaling.addEventListener('sfu-answer', ({ detail }) => sfuLinkFor(detail.stream)?.acceptAnswer(detail.sdp).catch(reportPeerError));
+  signaling.addEventListener('sfu-candidate', ({ detail }) => sfuLinkFor(detail.stream)?.addCandidate(detail.candidate));
+  signaling.addEventListener('media-interrupted', () => {
+    state.mediaDown = true;
+    renderStatus();
   });
+  signaling.addEventListener('sfu-restart', () => {
+    state.mediaDown = false;
+    restartMedia();
+    renderStatus();
+  });
+  signaling.addEventListener('state', renderStatus);
   signaling.addEventListener('fatal', ({ detail }) => showError(detail));
   signaling.addEventListener('error', ({ detail }) => {
     if (JOIN_ERRORS.has(detail.error) && !signaling.selfId) {

@@ -23,11 +23,13 @@ import org.palaver.rooms.control.ResumeTokens;
 import org.palaver.rooms.entity.Mailbox;
 import org.palaver.rooms.entity.ResumeClaims;
 import org.palaver.rooms.entity.Passcode;
+import org.palaver.media.boundary.MediaService;
 import org.palaver.rooms.entity.Room;
 import org.palaver.rooms.entity.RoomException;
 import org.palaver.rooms.entity.RoomId;
 import org.palaver.rooms.entity.RoomSnapshot;
 import org.palaver.rooms.entity.Seat;
+import org.palaver.signaling.entity.IceCandidate;
 import org.palaver.signaling.entity.ServerMessage;
 
 /**
@@ -40,11 +42,17 @@ import org.palaver.signaling.entity.ServerMessage;
 public class RoomService {
 
     private static final Logger LOG = Logger.getLogger(RoomService.class.getName());
-    public static final String MESH = "mesh";
 
     @Inject
     @ConfigProperty(name = "palaver.mesh.max-participants", defaultValue = "8")
     int meshMaxParticipants;
+
+    @Inject
+    @ConfigProperty(name = "palaver.room.max-participants", defaultValue = "100")
+    int kurentoMaxParticipants;
+
+    @Inject
+    MediaService media;
 
     @Inject
     @ConfigProperty(name = "palaver.room.empty-ttl", defaultValue = "PT5M")
@@ -111,17 +119,41 @@ public class RoomService {
         }
         Instant now = clock.instant();
         while (true) {
-            RoomId id = RoomId.random();
-            Room room = new Room(id, MESH, meshMaxParticipants, reconnectGrace, emptyTtl, code, tokens, false, now);
             // 128 random bits never collide in practice; putIfAbsent makes sure of it anyway.
-            if (rooms.putIfAbsent(id, room) == null) {
-                return room.snapshot();
+            Room fresh = newRoom(RoomId.random(), code, false, now);
+            if (rooms.putIfAbsent(fresh.id(), fresh) == null) {
+                return snapshot(fresh);
             }
         }
     }
 
+    /**
+     * A room in the media mode of the moment: Kurento when a media server is configured and up.
+     * (A Kurento room is known to the media side from here on; an id collision, which 128 random
+     * bits never produce, would only leave an unused entry there.)
+     */
+    private Room newRoom(RoomId id, Passcode code, boolean restored, Instant now) {
+        String mode = media.modeForNewRoom();
+        boolean kurento = Room.KURENTO.equals(mode);
+        Room room = new Room(id, mode, kurento ? kurentoMaxParticipants : meshMaxParticipants, reconnectGrace, emptyTtl,
+                code, tokens, restored, now);
+        if (kurento) {
+            room.attach(media.attach(room));
+        }
+        return room;
+    }
+
     public Optional<RoomSnapshot> find(String id) {
-        return room(id).map(Room::snapshot);
+        return room(id).map(this::snapshot);
+    }
+
+    private RoomSnapshot snapshot(Room room) {
+        RoomSnapshot snapshot = room.snapshot();
+        if (Room.MESH.equals(snapshot.media()) && media.configured()) {
+            return snapshot.withMediaFallback("The media server was unavailable when this room was created,"
+                    + " so its media goes browser to browser.");
+        }
+        return snapshot;
     }
 
     public int roomCount() {
@@ -148,14 +180,35 @@ public class RoomService {
         Room room = rooms.get(id);
         if (room == null) {
             ResumeClaims vouched = claims.orElseThrow(RoomService::notFound);
-            room = rooms.computeIfAbsent(id, key -> new Room(key, MESH, meshMaxParticipants, reconnectGrace, emptyTtl,
-                    vouched.passcode(), tokens, true, clock.instant()));
+            room = rooms.computeIfAbsent(id, key -> newRoom(key, vouched.passcode(), true, clock.instant()));
         }
         return room.resume(token, mailbox, claims);
     }
 
     public void relay(Seat from, String targetId, ServerMessage message) {
         from.room().relay(from, targetId, message);
+    }
+
+    /** Kurento rooms: the seat's participant publishes its stream. */
+    public void publish(Seat seat, String sdp) {
+        media.publish(kurentoRoom(seat), seat.participant().id(), sdp);
+    }
+
+    public void subscribe(Seat seat, String stream, String sdp) {
+        media.subscribe(kurentoRoom(seat), seat.participant().id(), stream, sdp);
+    }
+
+    public void sfuCandidate(Seat seat, String stream, IceCandidate candidate) {
+        media.candidate(kurentoRoom(seat), seat.participant().id(), stream, candidate);
+    }
+
+    private static Room kurentoRoom(Seat seat) {
+        Room room = seat.room();
+        if (!Room.KURENTO.equals(room.media())) {
+            throw new RoomException("wrong-media-mode", "This room sends media browser to browser: use offer, answer and candidate.");
+        }
+        room.requirePresent(seat);
+        return room;
     }
 
     public void setMedia(Seat seat, boolean audioMuted, boolean videoMuted) {

@@ -27,6 +27,9 @@ import org.palaver.signaling.entity.ServerMessage;
  */
 public final class Room {
 
+    public static final String MESH = "mesh";
+    public static final String KURENTO = "kurento";
+
     private final RoomId id;
     private final String media;
     private final int capacity;
@@ -42,6 +45,7 @@ public final class Room {
     private final Map<String, Participant> byToken = new HashMap<>();
     private Instant emptySince;
     private boolean closed;
+    private RoomMedia roomMedia = RoomMedia.NONE;
 
     public Room(RoomId id, String media, int capacity, Duration reconnectGrace, Duration emptyTtl, Instant now) {
         this(id, media, capacity, reconnectGrace, emptyTtl, null, (room, participant, name, code) -> Tokens.random(16), false, now);
@@ -66,6 +70,15 @@ public final class Room {
 
     public RoomId id() {
         return id;
+    }
+
+    public String media() {
+        return media;
+    }
+
+    /** Who hears about joins and leaves on the media side; set before anyone can join. */
+    public synchronized void attach(RoomMedia hooks) {
+        this.roomMedia = hooks;
     }
 
     /**
@@ -140,6 +153,7 @@ public final class Room {
         participants.put(newcomer.id(), newcomer);
         byToken.put(newcomer.resumeToken(), newcomer);
         emptySince = null;
+        roomMedia.joined(newcomer.id());
         newcomer.mailbox().post(new ServerMessage.Joined(newcomer.info(), newcomer.resumeToken(), media, others,
                 restoring, restoring));
         broadcast(newcomer, new ServerMessage.ParticipantJoined(newcomer.info()));
@@ -158,6 +172,9 @@ public final class Room {
      */
     public synchronized void relay(Seat from, String targetId, ServerMessage message) {
         requireCurrent(from);
+        if (!MESH.equals(media)) {
+            throw new RoomException("wrong-media-mode", "This room sends media through the media server: use publish and subscribe.");
+        }
         Participant target = participants.get(targetId);
         if (target == null || target == from.participant()) {
             throw new RoomException("unknown-participant", "There is no other participant '" + targetId + "' in this room.");
@@ -168,6 +185,36 @@ public final class Room {
             throw new RoomException("participant-unavailable",
                     target.name() + " is reconnecting and has too many messages waiting.");
         }
+    }
+
+    /**
+     * A message from the media server side to one participant: posted when connected, held while
+     * reconnecting, dropped when that participant is no longer here.
+     */
+    public synchronized void deliver(String participantId, ServerMessage message) {
+        Participant target = participants.get(participantId);
+        if (target == null) {
+            return;
+        }
+        if (target.connected()) {
+            target.mailbox().post(message);
+        } else {
+            target.hold(message);
+        }
+    }
+
+    /** Posts to everyone connected, e.g. that the media server went away. */
+    public synchronized void deliverToAll(ServerMessage message) {
+        broadcast(null, message);
+    }
+
+    public synchronized boolean isPresent(String participantId) {
+        return participants.containsKey(participantId);
+    }
+
+    /** Throws unless this seat is the participant's current one. */
+    public synchronized void requirePresent(Seat seat) {
+        requireCurrent(seat);
     }
 
     public synchronized void setMedia(Seat seat, boolean audioMuted, boolean videoMuted) {
@@ -207,6 +254,7 @@ public final class Room {
         gone.forEach(p -> remove(p, "timeout", now));
         if (!closed && participants.isEmpty() && !emptySince.plus(emptyTtl).isAfter(now)) {
             closed = true;
+            roomMedia.closed();
         }
         return closed;
     }
@@ -217,7 +265,7 @@ public final class Room {
         if (passcode == null) {
             participants.values().forEach(p -> members.add(new RoomSnapshot.Member(p.id(), p.name())));
         }
-        return new RoomSnapshot(id.value(), media, members, passcode != null);
+        return new RoomSnapshot(id.value(), media, members, passcode != null, null);
     }
 
     public synchronized int size() {
@@ -232,6 +280,7 @@ public final class Room {
         }
         participant.goAway(null);
         broadcast(participant, new ServerMessage.ParticipantLeft(participant.id(), reason));
+        roomMedia.left(participant.id(), participants.isEmpty());
         if (participants.isEmpty()) {
             emptySince = now;
         }

@@ -157,6 +157,12 @@ public final class Conversation {
             rooms.relay(current, answer.to(), new ServerMessage.Answer(self, answer.sdp()));
         } else if (message instanceof ClientMessage.Candidate candidate) {
             rooms.relay(current, candidate.to(), new ServerMessage.Candidate(self, candidate.candidate()));
+        } else if (message instanceof ClientMessage.Publish publish) {
+            rooms.publish(current, publish.sdp());
+        } else if (message instanceof ClientMessage.Subscribe subscribe) {
+            rooms.subscribe(current, subscribe.stream(), subscribe.sdp());
+        } else if (message instanceof ClientMessage.SfuCandidate candidate) {
+            rooms.sfuCandidate(current, candidate.stream(), candidate.candidate());
         } else if (message instanceof ClientMessage.MediaState media) {
             rooms.setMedia(current, media.audioMuted(), media.videoMuted());
         } else if (message instanceof ClientMessage.Leave) {

@@ -15,6 +15,9 @@ import jakarta.json.bind.annotation.JsonbTypeInfo;
         @JsonbSubtype(alias = "answer", type = ClientMessage.Answer.class),
         @JsonbSubtype(alias = "candidate", type = ClientMessage.Candidate.class),
         @JsonbSubtype(alias = "media-state", type = ClientMessage.MediaState.class),
+        @JsonbSubtype(alias = "publish", type = ClientMessage.Publish.class),
+        @JsonbSubtype(alias = "subscribe", type = ClientMessage.Subscribe.class),
+        @JsonbSubtype(alias = "sfu-candidate", type = ClientMessage.SfuCandidate.class),
         @JsonbSubtype(alias = "leave", type = ClientMessage.Leave.class),
         @JsonbSubtype(alias = "ping", type = ClientMessage.Ping.class)
 })
@@ -60,6 +63,35 @@ public sealed interface ClientMessage {
         public MediaState {
             require(audioMuted, "audioMuted");
             require(videoMuted, "videoMuted");
+        }
+    }
+
+    /** Kurento rooms: the sender's send-only offer for its own stream; answered by {@code sfu-answer}. */
+    record Publish(String sdp) implements ClientMessage {
+        public Publish {
+            require(sdp, "sdp");
+        }
+    }
+
+    /**
+     * Kurento rooms: a receive-only offer for the stream of participant {@code stream}; answered by
+     * {@code sfu-answer}. Subscribing again to the same stream replaces the earlier subscription.
+     */
+    record Subscribe(String stream, String sdp) implements ClientMessage {
+        public Subscribe {
+            require(stream, "stream");
+            require(sdp, "sdp");
+        }
+    }
+
+    /**
+     * Kurento rooms: a browser ICE candidate for one of its connections to the media server, named
+     * by the stream it carries (the sender's own id for its publishing connection).
+     */
+    record SfuCandidate(String stream, IceCandidate candidate) implements ClientMessage {
+        public SfuCandidate {
+            require(stream, "stream");
+            require(candidate, "candidate");
         }
     }
 

@@ -14,6 +14,10 @@ import java.util.List;
         @JsonbSubtype(alias = "offer", type = ServerMessage.Offer.class),
         @JsonbSubtype(alias = "answer", type = ServerMessage.Answer.class),
         @JsonbSubtype(alias = "candidate", type = ServerMessage.Candidate.class),
+        @JsonbSubtype(alias = "sfu-answer", type = ServerMessage.SfuAnswer.class),
+        @JsonbSubtype(alias = "sfu-candidate", type = ServerMessage.SfuCandidate.class),
+        @JsonbSubtype(alias = "media-interrupted", type = ServerMessage.MediaInterrupted.class),
+        @JsonbSubtype(alias = "sfu-restart", type = ServerMessage.SfuRestart.class),
         @JsonbSubtype(alias = "pong", type = ServerMessage.Pong.class),
         @JsonbSubtype(alias = "error", type = ServerMessage.Error.class)
 })
@@ -50,6 +54,25 @@ public sealed interface ServerMessage {
     }
 
     record Candidate(String from, IceCandidate candidate) implements ServerMessage {
+    }
+
+    /** Kurento rooms: the media server's answer for the connection carrying {@code stream}. */
+    record SfuAnswer(String stream, String sdp) implements ServerMessage {
+    }
+
+    /** Kurento rooms: a media server ICE candidate for the connection carrying {@code stream}. */
+    record SfuCandidate(String stream, IceCandidate candidate) implements ServerMessage {
+    }
+
+    /** Kurento rooms: the media server connection is lost; media may stop until {@code sfu-restart}. */
+    record MediaInterrupted() implements ServerMessage {
+    }
+
+    /**
+     * Kurento rooms: the media server lost every connection of this room (it restarted, or this
+     * server did) and is ready again: publish again and subscribe again to every stream.
+     */
+    record SfuRestart() implements ServerMessage {
     }
 
     record Pong() implements ServerMessage {

@@ -25,6 +25,7 @@ class RoomServiceTest {
         service.emptyTtl = Duration.ofMinutes(5);
         service.reconnectGrace = Duration.ofSeconds(15);
         service.maxRooms = 3;
+        service.media = new org.palaver.media.boundary.MediaService(); // no media server: mesh rooms
         service.clock = Clock.fixed(t0, ZoneOffset.UTC);
     }
 

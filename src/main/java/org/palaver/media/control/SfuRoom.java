@@ -1,0 +1,260 @@
+package org.palaver.media.control;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.kurento.client.KurentoClient;
+import org.kurento.client.MediaPipeline;
+import org.kurento.client.WebRtcEndpoint;
+import org.palaver.signaling.entity.IceCandidate;
+import org.palaver.signaling.entity.ServerMessage;
+
+/**
+ * One Kurento room: its pipeline, one publishing endpoint per participant and one receiving
+ * endpoint per (viewer, stream). Every method runs on the room's {@link SerialQueue} only, so the
+ * fields need no lock, and no Kurento call ever runs while the room's lock is held.
+ *
+ * <p>Objects belong to the media server session of the client that made them. When that session
+ * is gone (the media server restarted, or the connection to it was lost) they are gone too: they
+ * are forgotten, never released, and the room starts over on the new session.
+ */
+public final class SfuRoom {
+
+    private static final Logger LOG = Logger.getLogger(SfuRoom.class.getName());
+    /** Candidates kept per connection while its endpoint does not exist yet. */
+    static final int PENDING_LIMIT = 64;
+
+    /** The people of the room, as the media side may reach them. */
+    public interface People {
+        void deliver(String participantId, ServerMessage message);
+
+        void deliverToAll(ServerMessage message);
+
+        boolean isPresent(String participantId);
+    }
+
+    /** One browser connection to the media server: {@code owner}'s connection carrying {@code stream}. */
+    record Link(String owner, String stream) {
+        boolean publishing() {
+            return owner.equals(stream);
+        }
+    }
+
+    private final String roomId;
+    private final People people;
+    private final Supplier<KurentoClient> clients;
+    private KurentoClient session;
+    private MediaPipeline pipeline;
+    private final Map<String, WebRtcEndpoint> publishers = new HashMap<>();
+    private final Map<Link, WebRtcEndpoint> receivers = new HashMap<>();
+    private final Map<Link, List<IceCandidate>> pending = new HashMap<>();
+
+    public SfuRoom(String roomId, People people, Supplier<KurentoClient> clients) {
+        this.roomId = roomId;
+        this.people = people;
+        this.clients = clients;
+    }
+
+    /** Someone joined: make sure the pipeline exists, so their publish finds it ready. */
+    public void joined(String participantId) {
+        run(participantId, () -> pipeline());
+    }
+
+    public void publish(String participantId, String offer) {
+        run(participantId, () -> {
+            Link link = new Link(participantId, participantId);
+            WebRtcEndpoint endpoint = negotiate(link, offer);
+            WebRtcEndpoint old = publishers.put(participantId, endpoint);
+            release(old);
+            for (Map.Entry<Link, WebRtcEndpoint> receiver : receivers.entrySet()) {
+                if (receiver.getKey().stream().equals(participantId)) {
+                    endpoint.connect(receiver.getValue());
+                }
+            }
+        });
+    }
+
+    public void subscribe(String viewer, String stream, String offer) {
+        run(viewer, () -> {
+            if (viewer.equals(stream) || !people.isPresent(stream)) {
+                people.deliver(viewer, new ServerMessage.Error("unknown-participant",
+                        "There is no other participant '" + stream + "' in this room to subscribe to."));
+                return;
+            }
+            Link link = new Link(viewer, stream);
+            WebRtcEndpoint endpoint = negotiate(link, offer);
+            release(receivers.put(link, endpoint));
+            WebRtcEndpoint publisher = publishers.get(stream);
+            if (publisher != null) {
+                publisher.connect(endpoint);
+            }
+        });
+    }
+
+    public void candidate(String owner, String stream, IceCandidate candidate) {
+        if (candidate.candidate().isEmpty()) {
+            return; // end of candidates: Kurento needs no word of it
+        }
+        run(owner, () -> {
+            Link link = new Link(owner, stream);
+            WebRtcEndpoint endpoint = link.publishing() ? publishers.get(owner) : receivers.get(link);
+            if (endpoint == null) {
+                // The offer that creates the endpoint may still be on its way: keep, don't drop.
+                List<IceCandidate> kept = pending.computeIfAbsent(link, k -> new ArrayList<>());
+                if (kept.size() < PENDING_LIMIT) {
+                    kept.add(candidate);
+                }
+                return;
+            }
+            endpoint.addIceCandidate(toKurento(candidate));
+        });
+    }
+
+    /** Releases what the participant published and watched, and what others watched of it. */
+    public void left(String participantId, boolean roomNowEmpty) {
+        run(participantId, () -> {
+            if (session != clients.get()) {
+                forget();
+                return;
+            }
+            release(publishers.remove(participantId));
+            for (Iterator<Map.Entry<Link, WebRtcEndpoint>> it = receivers.entrySet().iterator(); it.hasNext(); ) {
+                Map.Entry<Link, WebRtcEndpoint> receiver = it.next();
+                if (receiver.getKey().owner().equals(participantId) || receiver.getKey().stream().equals(participantId)) {
+                    release(receiver.getValue());
+                    it.remove();
+                }
+            }
+            pending.keySet().removeIf(link -> link.owner().equals(participantId) || link.stream().equals(participantId));
+            if (roomNowEmpty) {
+                releasePipeline();
+            }
+        });
+    }
+
+    /** The room is gone: release everything it still holds. */
+    public void closed() {
+        if (session == clients.get()) {
+            releasePipeline();
+        }
+        forget();
+    }
+
+    /** The media server session is lost: whatever it held is gone with it. */
+    public void interrupted() {
+        forget();
+        people.deliverToAll(new ServerMessage.MediaInterrupted());
+    }
+
+    /** A new media server session is up: rebuild the pipeline and have every browser negotiate anew. */
+    public void restart() {
+        forget();
+        try {
+            pipeline();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "could not rebuild the media pipeline of room " + roomId, e);
+            return;
+        }
+        people.deliverToAll(new ServerMessage.SfuRestart());
+    }
+
+    /** Live objects this room believes it holds, for tests and health. */
+    public int objectCount() {
+        return (pipeline == null ? 0 : 1) + publishers.size() + receivers.size();
+    }
+
+    private WebRtcEndpoint negotiate(Link link, String offer) {
+        WebRtcEndpoint endpoint = new WebRtcEndpoint.Builder(pipeline()).build();
+        try {
+            endpoint.addIceCandidateFoundListener(event -> people.deliver(link.owner(),
+                    new ServerMessage.SfuCandidate(link.stream(), fromKurento(event.getCandidate()))));
+            String answer = endpoint.processOffer(offer);
+            people.deliver(link.owner(), new ServerMessage.SfuAnswer(link.stream(), answer));
+            endpoint.gatherCandidates();
+            List<IceCandidate> early = pending.remove(link);
+            if (early != null) {
+                early.forEach(c -> endpoint.addIceCandidate(toKurento(c)));
+            }
+            return endpoint;
+        } catch (RuntimeException e) {
+            release(endpoint);
+            throw e;
+        }
+    }
+
+    private MediaPipeline pipeline() {
+        KurentoClient current = clients.get();
+        if (current == null) {
+            throw new MediaUnavailable();
+        }
+        if (session != current) {
+            forget(); // made on a session that is gone
+        }
+        if (pipeline == null) {
+            pipeline = current.createMediaPipeline();
+            session = current;
+        }
+        return pipeline;
+    }
+
+    /** Runs a step for one participant; a failure is told to that participant, never thrown. */
+    private void run(String participantId, Runnable step) {
+        try {
+            step.run();
+        } catch (MediaUnavailable e) {
+            people.deliver(participantId, new ServerMessage.Error("media-unavailable",
+                    "The media server is not reachable right now; the call continues when it is back."));
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "media server call failed in room " + roomId, e);
+            people.deliver(participantId, new ServerMessage.Error("media-failed",
+                    "The media server could not set up this stream; try again."));
+        }
+    }
+
+    private void releasePipeline() {
+        if (pipeline != null) {
+            release(pipeline); // releases its endpoints with it
+        }
+        forget();
+    }
+
+    private void forget() {
+        pipeline = null;
+        session = null;
+        publishers.clear();
+        receivers.clear();
+        pending.clear();
+    }
+
+    private void release(org.kurento.client.MediaObject object) {
+        if (object == null) {
+            return;
+        }
+        try {
+            object.release();
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "release failed (the media server may have dropped it already)", e);
+        }
+    }
+
+    private static org.kurento.client.IceCandidate toKurento(IceCandidate c) {
+        return new org.kurento.client.IceCandidate(c.candidate(), c.sdpMid() == null ? "" : c.sdpMid(),
+                c.sdpMLineIndex() == null ? 0 : c.sdpMLineIndex());
+    }
+
+    private static IceCandidate fromKurento(org.kurento.client.IceCandidate c) {
+        return new IceCandidate(c.getCandidate(), c.getSdpMid(), c.getSdpMLineIndex(), null);
+    }
+
+    /** No media server session right now. */
+    static final class MediaUnavailable extends RuntimeException {
+        MediaUnavailable() {
+            super("no media server session", null, false, false);
+        }
+    }
+}

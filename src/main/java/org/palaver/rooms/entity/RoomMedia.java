@@ -1,0 +1,30 @@
+package org.palaver.rooms.entity;
+
+/**
+ * What a room tells the media server side about its people (Kurento rooms; mesh rooms need
+ * nothing). Rooms call it while holding their lock, so implementations only enqueue and return.
+ */
+public interface RoomMedia {
+
+    RoomMedia NONE = new RoomMedia() {
+        @Override
+        public void joined(String participantId) {
+        }
+
+        @Override
+        public void left(String participantId, boolean roomNowEmpty) {
+        }
+
+        @Override
+        public void closed() {
+        }
+    };
+
+    void joined(String participantId);
+
+    /** Gone for good (left or timed out), not merely reconnecting; {@code roomNowEmpty} when it was the last one. */
+    void left(String participantId, boolean roomNowEmpty);
+
+    /** The room is closed and forgotten. */
+    void closed();
+}

@@ -1,0 +1,126 @@
+// Kurento (SFU) mode: one connection to the media server per stream. No DOM here.
+//
+// The page publishes its own stream on one send-only connection and receives each other
+// participant's stream on a receive-only connection of its own, because Kurento carries one
+// stream per endpoint. Each connection is named by the stream it carries: the publisher's id.
+// The browser always offers; the media server answers (sfu-answer) and trickles candidates
+// (sfu-candidate). Candidates that arrive before the answer are queued, not dropped.
+
+const RESTART_AFTER_DISCONNECT_MS = 4000;
+
+export class SfuLink {
+  #pc = null;
+  #streamId;
+  #publishing;
+  #iceServers;
+  #localStream;
+  #send;
+  #onStream;
+  #pendingCandidates = [];
+  #disconnectTimer = null;
+  #closed = false;
+
+  /**
+   * @param streamId    whose stream this connection carries (own id when publishing)
+   * @param publishing  true: send own media; false: receive streamId's media
+   * @param iceServers  RTCIceServer list from /api/ice-servers
+   * @param localStream own MediaStream (publishing only)
+   * @param send        function(message) sending a signaling message
+   * @param onStream    function(MediaStream) when remote media arrives (receiving only)
+   */
+  constructor({ streamId, publishing, iceServers, localStream, send, onStream }) {
+    this.#streamId = streamId;
+    this.#publishing = publishing;
+    this.#iceServers = iceServers;
+    this.#localStream = localStream;
+    this.#send = send;
+    this.#onStream = onStream;
+    this.#negotiate();
+  }
+
+  get remoteId() { return this.#streamId; }
+  get connection() { return this.#pc; }
+
+  /** Starts over with a new connection: after the media server lost the old one, or ICE failed. */
+  restart() {
+    if (this.#closed) return;
+    this.#pc?.close();
+    this.#negotiate();
+  }
+
+  async acceptAnswer(sdp) {
+    const pc = this.#pc;
+    if (pc.signalingState !== 'have-local-offer') return; // for a connection already replaced
+    await pc.setRemoteDescription({ type: 'answer', sdp });
+    const queued = this.#pendingCandidates;
+    this.#pendingCandidates = [];
+    for (const candidate of queued) await this.addCandidate(candidate);
+  }
+
+  async addCandidate(candidate) {
+    if (!this.#pc.remoteDescription) {
+      this.#pendingCandidates.push(candidate);
+      return;
+    }
+    try {
+      await this.#pc.addIceCandidate(candidate);
+    } catch (error) {
+      console.warn('ignored an ICE candidate', error);
+    }
+  }
+
+  close() {
+    this.#closed = true;
+    clearTimeout(this.#disconnectTimer);
+    this.#pc?.close();
+  }
+
+  #negotiate() {
+    clearTimeout(this.#disconnectTimer);
+    this.#pendingCandidates = [];
+    const pc = new RTCPeerConnection({ iceServers: this.#iceServers });
+    this.#pc = pc;
+    if (this.#publishing) {
+      for (const track of this.#localStream.getTracks()) {
+        pc.addTransceiver(track, { direction: 'sendonly', streams: [this.#localStream] });
+      }
+    } else {
+      const remote = new MediaStream();
+      pc.addTransceiver('audio', { direction: 'recvonly' });
+      pc.addTransceiver('video', { direction: 'recvonly' });
+      pc.ontrack = (event) => {
+        if (!remote.getTracks().includes(event.track)) remote.addTrack(event.track);
+        this.#onStream(remote);
+      };
+    }
+    pc.onicecandidate = (event) => {
+      if (event.candidate && pc === this.#pc) {
+        this.#send({ type: 'sfu-candidate', stream: this.#streamId, candidate: event.candidate.toJSON() });
+      }
+    };
+    pc.oniceconnectionstatechange = () => this.#watchIce(pc);
+    this.#offer(pc);
+  }
+
+  async #offer(pc) {
+    try {
+      await pc.setLocalDescription(await pc.createOffer());
+      if (pc !== this.#pc || this.#closed) return;
+      const sdp = pc.localDescription.sdp;
+      this.#send(this.#publishing ? { type: 'publish', sdp } : { type: 'subscribe', stream: this.#streamId, sdp });
+    } catch (error) {
+      console.warn('could not make an offer to the media server', error);
+    }
+  }
+
+  #watchIce(pc) {
+    if (pc !== this.#pc || this.#closed) return;
+    clearTimeout(this.#disconnectTimer);
+    const state = pc.iceConnectionState;
+    if (state === 'failed') {
+      this.restart();
+    } else if (state === 'disconnected') {
+      this.#disconnectTimer = setTimeout(() => this.restart(), RESTART_AFTER_DISCONNECT_MS);
+    }
+  }
+}
