@@ -151,6 +151,11 @@ public class MediaService {
             public boolean isPresent(String participantId) {
                 return room.isPresent(participantId);
             }
+
+            @Override
+            public boolean isEmpty() {
+                return room.size() == 0;
+            }
         }, () -> connection == null ? null : connection.client());
         SerialQueue queue = new SerialQueue(workers);
         rooms.put(room.id(), new Sfu(sfu, queue));

@@ -44,7 +44,7 @@ public final class KurentoConnection implements AutoCloseable {
     private final ScheduledExecutorService supervisor;
     private final Events events;
     private volatile KurentoClient client;
-    private volatile String problem = "not connected yet";
+    private volatile String problem = "connecting to the media server";
     private Thread hangingCreate; // supervisor thread only
     private boolean warned; // supervisor thread only: log a run of failures once
 

@@ -36,6 +36,8 @@ public final class SfuRoom {
         void deliverToAll(ServerMessage message);
 
         boolean isPresent(String participantId);
+
+        boolean isEmpty();
     }
 
     /** One browser connection to the media server: {@code owner}'s connection carrying {@code stream}. */
@@ -154,6 +156,9 @@ public final class SfuRoom {
     /** A new media server session is up: rebuild the pipeline and have every browser negotiate anew. */
     public void restart() {
         forget();
+        if (people.isEmpty()) {
+            return; // the first join makes the pipeline
+        }
         try {
             pipeline();
         } catch (RuntimeException e) {

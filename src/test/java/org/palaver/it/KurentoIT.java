@@ -1,0 +1,402 @@
+package org.palaver.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.io.StringReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.palaver.media.kms.KmsStandIn;
+
+/**
+ * Kurento SFU mode, against the stand-in media server ({@link KmsStandIn}) with the real
+ * kurento-client inside the built WAR. One server process for the class, started while the
+ * stand-in accepts TCP but never completes a WebSocket handshake; the tests then take the media
+ * server through its life in order: half-open, up, in use, restarted, down, back.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class KurentoIT {
+
+    static final HttpClient HTTP = HttpClient.newHttpClient();
+    static final Duration UP_WITHIN = Duration.ofSeconds(20);
+
+    static KmsStandIn kms;
+    static ServerProcess server;
+    static URI base;
+    static Duration boot;
+
+    @BeforeAll
+    static void start() throws Exception {
+        kms = KmsStandIn.start();
+        kms.halfOpen(true);
+        server = ServerProcess.forTests(Map.of(
+                "palaver.kms.url", kms.url().toString(),
+                "palaver.kms.connect-timeout", "PT1S",
+                "palaver.kms.retry-interval", "PT1S",
+                "palaver.reconnect.grace", "PT3S",
+                "palaver.room.empty-ttl", "PT6S",
+                "palaver.limits.room-creations-per-minute", "600"));
+        boot = server.start();
+        base = server.base();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (server != null) {
+            server.close();
+        }
+        if (kms != null) {
+            kms.close();
+        }
+    }
+
+    // ---- the media server half-open, then up -----------------------------------------------
+
+    @Test
+    @Order(1)
+    void aHalfOpenMediaServerStallsNeitherStartupNorJoins() throws Exception {
+        System.out.printf("server up in %d ms with a half-open media server%n", boot.toMillis());
+        HttpResponse<String> ready = get("health/ready");
+        assertEquals(503, ready.statusCode(), ready.body());
+        JsonObject check = mediaCheck(json(ready.body()));
+        assertEquals("DOWN", check.getString("status"));
+        assertFalse(check.getJsonObject("data").getString("reason").isBlank(), check.toString());
+
+        JsonObject room = createRoom();
+        assertEquals("mesh", room.getString("media"));
+        assertFalse(room.getString("mediaFallback").isBlank());
+
+        long began = System.nanoTime();
+        try (SignalClient alice = SignalClient.join(base, room.getString("id"), "Alice");
+             SignalClient bob = SignalClient.join(base, room.getString("id"), "Bob")) {
+            assertEquals("mesh", bob.joined().getString("media"));
+            alice.send(message("offer", "to", bob.id(), "sdp", "mesh offer"));
+            assertEquals("mesh offer", bob.await("offer").getString("sdp"));
+        }
+        System.out.printf("two joins and a relay took %d ms%n", Duration.ofNanos(System.nanoTime() - began).toMillis());
+    }
+
+    @Test
+    @Order(2)
+    void roomsUseKurentoOnceTheMediaServerAnswers() throws Exception {
+        kms.halfOpen(false);
+        awaitReady(true);
+        JsonObject room = createRoom();
+        assertEquals("kurento", room.getString("media"));
+        assertFalse(room.containsKey("mediaFallback"), room.toString());
+        assertEquals(0, kms.liveCount("MediaPipeline"), "no pipeline before anyone joins");
+    }
+
+    // ---- a call ---------------------------------------------------------------------------
+
+    @Test
+    @Order(3)
+    void threePeopleMakeOnePipelineThreePublishersAndSixReceivers() throws Exception {
+        String room = createRoom().getString("id");
+        List<SignalClient> people = new ArrayList<>();
+        try {
+            for (String name : List.of("Alice", "Bob", "Carol")) {
+                SignalClient c = SignalClient.join(base, room, name);
+                assertEquals("kurento", c.joined().getString("media"));
+                people.add(c);
+            }
+            for (SignalClient c : people) {
+                c.send(message("sfu-candidate", "stream", c.id(), "candidate", candidate(c.id() + "-publish")));
+                c.send(message("publish", "sdp", offer("sendonly", c.id() + "-publish")));
+                for (SignalClient other : people) {
+                    if (other != c) {
+                        c.send(message("subscribe", "stream", other.id(), "sdp", offer("recvonly", c.id() + "-sees-" + other.id())));
+                        c.send(message("sfu-candidate", "stream", other.id(), "candidate", candidate(c.id() + "-sees-" + other.id())));
+                    }
+                }
+            }
+            for (SignalClient c : people) {
+                for (SignalClient other : people) {
+                    JsonObject answer = c.await(m -> m.getString("type").equals("sfu-answer")
+                            && m.getString("stream").equals(other.id()), "sfu-answer for " + other.id());
+                    assertTrue(answer.getString("sdp").startsWith("v=0"));
+                    c.await(m -> m.getString("type").equals("sfu-candidate")
+                            && m.getString("stream").equals(other.id()), "media server candidate for " + other.id());
+                }
+            }
+            kms.awaitIdle(Duration.ofSeconds(5));
+
+            assertEquals(1, kms.liveCount("MediaPipeline"));
+            assertEquals(9, kms.liveCount("WebRtcEndpoint"));
+            Map<String, String> endpoints = endpointsByOfferTag();
+            for (SignalClient publisher : people) {
+                String published = endpoints.get(publisher.id() + "-publish");
+                assertTrue(kms.candidatesAddedTo(published).contains(candidate(publisher.id() + "-publish").getString("candidate")),
+                        "a candidate sent before the offer reached the publishing endpoint");
+                for (SignalClient viewer : people) {
+                    if (viewer != publisher) {
+                        String received = endpoints.get(viewer.id() + "-sees-" + publisher.id());
+                        assertTrue(kms.connects().contains(new KmsStandIn.Connection(published, received)),
+                                publisher.joined().getJsonObject("self").getString("name") + " -> " + viewer.id());
+                        assertTrue(kms.candidatesAddedTo(received).contains(
+                                candidate(viewer.id() + "-sees-" + publisher.id()).getString("candidate")));
+                    }
+                }
+            }
+            assertEquals(6, kms.connects().size());
+            printCalls("three people joined, published and subscribed");
+
+            int before = kms.calls().size();
+            people.get(2).send("{\"type\":\"leave\"}");
+            awaitTrue(() -> kms.liveCount("WebRtcEndpoint") == 4, "Carol's publisher and the four receivers with her gone");
+            kms.awaitIdle(Duration.ofSeconds(5));
+            System.out.println("calls for one leave: " + kms.calls().subList(before, kms.calls().size()).stream()
+                    .map(KurentoIT::describe).toList());
+            assertEquals(1, kms.liveCount("MediaPipeline"));
+
+            people.get(0).send("{\"type\":\"leave\"}");
+            people.get(1).send("{\"type\":\"leave\"}");
+            awaitTrue(() -> kms.liveObjects().isEmpty(), "everyone left: nothing alive in the media server");
+        } finally {
+            people.forEach(SignalClient::close);
+        }
+    }
+
+    @Test
+    @Order(4)
+    void twentyJoiningANewRoomAtOnceCreateOnePipeline() throws Exception {
+        String room = createRoom().getString("id");
+        long pipelinesBefore = pipelineCreations();
+        ExecutorService pool = Executors.newFixedThreadPool(20);
+        List<SignalClient> people = new ArrayList<>();
+        try {
+            List<Callable<SignalClient>> joins = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                String name = "P" + i;
+                joins.add(() -> SignalClient.join(base, room, name));
+            }
+            for (Future<SignalClient> f : pool.invokeAll(joins)) {
+                people.add(f.get());
+            }
+            kms.awaitIdle(Duration.ofSeconds(5));
+            assertEquals(1, pipelineCreations() - pipelinesBefore, "pipelines created for one room");
+            assertEquals(1, kms.liveCount("MediaPipeline"));
+        } finally {
+            pool.shutdownNow();
+            people.forEach(SignalClient::close); // dropped sockets: gone after the 3 s grace
+        }
+        awaitTrue(() -> kms.liveObjects().isEmpty(), "the pipeline released after everyone timed out");
+    }
+
+    @Test
+    @Order(5)
+    void publishInAMeshRoomAndRelaysInAKurentoRoomAreRefused() throws Exception {
+        String room = createRoom().getString("id");
+        try (SignalClient alice = SignalClient.join(base, room, "Alice");
+             SignalClient bob = SignalClient.join(base, room, "Bob")) {
+            alice.send(message("offer", "to", bob.id(), "sdp", "x"));
+            assertEquals("wrong-media-mode", alice.await("error").getString("error"));
+            alice.send(message("subscribe", "stream", alice.id(), "sdp", offer("recvonly", "self")));
+            assertEquals("unknown-participant", alice.await(m -> m.getString("type").equals("error")
+                    && !m.getString("error").equals("wrong-media-mode"), "second error").getString("error"));
+            assertTrue(bob.all("offer").isEmpty());
+            alice.send("{\"type\":\"leave\"}");
+            bob.send("{\"type\":\"leave\"}");
+        }
+        awaitTrue(() -> kms.liveObjects().isEmpty(), "released after both left");
+    }
+
+    // ---- faults -----------------------------------------------------------------------------
+
+    @Test
+    @Order(6)
+    void aRestartedMediaServerGetsEveryRoomRebuilt() throws Exception {
+        String room = createRoom().getString("id");
+        try (SignalClient alice = SignalClient.join(base, room, "Alice");
+             SignalClient bob = SignalClient.join(base, room, "Bob")) {
+            call(alice, bob);
+            Set<String> before = new HashSet<>(kms.liveObjects().keySet());
+            assertEquals(5, before.size(), "pipeline, two publishers, two receivers: " + kms.liveObjects());
+
+            kms.restart();
+            for (SignalClient c : List.of(alice, bob)) {
+                c.await("sfu-restart");
+            }
+            awaitTrue(() -> kms.liveCount("MediaPipeline") == 1, "a new pipeline");
+            call(alice, bob); // what the pages do on sfu-restart
+            kms.awaitIdle(Duration.ofSeconds(5));
+            assertEquals(5, kms.liveObjects().size());
+            assertTrue(kms.liveObjects().keySet().stream().noneMatch(before::contains), "all new objects");
+            assertEquals(1, count(alice, "sfu-restart"));
+        }
+        awaitTrue(() -> kms.liveObjects().isEmpty(), "released after both left");
+    }
+
+    @Test
+    @Order(7)
+    void aMediaServerThatGoesAwayIsReportedAndRoomsFallBackUntilItReturns() throws Exception {
+        String room = createRoom().getString("id");
+        try (SignalClient alice = SignalClient.join(base, room, "Alice");
+             SignalClient bob = SignalClient.join(base, room, "Bob")) {
+            call(alice, bob);
+            kms.stop();
+            alice.await("media-interrupted");
+            bob.await("media-interrupted");
+            awaitReady(false);
+            JsonObject meanwhile = createRoom();
+            assertEquals("mesh", meanwhile.getString("media"));
+            assertTrue(meanwhile.containsKey("mediaFallback"));
+
+            kms.resume();
+            awaitReady(true);
+            alice.await("sfu-restart");
+            bob.await("sfu-restart");
+            call(alice, bob);
+            kms.awaitIdle(Duration.ofSeconds(5));
+            assertEquals(5, kms.liveObjects().size(), "pipeline, two publishers, two receivers: " + kms.liveObjects()
+                    + "\n" + kms.calls().stream().map(KurentoIT::describe).toList());
+            assertEquals("kurento", createRoom().getString("media"));
+        }
+        awaitTrue(() -> kms.liveObjects().isEmpty(), "released after both left");
+    }
+
+    // ---- helpers ------------------------------------------------------------------------------
+
+    /** What a page does: publish, and subscribe to the other; waits for all four answers. */
+    private static void call(SignalClient a, SignalClient b) throws Exception {
+        int answersA = count(a, "sfu-answer");
+        int answersB = count(b, "sfu-answer");
+        for (SignalClient[] pair : new SignalClient[][] {{a, b}, {b, a}}) {
+            pair[0].send(message("publish", "sdp", offer("sendonly", pair[0].id() + "-publish")));
+            pair[0].send(message("subscribe", "stream", pair[1].id(), "sdp", offer("recvonly", pair[0].id() + "-sees-" + pair[1].id())));
+        }
+        awaitTrue(() -> count(a, "sfu-answer") >= answersA + 2 && count(b, "sfu-answer") >= answersB + 2, "four answers");
+    }
+
+    private static int count(SignalClient c, String type) {
+        return c.all(type).size();
+    }
+
+    private static long pipelineCreations() {
+        return kms.calls().stream().filter(c -> "create".equals(c.method()) && "MediaPipeline".equals(c.type())).count();
+    }
+
+    /** Offers are tagged in their session name: which endpoint got which offer. */
+    private static Map<String, String> endpointsByOfferTag() {
+        Map<String, String> byTag = new java.util.HashMap<>();
+        kms.liveObjects().keySet().forEach(id -> {
+            String offer = kms.offerOf(id);
+            if (offer != null) {
+                byTag.put(offer.replaceAll("(?s).*\r\ns=([^\r]*)\r\n.*", "$1"), id);
+            }
+        });
+        return byTag;
+    }
+
+    private static void printCalls(String what) {
+        System.out.println(what + ": " + kms.calls().stream().map(KurentoIT::describe).toList());
+    }
+
+    private static String describe(KmsStandIn.Call c) {
+        return switch (c.method()) {
+            case "create" -> "create " + c.type();
+            case "invoke" -> c.operation();
+            case "subscribe" -> "subscribe " + c.type();
+            default -> c.method();
+        };
+    }
+
+    static String offer(String direction, String tag) {
+        return "v=0\r\no=- 4611731400430051336 2 IN IP4 127.0.0.1\r\ns=" + tag + "\r\nt=0 0\r\n"
+                + "a=group:BUNDLE 0 1\r\na=msid-semantic: WMS\r\n"
+                + "m=audio 9 UDP/TLS/RTP/SAVPF 111\r\nc=IN IP4 0.0.0.0\r\na=rtcp:9 IN IP4 0.0.0.0\r\n"
+                + "a=ice-ufrag:abcd\r\na=ice-pwd:abcdefghijklmnopqrstuvwx\r\n"
+                + "a=fingerprint:sha-256 00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF\r\n"
+                + "a=setup:actpass\r\na=mid:0\r\na=" + direction + "\r\na=rtcp-mux\r\na=rtpmap:111 opus/48000/2\r\n"
+                + "m=video 9 UDP/TLS/RTP/SAVPF 96\r\nc=IN IP4 0.0.0.0\r\na=rtcp:9 IN IP4 0.0.0.0\r\n"
+                + "a=ice-ufrag:abcd\r\na=ice-pwd:abcdefghijklmnopqrstuvwx\r\n"
+                + "a=fingerprint:sha-256 00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF\r\n"
+                + "a=setup:actpass\r\na=mid:1\r\na=" + direction + "\r\na=rtcp-mux\r\na=rtpmap:96 VP8/90000\r\n";
+    }
+
+    static JsonObject candidate(String tag) {
+        return Json.createObjectBuilder()
+                .add("candidate", "candidate:" + Math.abs(tag.hashCode()) + " 1 udp 2122260223 192.0.2.11 54321 typ host")
+                .add("sdpMid", "0").add("sdpMLineIndex", 0).build();
+    }
+
+    static String message(String type, Object... fields) {
+        var b = Json.createObjectBuilder().add("type", type);
+        for (int i = 0; i < fields.length; i += 2) {
+            Object v = fields[i + 1];
+            if (v instanceof JsonObject o) {
+                b.add((String) fields[i], o);
+            } else {
+                b.add((String) fields[i], (String) v);
+            }
+        }
+        return b.build().toString();
+    }
+
+    private static JsonObject mediaCheck(JsonObject health) {
+        return health.getJsonArray("checks").getValuesAs(JsonObject.class).stream()
+                .filter(c -> c.getString("name").equals("media-server")).findFirst().orElseThrow();
+    }
+
+    private static void awaitReady(boolean up) throws Exception {
+        long deadline = System.nanoTime() + UP_WITHIN.toNanos();
+        HttpResponse<String> last;
+        do {
+            last = get("health/ready");
+            String status = mediaCheck(json(last.body())).getString("status");
+            if (status.equals(up ? "UP" : "DOWN")) {
+                return;
+            }
+            Thread.sleep(200);
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError("media server readiness never became " + (up ? "UP" : "DOWN") + ": " + last.body());
+    }
+
+    private static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + UP_WITHIN.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not within " + UP_WITHIN.toSeconds() + " s: " + what + "; alive: " + kms.liveObjects());
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private static JsonObject createRoom() throws Exception {
+        HttpResponse<String> created = HTTP.send(HttpRequest.newBuilder(base.resolve("api/rooms"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(201, created.statusCode(), created.body());
+        String id = json(created.body()).getString("id");
+        return json(get("api/rooms/" + id).body());
+    }
+
+    private static HttpResponse<String> get(String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(base.resolve(path)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static JsonObject json(String body) {
+        return Json.createReader(new StringReader(body)).readObject();
+    }
+}
