@@ -50,6 +50,9 @@ public final class Browser implements AutoCloseable {
                   return counts;
                 },
                 dropSignaling() { sockets[sockets.length - 1].close(); },
+                openConnections() {
+                  return peers.filter((pc) => pc.signalingState !== 'closed').map((pc) => pc.signalingState);
+                },
                 statuses: [],
                 watchStatus() {
                   const status = document.querySelector('[data-testid="connection-status"]');
@@ -129,6 +132,12 @@ public final class Browser implements AutoCloseable {
     public List<Long> framesDecoded() {
         return (List<Long>) driver.executeAsyncScript(
                 "const done = arguments[arguments.length - 1]; window.__probe.framesDecoded().then(done, () => done([]));");
+    }
+
+    /** The signaling state of every peer connection of the page that is not closed. */
+    @SuppressWarnings("unchecked")
+    public List<String> openConnections() {
+        return (List<String>) driver.executeScript("return window.__probe.openConnections()");
     }
 
     public Object script(String js) {
