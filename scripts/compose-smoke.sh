@@ -210,11 +210,11 @@ else
     fail "GET /api/ice-servers: status $status, body $(tr -d '\n' <"$work/body")"
 fi
 if [ -n "$user" ] && [ -n "$credential" ]; then
-    # Two allocations relay to each other through their public relay addresses: this proves the
-    # shared secret, that PALAVER_PUBLIC_IP is an allowed peer, and the path back in through the
-    # published ports, which is the path a relayed browser's media takes to Kurento.
+    # Two allocations with Palaver's credentials, each given the other's relay address (that is
+    # PALAVER_PUBLIC_IP) as peer: proves the shared secret and that PALAVER_PUBLIC_IP, where
+    # browsers reach Kurento, is an allowed peer. Media through the relay needs a real browser.
     set +e
-    relay=$("${compose[@]}" exec -T coturn turnutils_uclient -u "$user" -w "$credential" \
+    relay=$("${compose[@]}" exec -T coturn timeout 60 turnutils_uclient -u "$user" -w "$credential" \
         -y -n 1 -m 1 -l 120 127.0.0.1 2>&1)
     relay_status=$?
     set -e
@@ -223,12 +223,7 @@ if [ -n "$user" ] && [ -n "$credential" ]; then
     elif [ "$relay_status" -ne 0 ] || grep -q 'ERROR' <<<"$relay"; then
         fail "TURN allocation with Palaver's credentials: $(grep -m 3 -E 'ERROR|error' <<<"$relay" | tr '\n' ' ')"
     else
-        pass "coturn accepts Palaver's TURN credentials and grants PALAVER_PUBLIC_IP as peer"
-        if grep -Eq 'Total lost packets 0 ' <<<"$relay"; then
-            pass "TURN relay reaches PALAVER_PUBLIC_IP through the published ports"
-        else
-            fail "TURN relay to PALAVER_PUBLIC_IP lost packets: $(grep -m 1 'lost packets' <<<"$relay")"
-        fi
+        pass "coturn accepts Palaver's TURN credentials and permits PALAVER_PUBLIC_IP as peer"
     fi
 fi
 

@@ -40,6 +40,10 @@ public final class WildFlyProcess implements ServerProcess {
         managementPort = freePort();
         base = Files.createTempDirectory("palaver-wildfly");
         copyTree(home.resolve("standalone/configuration"), base.resolve("configuration"));
+        // The shared installation may hold a deployment Arquillian made through the management API
+        // (its content lives in a data folder not copied here): ours comes from the deployments folder.
+        Path config = base.resolve("configuration/standalone-microprofile.xml");
+        Files.writeString(config, Files.readString(config).replaceAll("(?s)<deployments>.*?</deployments>", ""));
         Files.createDirectories(base.resolve("deployments"));
         Files.copy(Path.of(System.getProperty("palaver.war", "target/palaver.war")),
                 base.resolve("deployments/palaver.war"), StandardCopyOption.REPLACE_EXISTING);
