@@ -69,6 +69,11 @@ public final class ChurnSoak {
                     .collect(java.util.stream.Collectors.groupingBy(l -> l.trim().split("\\s+")[0], java.util.stream.Collectors.counting()));
             System.out.println("TCP sockets on the server port: " + states);
             System.out.print("what grew most:\n" + ServerHeap.growth(histogramBefore, ServerHeap.histogram(server.pid()), 12));
+            String dump = System.getProperty("soak.heapDump", "");
+            if (!dump.isBlank()) {
+                ServerHeap.dump(server.pid(), java.nio.file.Path.of(dump));
+                System.out.println("heap dump: " + dump);
+            }
             double ratio = (double) heapAfter / heapBefore;
             System.out.printf("churned %d connections in %d rooms over %d s%n", connections, rooms.size(), length.toSeconds());
             System.out.printf("rooms left afterwards: %d%n", left);

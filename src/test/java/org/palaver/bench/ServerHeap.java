@@ -46,6 +46,11 @@ final class ServerHeap {
         return out.toString();
     }
 
+    /** A heap dump of live objects, to follow what grew to its GC roots (docs/benchmarks.md). */
+    static void dump(long pid, java.nio.file.Path file) throws IOException, InterruptedException {
+        jcmd(pid, "GC.heap_dump " + file.toAbsolutePath());
+    }
+
     private static String jcmd(long pid, String command) throws IOException, InterruptedException {
         Process process = new ProcessBuilder("jcmd", Long.toString(pid), command).redirectErrorStream(true).start();
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
