@@ -4,6 +4,7 @@ import { Signaling } from './signaling.js';
 import { PeerLink } from './peer.js';
 import { SfuLink } from './sfu.js';
 import { openLocalMedia, listDevices, setMuted, hasTrack, stopAll } from './media.js';
+import { showChat, clearChat, showPeople } from './meeting-panel.js';
 
 const NAME_KEY = 'palaver.displayName';
 const HTTPS_PORT = 8181;
@@ -21,6 +22,8 @@ const state = {
   signaling: null,
   media: 'mesh', // the room's media mode, from joined: 'mesh' or 'kurento'
   links: new Map(), // participant id -> PeerLink (mesh) or receiving SfuLink (kurento)
+  people: new Map(), // participant id -> what we know of them (name, mic, camera, hand)
+  self: null, // own ParticipantInfo from joined, kept current (hand)
   publisher: null, // kurento: own sending SfuLink
   mediaDown: false, // kurento: the media server is away (media-interrupted until sfu-restart)
   unconfirmed: new Set(), // after a restart: peers not yet back in the rebuilt room
@@ -105,6 +108,21 @@ function toggle(kind) {
 function sendMediaState() {
   const { audioOff, videoOff } = renderToggles();
   if (state.signaling) state.signaling.send({ type: 'media-state', audioMuted: audioOff, videoMuted: videoOff });
+  renderPeople();
+}
+
+function renderPeople() {
+  if (!state.self) return;
+  const { audioOff, videoOff } = {
+    audioOff: state.audioMuted || !hasTrack(state.stream, 'audio'),
+    videoOff: state.videoMuted || !hasTrack(state.stream, 'video'),
+  };
+  showPeople([{ ...state.self, audioMuted: audioOff, videoMuted: videoOff, self: true }, ...state.people.values()]);
+  const raised = Boolean(state.self.handRaised);
+  document.querySelector('[data-testid="self-tile"]').dataset.handRaised = String(raised);
+  const button = $('raise-hand');
+  button.setAttribute('aria-pressed', String(raised));
+  button.textContent = raised ? 'Lower hand' : 'Raise hand';
 }
 
 // ---- the call -----------------------------------------------------------------------------
@@ -137,16 +155,25 @@ function addParticipant(participant, offerer) {
   layout();
 }
 
-function updateParticipant({ id, audioMuted, videoMuted, connection }) {
+function updateParticipant({ id, name, audioMuted, videoMuted, connection, handRaised }) {
   const tile = tileOf(id);
   if (!tile) return;
   if (audioMuted !== undefined) tile.dataset.audioMuted = String(audioMuted);
   if (videoMuted !== undefined) tile.dataset.videoMuted = String(videoMuted);
   if (connection !== undefined) tile.dataset.connection = connection;
+  if (handRaised !== undefined) tile.dataset.handRaised = String(handRaised);
+  const known = state.people.get(id) || { id };
+  for (const [key, value] of Object.entries({ name, audioMuted, videoMuted, handRaised })) {
+    if (value !== undefined) known[key] = value;
+  }
+  state.people.set(id, known);
+  renderPeople();
 }
 
 function removeParticipant(id) {
   state.unconfirmed.delete(id);
+  state.people.delete(id);
+  renderPeople();
   state.links.get(id)?.close();
   state.links.delete(id);
   tileOf(id)?.remove();
@@ -199,6 +226,9 @@ function layout() {
 function onJoined({ detail: joined }) {
   showError('');
   $('self-name').textContent = joined.self.name;
+  if (!joined.resumed) clearChat();
+  state.self = joined.self;
+  (joined.chat || []).forEach((message) => showChat(message, joined.self.id));
   if (joined.media !== state.media) {
     // A room rebuilt after a server restart may come back in the other mode: start over in it.
     removeEveryone();
@@ -258,6 +288,15 @@ function wireSignaling(signaling) {
   signaling.addEventListener('participant-left', ({ detail }) => removeParticipant(detail.id));
   signaling.addEventListener('participant-connection', ({ detail }) => updateParticipant({ id: detail.id, connection: detail.state }));
   signaling.addEventListener('media-state', ({ detail }) => updateParticipant(detail));
+  signaling.addEventListener('chat', ({ detail }) => showChat(detail, signaling.selfId));
+  signaling.addEventListener('hand', ({ detail }) => {
+    if (detail.id === signaling.selfId) {
+      state.self.handRaised = detail.raised;
+      renderPeople();
+    } else {
+      updateParticipant({ id: detail.id, handRaised: detail.raised });
+    }
+  });
   signaling.addEventListener('offer', ({ detail }) => linkFor(detail.from)?.acceptOffer(detail.sdp).catch(reportPeerError));
   signaling.addEventListener('answer', ({ detail }) => linkFor(detail.from)?.acceptAnswer(detail.sdp).catch(reportPeerError));
   signaling.addEventListener('candidate', ({ detail }) => linkFor(detail.from)?.addCandidate(detail.candidate));
@@ -340,6 +379,21 @@ async function main() {
   document.querySelectorAll('[data-testid="toggle-mic"]').forEach((b) => b.addEventListener('click', () => toggle('audio')));
   document.querySelectorAll('[data-testid="toggle-camera"]').forEach((b) => b.addEventListener('click', () => toggle('video')));
   $('leave').addEventListener('click', leave);
+  $('raise-hand').addEventListener('click', () => {
+    state.signaling?.send({ type: 'hand', raised: !state.self?.handRaised });
+  });
+  $('toggle-panel').addEventListener('click', () => {
+    const side = $('side');
+    side.hidden = !side.hidden;
+    $('toggle-panel').setAttribute('aria-pressed', String(!side.hidden));
+  });
+  $('chat-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const text = $('chat-input').value.trim();
+    if (!text || !state.signaling) return;
+    state.signaling.send({ type: 'chat', text });
+    $('chat-input').value = '';
+  });
   $('rejoin').addEventListener('click', (e) => {
     e.preventDefault();
     location.reload();

@@ -164,6 +164,70 @@ class CallBrowserIT {
     }
 
     @Test
+    void chatPeopleListAndRaisedHands() throws Exception {
+        Browser alice = browser("chat-alice", false);
+        Browser bob = browser("chat-bob", false);
+        Browser carol = browser("chat-carol", false);
+        alice.open(base.toString());
+        String url = base + "room/" + createRoom(alice);
+        for (Browser b : List.of(alice, bob, carol)) {
+            joinWithoutDevices(b, url, b.label.substring(5, 6).toUpperCase() + b.label.substring(6));
+        }
+        for (Browser b : List.of(alice, bob, carol)) {
+            b.waiting(UI).until(d -> "3".equals(b.byTestId("participant-count").getText())
+                    && b.driver.findElements(By.cssSelector("[data-testid=participant-list-item]")).size() == 3);
+        }
+
+        // Chat: with the sender's name, as text, links clickable.
+        String text = MARKUP_NAME + " see https://example.org/docs.";
+        alice.visible("chat-input").sendKeys(text);
+        alice.visible("chat-send").click();
+        for (Browser b : List.of(alice, bob, carol)) {
+            WebElement message = b.waiting(UI).until(d -> d.findElements(By.cssSelector("[data-testid=chat-message]")).stream().findFirst().orElse(null));
+            String author = message.findElement(By.cssSelector("[data-testid=chat-author]")).getText();
+            assertEquals(b == alice ? "Alice (you)" : "Alice", author, b.label);
+            assertEquals(text, message.findElement(By.cssSelector("[data-testid=chat-text]")).getText(), b.label);
+            assertEquals(0, message.findElements(By.tagName("img")).size(), b.label + ": markup became an element");
+            WebElement link = message.findElement(By.tagName("a"));
+            assertEquals("https://example.org/docs", link.getAttribute("href"), "the full stop is not part of the link");
+            assertEquals("noopener noreferrer", link.getAttribute("rel"));
+            assertNoAlert(b);
+        }
+
+        // Raise hand: on Bob's tile and in the list at the others, and on his own button.
+        bob.visible("raise-hand").click();
+        bob.waiting(UI).until(d -> "true".equals(bob.visible("raise-hand").getAttribute("aria-pressed")));
+        String bobId = tileIdNamed(alice, "Bob");
+        for (Browser b : List.of(alice, carol)) {
+            awaitTileAttribute(b, bobId, "data-hand-raised", "true");
+            b.waiting(UI).until(d -> "true".equals(d.findElement(By.cssSelector(
+                    "[data-testid=participant-list-item][data-participant-id=\"" + bobId + "\"]")).getAttribute("data-hand-raised")));
+        }
+        alice.screenshot("chat-and-raised-hand");
+
+        // A late joiner gets the chat history and sees the raised hand, until it is lowered.
+        Browser dan = browser("chat-dan", false);
+        joinWithoutDevices(dan, url, "Dan");
+        WebElement history = dan.waiting(UI).until(d -> d.findElements(By.cssSelector("[data-testid=chat-message]")).stream().findFirst().orElse(null));
+        assertEquals("Alice", history.findElement(By.cssSelector("[data-testid=chat-author]")).getText());
+        assertEquals(text, history.findElement(By.cssSelector("[data-testid=chat-text]")).getText());
+        awaitTileAttribute(dan, bobId, "data-hand-raised", "true");
+        dan.waiting(UI).until(d -> "4".equals(dan.byTestId("participant-count").getText()));
+        bob.visible("raise-hand").click();
+        awaitTileAttribute(dan, bobId, "data-hand-raised", "false");
+        failed = false;
+    }
+
+    private void joinWithoutDevices(Browser b, String url, String name) {
+        b.open(url);
+        WebElement nameInput = b.byTestId("display-name");
+        b.waiting(UI).until(d -> nameInput.isDisplayed());
+        nameInput.sendKeys(name);
+        b.byTestId("join").click();
+        b.waiting(UI).until(d -> "connected".equals(status(b)));
+    }
+
+    @Test
     void passcodeRoomAsksForItAndRefusesAWrongOne() throws Exception {
         Browser host = browser("host");
         host.open(base.toString());

@@ -347,6 +347,98 @@ class ServerIT {
         }
     }
 
+    // ---- chat and raised hands --------------------------------------------------------------
+
+    @Test
+    void chatReachesEveryoneWithTheServersNameAndTimeAndLateJoinersGetTheLast100() throws Exception {
+        String room = createRoom();
+        try (SignalClient alice = SignalClient.join(base, room, "Alice");
+             SignalClient bob = SignalClient.join(base, room, "Bob")) {
+            alice.send("{\"type\":\"chat\",\"text\":\"  <b>hello</b> https://example.org/a  \",\"from\":\"forged\",\"name\":\"Mallory\"}");
+            for (SignalClient c : List.of(alice, bob)) {
+                JsonObject chat = c.await("chat");
+                assertEquals(alice.id(), chat.getString("from"));
+                assertEquals("Alice", chat.getString("name"));
+                assertEquals("<b>hello</b> https://example.org/a", chat.getString("text"), "kept as text, trimmed");
+                assertTrue(Duration.between(java.time.Instant.parse(chat.getString("at")), java.time.Instant.now()).abs().getSeconds() < 60);
+            }
+            // 105 more lines, five from each of 21 short visitors (the chat rate is per connection).
+            for (int k = 0; k < 21; k++) {
+                try (SignalClient visitor = SignalClient.join(base, room, "P" + k)) {
+                    for (int i = 5 * k; i < 5 * k + 5; i++) {
+                        visitor.send("{\"type\":\"chat\",\"text\":\"line " + i + "\"}");
+                    }
+                    String last = "line " + (5 * k + 4);
+                    visitor.await(m -> m.getString("type").equals("chat") && m.getString("text").equals(last), last);
+                    assertTrue(visitor.all("error").isEmpty(), "five at once are never refused");
+                    visitor.send("{\"type\":\"leave\"}");
+                }
+            }
+            bob.await(m -> m.getString("type").equals("chat") && m.getString("text").equals("line 104"), "the last line");
+            try (SignalClient carol = SignalClient.join(base, room, "Carol")) {
+                List<JsonObject> history = carol.joined().getJsonArray("chat").getValuesAs(JsonObject.class);
+                assertEquals(100, history.size());
+                assertEquals("line 5", history.get(0).getString("text"), "oldest first; hello and lines 0-4 gone");
+                assertEquals("line 104", history.get(99).getString("text"));
+                assertEquals("P20", history.get(99).getString("name"));
+            }
+        }
+    }
+
+    @Test
+    void chatIsLimitedInSizeAndRate() throws Exception {
+        String room = createRoom();
+        try (SignalClient alice = SignalClient.join(base, room, "Alice");
+             SignalClient bob = SignalClient.join(base, room, "Bob")) {
+            for (int i = 0; i < 8; i++) {
+                alice.send("{\"type\":\"chat\",\"text\":\"spam " + i + "\"}");
+            }
+            assertEquals("chat-rate-limited", alice.await("error").getString("error"));
+            alice.sync();
+            bob.sync();
+            long through = bob.all("chat").size();
+            assertTrue(through >= 5 && through < 8, "a burst of five got through, the rest was refused: " + through);
+
+            bob.send("{\"type\":\"chat\",\"text\":\"" + "x".repeat(2001) + "\"}");
+            assertEquals("chat-too-long", bob.await("error").getString("error"));
+            bob.send("{\"type\":\"chat\",\"text\":\"   \"}");
+            assertEquals("invalid-chat", bob.await(m -> m.getString("type").equals("error")
+                    && !m.getString("error").equals("chat-too-long"), "blank").getString("error"));
+            alice.sync();
+            assertEquals(through, alice.all("chat").size(), "refused chat reaches nobody");
+        }
+    }
+
+    @Test
+    void raisedHandsAreSeenByAllAndGoWithTheirOwner() throws Exception {
+        String room = createRoom();
+        try (SignalClient alice = SignalClient.join(base, room, "Alice")) {
+            try (SignalClient bob = SignalClient.join(base, room, "Bob")) {
+                bob.send("{\"type\":\"hand\",\"raised\":true}");
+                for (SignalClient c : List.of(alice, bob)) {
+                    JsonObject hand = c.await("hand");
+                    assertEquals(bob.id(), hand.getString("id"));
+                    assertTrue(hand.getBoolean("raised"));
+                }
+                try (SignalClient carol = SignalClient.join(base, room, "Carol")) {
+                    JsonObject seen = carol.joined().getJsonArray("participants").getValuesAs(JsonObject.class).stream()
+                            .filter(p -> p.getString("id").equals(bob.id())).findFirst().orElseThrow();
+                    assertTrue(seen.getBoolean("handRaised"), "a late joiner sees the raised hand");
+                    bob.send("{\"type\":\"hand\",\"raised\":false}");
+                    assertFalse(carol.await("hand").getBoolean("raised"));
+                    bob.send("{\"type\":\"hand\",\"raised\":true}");
+                    carol.await(m -> m.getString("type").equals("hand") && m.getBoolean("raised"), "raised again");
+                }
+                bob.send("{\"type\":\"leave\"}");
+                alice.await("participant-left");
+            }
+            try (SignalClient dan = SignalClient.join(base, room, "Dan")) {
+                assertTrue(dan.joined().getJsonArray("participants").getValuesAs(JsonObject.class).stream()
+                        .noneMatch(p -> p.getBoolean("handRaised")), "a hand goes with whoever left");
+            }
+        }
+    }
+
     // ---- passcodes ---------------------------------------------------------------------------
 
     @Test

@@ -189,6 +189,14 @@ public class RoomService {
         from.room().relay(from, targetId, message);
     }
 
+    public void chat(Seat seat, String text) {
+        seat.room().chat(seat, text, clock.instant());
+    }
+
+    public void raiseHand(Seat seat, boolean raised) {
+        seat.room().raiseHand(seat, raised);
+    }
+
     /** Kurento rooms: the seat's participant publishes its stream. */
     public void publish(Seat seat, String sdp) {
         media.publish(kurentoRoom(seat), seat.participant().id(), sdp);

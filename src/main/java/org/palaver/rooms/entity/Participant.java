@@ -20,6 +20,7 @@ public final class Participant {
     private final String resumeToken;
     private boolean audioMuted;
     private boolean videoMuted;
+    private boolean handRaised;
     private Mailbox mailbox;
     private Instant awayUntil;
     private final Deque<ServerMessage> held = new ArrayDeque<>();
@@ -60,6 +61,10 @@ public final class Participant {
         this.videoMuted = videoMuted;
     }
 
+    void raiseHand(boolean raised) {
+        this.handRaised = raised;
+    }
+
     /** Keeps a relayed message for later while away; false when too many are waiting. */
     boolean hold(ServerMessage message) {
         if (held.size() >= HELD_LIMIT) {
@@ -91,6 +96,6 @@ public final class Participant {
     }
 
     ParticipantInfo info() {
-        return new ParticipantInfo(id, name, audioMuted, videoMuted, connected() ? "connected" : "reconnecting");
+        return new ParticipantInfo(id, name, audioMuted, videoMuted, connected() ? "connected" : "reconnecting", handRaised);
     }
 }

@@ -2,7 +2,9 @@ package org.palaver.rooms.entity;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -41,7 +43,13 @@ public final class Room {
     private final boolean restored;
     private final Set<String> gone = new HashSet<>();
 
+    /** Chat kept for late joiners: memory only, gone with the room. */
+    static final int CHAT_HISTORY = 100;
+    public static final int CHAT_MAX_CHARS = 2000;
+
     private final Map<String, Participant> participants = new LinkedHashMap<>();
+    private final Deque<ServerMessage.Chat> chat = new ArrayDeque<>();
+    private long chatSequence;
     private final Map<String, Participant> byToken = new HashMap<>();
     private Instant emptySince;
     private boolean closed;
@@ -134,7 +142,8 @@ public final class Room {
         participant.comeBack(mailbox);
         List<ParticipantInfo> others = new ArrayList<>(infos());
         others.removeIf(info -> info.id().equals(participant.id()));
-        mailbox.post(new ServerMessage.Joined(participant.info(), participant.resumeToken(), media, others, true, restored));
+        mailbox.post(new ServerMessage.Joined(participant.info(), participant.resumeToken(), media, others, true, restored,
+                List.copyOf(chat)));
         participant.flushHeld();
         if (wasAway) {
             broadcast(participant, new ServerMessage.ParticipantConnection(participant.id(), "connected"));
@@ -155,7 +164,7 @@ public final class Room {
         emptySince = null;
         roomMedia.joined(newcomer.id());
         newcomer.mailbox().post(new ServerMessage.Joined(newcomer.info(), newcomer.resumeToken(), media, others,
-                restoring, restoring));
+                restoring, restoring, List.copyOf(chat)));
         broadcast(newcomer, new ServerMessage.ParticipantJoined(newcomer.info()));
         return new Seat(this, newcomer, newcomer.mailbox());
     }
@@ -185,6 +194,35 @@ public final class Room {
             throw new RoomException("participant-unavailable",
                     target.name() + " is reconnecting and has too many messages waiting.");
         }
+    }
+
+    /**
+     * A chat message to everyone here, the sender included, named as the server knows the sender.
+     * Text is kept as sent (pages render it as text, never HTML); the last {@value #CHAT_HISTORY}
+     * go to whoever joins later.
+     */
+    public synchronized void chat(Seat seat, String text, Instant now) {
+        Participant sender = requireCurrent(seat);
+        String trimmed = text.strip();
+        if (trimmed.isEmpty()) {
+            throw new RoomException("invalid-chat", "A chat message needs some text.");
+        }
+        if (trimmed.codePointCount(0, trimmed.length()) > CHAT_MAX_CHARS) {
+            throw new RoomException("chat-too-long", "A chat message can be at most " + CHAT_MAX_CHARS + " characters.");
+        }
+        ServerMessage.Chat message = new ServerMessage.Chat(Long.toString(++chatSequence), sender.id(), sender.name(),
+                trimmed, now.toString());
+        chat.addLast(message);
+        if (chat.size() > CHAT_HISTORY) {
+            chat.removeFirst();
+        }
+        broadcast(null, message);
+    }
+
+    public synchronized void raiseHand(Seat seat, boolean raised) {
+        Participant participant = requireCurrent(seat);
+        participant.raiseHand(raised);
+        broadcast(null, new ServerMessage.Hand(participant.id(), raised));
     }
 
     /**

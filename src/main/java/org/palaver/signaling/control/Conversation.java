@@ -20,12 +20,16 @@ public final class Conversation {
 
     private static final Logger LOG = Logger.getLogger(Conversation.class.getName());
     static final int FREE_PASSCODE_TRIES = 3;
+    /** Chat is for people typing: a few lines at once, one a second over time. */
+    static final int CHAT_BURST = 5;
+    static final double CHAT_PER_SECOND = 1.0;
 
     private final String roomId;
     private final RoomService rooms;
     private final MessageCodec codec;
     private final Outbox outbox;
     private final TokenBucket rate;
+    private final TokenBucket chatRate = new TokenBucket(CHAT_BURST, CHAT_PER_SECOND);
     private final OnceLog limitLog;
     private boolean limited;
     private long lastDroppedNanos;
@@ -157,6 +161,13 @@ public final class Conversation {
             rooms.relay(current, answer.to(), new ServerMessage.Answer(self, answer.sdp()));
         } else if (message instanceof ClientMessage.Candidate candidate) {
             rooms.relay(current, candidate.to(), new ServerMessage.Candidate(self, candidate.candidate()));
+        } else if (message instanceof ClientMessage.Chat chat) {
+            if (!chatRate.tryTake()) {
+                throw new RoomException("chat-rate-limited", "You are sending chat messages too fast; wait a moment.");
+            }
+            rooms.chat(current, chat.text());
+        } else if (message instanceof ClientMessage.Hand hand) {
+            rooms.raiseHand(current, hand.raised());
         } else if (message instanceof ClientMessage.Publish publish) {
             rooms.publish(current, publish.sdp());
         } else if (message instanceof ClientMessage.Subscribe subscribe) {

@@ -15,6 +15,8 @@ import jakarta.json.bind.annotation.JsonbTypeInfo;
         @JsonbSubtype(alias = "answer", type = ClientMessage.Answer.class),
         @JsonbSubtype(alias = "candidate", type = ClientMessage.Candidate.class),
         @JsonbSubtype(alias = "media-state", type = ClientMessage.MediaState.class),
+        @JsonbSubtype(alias = "chat", type = ClientMessage.Chat.class),
+        @JsonbSubtype(alias = "hand", type = ClientMessage.Hand.class),
         @JsonbSubtype(alias = "publish", type = ClientMessage.Publish.class),
         @JsonbSubtype(alias = "subscribe", type = ClientMessage.Subscribe.class),
         @JsonbSubtype(alias = "sfu-candidate", type = ClientMessage.SfuCandidate.class),
@@ -63,6 +65,20 @@ public sealed interface ClientMessage {
         public MediaState {
             require(audioMuted, "audioMuted");
             require(videoMuted, "videoMuted");
+        }
+    }
+
+    /** A chat message to everyone in the room, the sender included; plain text, never HTML. */
+    record Chat(String text) implements ClientMessage {
+        public Chat {
+            require(text, "text");
+        }
+    }
+
+    /** Raise ({@code true}) or lower the sender's hand. */
+    record Hand(Boolean raised) implements ClientMessage {
+        public Hand {
+            require(raised, "raised");
         }
     }
 

@@ -14,6 +14,8 @@ import java.util.List;
         @JsonbSubtype(alias = "offer", type = ServerMessage.Offer.class),
         @JsonbSubtype(alias = "answer", type = ServerMessage.Answer.class),
         @JsonbSubtype(alias = "candidate", type = ServerMessage.Candidate.class),
+        @JsonbSubtype(alias = "chat", type = ServerMessage.Chat.class),
+        @JsonbSubtype(alias = "hand", type = ServerMessage.Hand.class),
         @JsonbSubtype(alias = "sfu-answer", type = ServerMessage.SfuAnswer.class),
         @JsonbSubtype(alias = "sfu-candidate", type = ServerMessage.SfuCandidate.class),
         @JsonbSubtype(alias = "media-interrupted", type = ServerMessage.MediaInterrupted.class),
@@ -24,13 +26,23 @@ import java.util.List;
 public sealed interface ServerMessage {
 
     /**
-     * Answer to {@code join} and {@code resume}: who you are, the token to resume with, and everyone
-     * else in the room. {@code resumed} is true when the server kept your place; {@code restored}
+     * Answer to {@code join} and {@code resume}: who you are, the token to resume with, everyone
+     * else in the room, and the room's recent chat (the last 100 messages, oldest first). {@code resumed} is true when the server kept your place; {@code restored}
      * when the server had restarted and rebuilt the room from resume tokens, so others may still
      * be on their way back.
      */
     record Joined(ParticipantInfo self, String resumeToken, String media, List<ParticipantInfo> participants,
-                  boolean resumed, boolean restored) implements ServerMessage {
+                  boolean resumed, boolean restored, List<Chat> chat) implements ServerMessage {
+    }
+
+    /**
+     * A chat message: {@code from} and {@code name} are the sender as the server knows it,
+     * {@code at} the server's time (ISO-8601); {@code id} is unique within the room.
+     */
+    record Chat(String id, String from, String name, String text, String at) implements ServerMessage {
+    }
+
+    record Hand(String id, boolean raised) implements ServerMessage {
     }
 
     record ParticipantJoined(ParticipantInfo participant) implements ServerMessage {

@@ -41,6 +41,14 @@ class MessageCodecTest {
         assertEquals(new ClientMessage.MediaState(true, false),
                 codec.decode("{\"type\":\"media-state\",\"audioMuted\":true,\"videoMuted\":false}"));
         assertEquals(new ClientMessage.Leave(), codec.decode("{\"type\":\"leave\"}"));
+        assertEquals(new ClientMessage.Chat("<b>hi</b>"), codec.decode("{\"type\":\"chat\",\"text\":\"<b>hi</b>\"}"));
+        assertEquals(new ClientMessage.Hand(true), codec.decode("{\"type\":\"hand\",\"raised\":true}"));
+        assertEquals(new ClientMessage.Publish("v=0"), codec.decode("{\"type\":\"publish\",\"sdp\":\"v=0\"}"));
+        assertEquals(new ClientMessage.Subscribe("p2", "v=0"), codec.decode("{\"type\":\"subscribe\",\"stream\":\"p2\",\"sdp\":\"v=0\"}"));
+        assertEquals("p2", ((ClientMessage.SfuCandidate) codec.decode("{\"type\":\"sfu-candidate\",\"stream\":\"p2\","
+                + "\"candidate\":{\"candidate\":\"candidate:1 1 udp 1 192.0.2.1 9 typ host\"}}")).stream());
+        ProtocolException wrong = assertThrows(ProtocolException.class, () -> codec.decode("{\"type\":\"hand\",\"raised\":\"yes\"}"));
+        assertEquals("invalid-message", wrong.code());
         assertEquals(new ClientMessage.Ping(), codec.decode("{\"type\":\"ping\"}"));
     }
 
@@ -52,9 +60,9 @@ class MessageCodecTest {
 
     @Test
     void encodesEveryServerKindWithItsType() {
-        ParticipantInfo alice = new ParticipantInfo("p1", "Alice", false, true, "connected");
+        ParticipantInfo alice = new ParticipantInfo("p1", "Alice", false, true, "connected", false);
         List<Object[]> cases = List.of(
-                new Object[] {new ServerMessage.Joined(alice, "tok", "mesh", List.of(alice), false, false), "joined"},
+                new Object[] {new ServerMessage.Joined(alice, "tok", "mesh", List.of(alice), false, false, List.of()), "joined"},
                 new Object[] {new ServerMessage.ParticipantJoined(alice), "participant-joined"},
                 new Object[] {new ServerMessage.ParticipantLeft("p1", "left"), "participant-left"},
                 new Object[] {new ServerMessage.ParticipantConnection("p1", "reconnecting"), "participant-connection"},
@@ -63,7 +71,13 @@ class MessageCodecTest {
                 new Object[] {new ServerMessage.Answer("p1", "v=0"), "answer"},
                 new Object[] {new ServerMessage.Candidate("p1", CANDIDATE), "candidate"},
                 new Object[] {new ServerMessage.Pong(), "pong"},
-                new Object[] {new ServerMessage.Error("room-full", "full"), "error"});
+                new Object[] {new ServerMessage.Error("room-full", "full"), "error"},
+                new Object[] {new ServerMessage.Chat("1", "p1", "Alice", "hi", "2026-01-01T10:00:00Z"), "chat"},
+                new Object[] {new ServerMessage.Hand("p1", true), "hand"},
+                new Object[] {new ServerMessage.SfuAnswer("p1", "v=0"), "sfu-answer"},
+                new Object[] {new ServerMessage.SfuCandidate("p1", CANDIDATE), "sfu-candidate"},
+                new Object[] {new ServerMessage.MediaInterrupted(), "media-interrupted"},
+                new Object[] {new ServerMessage.SfuRestart(), "sfu-restart"});
         for (Object[] c : cases) {
             JsonObject json = parse(codec.encode((ServerMessage) c[0]));
             assertEquals(c[1], json.getString("type"), json.toString());

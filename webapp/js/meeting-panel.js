@@ -1,0 +1,89 @@
+// The side panel of the call: who is here (with mic, camera and hand state) and the chat.
+// DOM only. Chat text is only ever set as text: links become <a> elements built here, never HTML.
+
+const $ = (id) => document.getElementById(id);
+const URL_PATTERN = /\bhttps?:\/\/[^\s<>"']+/g;
+
+/** Appends text to an element, with http(s) links as safe anchors. */
+function appendLinkified(element, text) {
+  let last = 0;
+  for (const match of text.matchAll(URL_PATTERN)) {
+    // A trailing full stop or bracket is punctuation, not part of the link.
+    const url = match[0].replace(/[.,;:!?)\]]+$/, '');
+    element.append(text.slice(last, match.index));
+    const link = document.createElement('a');
+    link.href = url;
+    link.textContent = url;
+    link.target = '_blank';
+    link.rel = 'noopener noreferrer';
+    element.append(link);
+    last = match.index + url.length;
+  }
+  element.append(text.slice(last));
+}
+
+/** Shows one chat message (from the server: sender name and time are the server's). */
+export function showChat(message, selfId) {
+  const list = $('chat-messages');
+  if (list.querySelector(`[data-chat-id="${CSS.escape(message.id)}"]`)) return; // history overlaps on resume
+  const item = document.createElement('li');
+  item.dataset.testid = 'chat-message';
+  item.dataset.chatId = message.id;
+  item.dataset.from = message.from;
+  const author = document.createElement('span');
+  author.className = 'chat-author';
+  author.dataset.testid = 'chat-author';
+  author.textContent = message.from === selfId ? `${message.name} (you)` : message.name;
+  const time = document.createElement('time');
+  time.dateTime = message.at;
+  time.textContent = new Date(message.at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  const text = document.createElement('p');
+  text.className = 'chat-text';
+  text.dataset.testid = 'chat-text';
+  appendLinkified(text, message.text);
+  item.append(author, ' ', time, text);
+  const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
+  list.append(item);
+  if (atBottom) list.scrollTop = list.scrollHeight;
+}
+
+export function clearChat() {
+  $('chat-messages').replaceChildren();
+}
+
+/**
+ * Renders the participant list and the count in the header.
+ * @param people array of {id, name, audioMuted, videoMuted, handRaised, self}
+ */
+export function showPeople(people) {
+  const list = $('participant-list');
+  list.replaceChildren(...people.map((p) => {
+    const item = document.createElement('li');
+    item.dataset.testid = 'participant-list-item';
+    item.dataset.participantId = p.id;
+    item.dataset.audioMuted = String(Boolean(p.audioMuted));
+    item.dataset.videoMuted = String(Boolean(p.videoMuted));
+    item.dataset.handRaised = String(Boolean(p.handRaised));
+    const name = document.createElement('span');
+    name.className = 'person-name';
+    name.textContent = p.self ? `${p.name} (you)` : p.name;
+    const icons = document.createElement('span');
+    icons.className = 'person-state';
+    icons.append(
+      badge('hand', 'Hand raised', 'hand up'),
+      badge('mic-off', 'Microphone off', 'mic off'),
+      badge('cam-off', 'Camera off', 'cam off'),
+    );
+    item.append(name, icons);
+    return item;
+  }));
+  $('participant-count').textContent = String(people.length);
+}
+
+function badge(kind, title, text) {
+  const span = document.createElement('span');
+  span.className = `badge ${kind}`;
+  span.title = title;
+  span.textContent = text;
+  return span;
+}
