@@ -5,6 +5,9 @@ import { PeerLink } from './peer.js';
 import { SfuLink } from './sfu.js';
 import { openLocalMedia, listDevices, setMuted, hasTrack, stopAll } from './media.js';
 import { showChat, clearChat, showPeople } from './meeting-panel.js';
+import { ConnectionSampler, SpeakerPicker, quality } from './call-stats.js';
+
+const STATS_EVERY_MS = 500;
 
 const NAME_KEY = 'palaver.displayName';
 const HTTPS_PORT = 8181;
@@ -24,6 +27,9 @@ const state = {
   links: new Map(), // participant id -> PeerLink (mesh) or receiving SfuLink (kurento)
   people: new Map(), // participant id -> what we know of them (name, mic, camera, hand)
   self: null, // own ParticipantInfo from joined, kept current (hand)
+  layout: 'grid', // 'grid' or 'speaker' (one large tile and a strip)
+  pinned: null, // participant id shown large in the speaker layout, whoever speaks
+  speaker: null, // participant id of the active speaker, or null
   publisher: null, // kurento: own sending SfuLink
   mediaDown: false, // kurento: the media server is away (media-interrupted until sfu-restart)
   unconfirmed: new Set(), // after a restart: peers not yet back in the rebuilt room
@@ -141,6 +147,7 @@ function addParticipant(participant, offerer) {
   const tile = $('participant-template').content.firstElementChild.cloneNode(true);
   tile.dataset.participantId = participant.id;
   tile.querySelector('.participant-name').textContent = participant.name;
+  tile.querySelector('[data-testid="pin"]').addEventListener('click', () => togglePin(participant.id));
   $('tiles').append(tile);
   updateParticipant(participant);
   const video = tile.querySelector('video');
@@ -220,7 +227,70 @@ function renderStatus() {
 }
 
 function layout() {
-  $('tiles').dataset.count = String(state.links.size + 1);
+  const tiles = $('tiles');
+  tiles.dataset.count = String(state.links.size + 1);
+  tiles.dataset.layout = state.layout;
+  if (state.pinned && !state.links.has(state.pinned)) state.pinned = null;
+  // Large in the speaker layout: the pinned one, else who speaks, else the first other person.
+  const featured = state.pinned || state.speaker || state.links.keys().next().value || null;
+  document.querySelectorAll('[data-testid="participant-tile"]').forEach((tile) => {
+    const id = tile.dataset.participantId;
+    tile.dataset.pinned = String(id === state.pinned);
+    tile.dataset.featured = String(state.layout === 'speaker' && id === featured);
+    tile.querySelector('[data-testid="pin"]').setAttribute('aria-pressed', String(id === state.pinned));
+  });
+  const toggle = $('layout-toggle');
+  toggle.setAttribute('aria-pressed', String(state.layout === 'speaker'));
+  toggle.textContent = state.layout === 'speaker' ? 'Grid view' : 'Speaker view';
+}
+
+function togglePin(id) {
+  state.pinned = state.pinned === id ? null : id;
+  if (state.pinned) state.layout = 'speaker';
+  layout();
+}
+
+// ---- active speaker and connection quality, from getStats() -------------------------------
+
+const sampler = new ConnectionSampler();
+const picker = new SpeakerPicker();
+
+async function sampleCall() {
+  const levels = new Map();
+  for (const [id, link] of state.links) {
+    const pc = link.connection;
+    const tile = tileOf(id);
+    if (!pc || !tile || pc.connectionState === 'closed') continue;
+    try {
+      const sample = await sampler.sample(pc);
+      if (tile.dataset.audioMuted !== 'true') levels.set(id, sample.audioLevel);
+      const indicator = tile.querySelector('[data-testid="connection-quality"]');
+      indicator.dataset.quality = quality(sample);
+      indicator.title = `Round trip ${sample.rttMs ?? '–'} ms · video loss ${sample.lossPercent.toFixed(1)} %`
+        + ` · ${sample.fps ?? '–'} frames/s`;
+      indicator.dataset.rttMs = String(sample.rttMs ?? '');
+      indicator.dataset.lossPercent = sample.lossPercent.toFixed(1);
+      indicator.dataset.fps = String(sample.fps ?? '');
+    } catch (error) {
+      // a connection closing under us: next round
+    }
+  }
+  const speaker = picker.pick(levels);
+  if (speaker !== state.speaker) {
+    state.speaker = speaker;
+    document.querySelectorAll('[data-testid="participant-tile"]').forEach((tile) => {
+      tile.dataset.speaking = String(tile.dataset.participantId === speaker);
+    });
+    layout();
+  }
+}
+
+function startSampling() {
+  const loop = async () => {
+    if (state.signaling) await sampleCall();
+    setTimeout(loop, STATS_EVERY_MS);
+  };
+  setTimeout(loop, STATS_EVERY_MS);
 }
 
 function onJoined({ detail: joined }) {
@@ -379,6 +449,12 @@ async function main() {
   document.querySelectorAll('[data-testid="toggle-mic"]').forEach((b) => b.addEventListener('click', () => toggle('audio')));
   document.querySelectorAll('[data-testid="toggle-camera"]').forEach((b) => b.addEventListener('click', () => toggle('video')));
   $('leave').addEventListener('click', leave);
+  $('layout-toggle').addEventListener('click', () => {
+    state.layout = state.layout === 'speaker' ? 'grid' : 'speaker';
+    if (state.layout === 'grid') state.pinned = null;
+    layout();
+  });
+  startSampling();
   $('raise-hand').addEventListener('click', () => {
     state.signaling?.send({ type: 'hand', raised: !state.self?.handRaised });
   });

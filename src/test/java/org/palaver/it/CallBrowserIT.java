@@ -1,6 +1,7 @@
 package org.palaver.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
@@ -215,6 +216,55 @@ class CallBrowserIT {
         dan.waiting(UI).until(d -> "4".equals(dan.byTestId("participant-count").getText()));
         bob.visible("raise-hand").click();
         awaitTileAttribute(dan, bobId, "data-hand-raised", "false");
+        failed = false;
+    }
+
+    @Test
+    void activeSpeakerConnectionQualityAndSpeakerLayout() throws Exception {
+        Browser alice = browser("speaker-alice");
+        Browser bob = browser("speaker-bob");
+        Browser carol = browser("speaker-carol");
+        alice.open(base.toString());
+        String url = base + "room/" + createRoom(alice);
+        join(alice, url, "Alice");
+        join(bob, url, "Bob");
+        join(carol, url, "Carol");
+        carol.visible("toggle-mic").click(); // Carol's fake microphone beeps too, but she is muted
+        String bobId = tileIdNamed(alice, "Bob");
+        String carolId = tileIdNamed(alice, "Carol");
+        awaitTileAttribute(alice, carolId, "data-audio-muted", "true");
+
+        // Every tile Alice ever highlights as speaking, from now on.
+        alice.script("""
+                window.__speakers = new Set();
+                new MutationObserver((records) => records.forEach((r) => {
+                  if (r.target.dataset.speaking === 'true') window.__speakers.add(r.target.dataset.participantId);
+                })).observe(document.getElementById('tiles'), { subtree: true, attributes: true, attributeFilter: ['data-speaking'] });
+                document.querySelectorAll('[data-testid=participant-tile][data-speaking=true]')
+                  .forEach((t) => window.__speakers.add(t.dataset.participantId));""");
+        alice.waiting(UI).until(d -> "true".equals(tile(alice, bobId).getAttribute("data-speaking")));
+        Thread.sleep(4000);
+        @SuppressWarnings("unchecked")
+        List<String> speakers = (List<String>) alice.script("return [...window.__speakers]");
+        assertTrue(speakers.contains(bobId), speakers.toString());
+        assertFalse(speakers.contains(carolId), "the muted one never counts as speaking: " + speakers);
+
+        // Connection quality of Bob's connection, with its numbers.
+        WebElement quality = tile(alice, bobId).findElement(By.cssSelector("[data-testid=connection-quality]"));
+        alice.waiting(UI).until(d -> !quality.getAttribute("data-rtt-ms").isEmpty() && !quality.getAttribute("data-fps").isEmpty());
+        assertEquals("good", quality.getAttribute("data-quality"), "loopback: " + quality.getAttribute("title"));
+        assertTrue(quality.getAttribute("title").contains("Round trip"), quality.getAttribute("title"));
+        assertTrue(Double.parseDouble(quality.getAttribute("data-fps")) > 0, quality.getAttribute("title"));
+
+        // Speaker layout: who speaks is large; a pinned person stays large whoever speaks.
+        alice.visible("layout-toggle").click();
+        assertEquals("speaker", alice.byTestId("participant-tile").findElement(By.xpath("..")).getAttribute("data-layout"));
+        alice.waiting(UI).until(d -> "true".equals(tile(alice, bobId).getAttribute("data-featured")));
+        tile(alice, carolId).findElement(By.cssSelector("[data-testid=pin]")).click();
+        alice.waiting(UI).until(d -> "true".equals(tile(alice, carolId).getAttribute("data-featured")));
+        assertEquals("false", tile(alice, bobId).getAttribute("data-featured"));
+        assertEquals("true", tile(alice, bobId).getAttribute("data-speaking"), "Bob still speaks, Carol stays pinned");
+        alice.screenshot("speaker-layout-pinned");
         failed = false;
     }
 
