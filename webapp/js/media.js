@@ -36,13 +36,26 @@ function describe(error, what) {
 }
 
 export async function listDevices() {
-  if (!navigator.mediaDevices || !navigator.mediaDevices.enumerateDevices) return { cameras: [], mics: [] };
+  if (!navigator.mediaDevices || !navigator.mediaDevices.enumerateDevices) return { cameras: [], mics: [], speakers: [] };
   const devices = await navigator.mediaDevices.enumerateDevices();
   return {
     cameras: devices.filter((d) => d.kind === 'videoinput'),
     mics: devices.filter((d) => d.kind === 'audioinput'),
+    speakers: devices.filter((d) => d.kind === 'audiooutput'),
   };
 }
+
+/** One new track of a kind ('audio' or 'video') from a chosen device; throws when it cannot start. */
+export async function openTrack(kind, deviceId) {
+  const constraints = kind === 'video'
+    ? { video: { ...VIDEO, deviceId: { exact: deviceId } } }
+    : { audio: { deviceId: { exact: deviceId } } };
+  const stream = await navigator.mediaDevices.getUserMedia(constraints);
+  return stream.getTracks()[0];
+}
+
+/** Whether this browser can choose where a <video>/<audio> element plays its sound. */
+export const canChooseSpeaker = typeof HTMLMediaElement !== 'undefined' && 'setSinkId' in HTMLMediaElement.prototype;
 
 /** Enables or disables every track of a kind; returns true when that kind is now off. */
 export function setMuted(stream, kind, muted) {

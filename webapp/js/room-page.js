@@ -3,7 +3,7 @@ import { findRoom, iceServers as fetchIceServers } from './rooms-api.js';
 import { Signaling } from './signaling.js';
 import { PeerLink } from './peer.js';
 import { SfuLink } from './sfu.js';
-import { openLocalMedia, listDevices, setMuted, hasTrack, stopAll } from './media.js';
+import { openLocalMedia, listDevices, setMuted, hasTrack, stopAll, openTrack, canChooseSpeaker } from './media.js';
 import { showChat, clearChat, showPeople } from './meeting-panel.js';
 import { ConnectionSampler, SpeakerPicker, quality } from './call-stats.js';
 
@@ -30,6 +30,7 @@ const state = {
   layout: 'grid', // 'grid' or 'speaker' (one large tile and a strip)
   pinned: null, // participant id shown large in the speaker layout, whoever speaks
   speaker: null, // participant id of the active speaker, or null
+  sinkId: '', // chosen speaker (audio output) device, '' for the default
   publisher: null, // kurento: own sending SfuLink
   mediaDown: false, // kurento: the media server is away (media-interrupted until sfu-restart)
   unconfirmed: new Set(), // after a restart: peers not yet back in the rebuilt room
@@ -154,6 +155,7 @@ function addParticipant(participant, offerer) {
   const send = (message) => state.signaling.send(message);
   const onStream = (remote) => {
     if (video.srcObject !== remote) video.srcObject = remote;
+    if (state.sinkId && canChooseSpeaker) video.setSinkId(state.sinkId).catch(() => {});
     video.play().catch(() => {});
   };
   state.links.set(participant.id, state.media === 'kurento'
@@ -248,6 +250,64 @@ function togglePin(id) {
   state.pinned = state.pinned === id ? null : id;
   if (state.pinned) state.layout = 'speaker';
   layout();
+}
+
+// ---- devices during the call: new tracks replace old ones, no renegotiation ----------------
+
+async function fillCallDevices() {
+  const { cameras, mics, speakers } = await listDevices();
+  const fill = (select, devices, current, label) => {
+    select.replaceChildren(...devices.map((d, i) => {
+      const option = document.createElement('option');
+      option.value = d.deviceId;
+      option.textContent = d.label || `${label} ${i + 1}`;
+      option.selected = d.deviceId === current;
+      return option;
+    }));
+  };
+  const currentOf = (kind) => state.stream.getTracks().find((t) => t.kind === kind)?.getSettings().deviceId;
+  fill($('call-camera-select'), cameras, currentOf('video'), 'Camera');
+  fill($('call-mic-select'), mics, currentOf('audio'), 'Microphone');
+  fill($('call-speaker-select'), speakers, state.sinkId, 'Speaker');
+  // Without a track of a kind there is no sender to replace: choose the device before joining.
+  $('call-camera-select').disabled = !hasTrack(state.stream, 'video') || cameras.length < 2;
+  $('call-mic-select').disabled = !hasTrack(state.stream, 'audio') || mics.length < 2;
+  $('call-speaker-label').hidden = !canChooseSpeaker || speakers.length === 0;
+}
+
+/** Every connection that sends our media: mesh links, or the Kurento publisher. */
+function sendingConnections() {
+  const links = state.media === 'kurento' ? [state.publisher] : [...state.links.values()];
+  return links.filter(Boolean).map((link) => link.connection).filter(Boolean);
+}
+
+async function switchDevice(kind, deviceId) {
+  const old = state.stream.getTracks().find((t) => t.kind === kind);
+  if (!old || old.getSettings().deviceId === deviceId) return;
+  let track;
+  try {
+    track = await openTrack(kind, deviceId);
+  } catch (error) {
+    showError(`Could not switch the ${kind === 'video' ? 'camera' : 'microphone'}: ${error.message}`);
+    fillCallDevices();
+    return;
+  }
+  track.enabled = old.enabled; // a muted microphone stays muted
+  for (const pc of sendingConnections()) {
+    for (const sender of pc.getSenders()) {
+      if (sender.track === old) await sender.replaceTrack(track).catch((e) => console.warn('replaceTrack failed', e));
+    }
+  }
+  state.stream.removeTrack(old);
+  state.stream.addTrack(track);
+  old.stop();
+  $('self-video').srcObject = state.stream;
+}
+
+async function switchSpeaker(deviceId) {
+  state.sinkId = deviceId;
+  const videos = document.querySelectorAll('[data-testid="participant-tile"] video');
+  await Promise.all([...videos].map((v) => v.setSinkId(deviceId).catch(() => {})));
 }
 
 // ---- active speaker and connection quality, from getStats() -------------------------------
@@ -414,6 +474,7 @@ async function join(event) {
   }
   $('self-video').srcObject = state.stream;
   show('call');
+  fillCallDevices();
   const signaling = new Signaling(roomId, name, $('passcode').value || undefined);
   state.signaling = signaling;
   wireSignaling(signaling);
@@ -455,6 +516,9 @@ async function main() {
     layout();
   });
   startSampling();
+  $('call-camera-select').addEventListener('change', (e) => switchDevice('video', e.target.value));
+  $('call-mic-select').addEventListener('change', (e) => switchDevice('audio', e.target.value));
+  $('call-speaker-select').addEventListener('change', (e) => switchSpeaker(e.target.value));
   $('raise-hand').addEventListener('click', () => {
     state.signaling?.send({ type: 'hand', raised: !state.self?.handRaised });
   });

@@ -50,6 +50,23 @@ public final class Browser implements AutoCloseable {
                   return counts;
                 },
                 dropSignaling() { sockets[sockets.length - 1].close(); },
+                localDescriptions() {
+                  return peers.filter((pc) => pc.signalingState !== 'closed').map((pc) => pc.localDescription?.sdp || '');
+                },
+                sentTrackLabels(kind) {
+                  return peers.filter((pc) => pc.signalingState !== 'closed').flatMap((pc) => pc.getSenders())
+                    .filter((s) => s.track && s.track.kind === kind).map((s) => s.track.label);
+                },
+                async inboundAudioPackets() {
+                  let total = 0;
+                  for (const pc of peers) {
+                    if (pc.signalingState === 'closed') continue;
+                    (await pc.getStats()).forEach((r) => {
+                      if (r.type === 'inbound-rtp' && r.kind === 'audio') total += r.packetsReceived || 0;
+                    });
+                  }
+                  return total;
+                },
                 openConnections() {
                   return peers.filter((pc) => pc.signalingState !== 'closed').map((pc) => pc.signalingState);
                 },

@@ -268,6 +268,39 @@ class CallBrowserIT {
         failed = false;
     }
 
+    @Test
+    void switchingTheMicrophoneDuringTheCallNeedsNoRenegotiation() throws Exception {
+        Browser alice = browser("devices-alice");
+        Browser bob = browser("devices-bob");
+        alice.open(base.toString());
+        String url = base + "room/" + createRoom(alice);
+        join(alice, url, "Alice");
+        join(bob, url, "Bob");
+        alice.waiting(UI).until(d -> alice.tiles().size() == 1 && !alice.framesDecoded().isEmpty());
+        String sdpBefore = (String) alice.script("return window.__probe.localDescriptions().join('|')");
+
+        alice.driver.findElement(By.cssSelector("[data-testid=device-menu] summary")).click();
+        org.openqa.selenium.support.ui.Select mics = new org.openqa.selenium.support.ui.Select(alice.visible("call-mic-select"));
+        assertTrue(mics.getOptions().size() >= 2, "the fake devices offer several microphones");
+        String current = mics.getFirstSelectedOption().getText();
+        WebElement other = mics.getOptions().stream().filter(o -> !o.getText().equals(current)).findFirst().orElseThrow();
+        String chosen = other.getText();
+        mics.selectByVisibleText(chosen);
+
+        alice.waiting(UI).until(d -> chosen.equals(alice.script("return window.__probe.sentTrackLabels('audio')[0]")));
+        assertEquals(sdpBefore, alice.script("return window.__probe.localDescriptions().join('|')"), "no new offer or answer");
+        long before = audioPacketsAtBob(bob);
+        Thread.sleep(1500);
+        assertTrue(audioPacketsAtBob(bob) > before, "Bob still receives Alice's audio");
+        failed = false;
+    }
+
+    private static long audioPacketsAtBob(Browser bob) {
+        return ((Number) bob.driver.executeAsyncScript("""
+                const done = arguments[arguments.length - 1];
+                window.__probe.inboundAudioPackets().then(done, () => done(-1));""")).longValue();
+    }
+
     private void joinWithoutDevices(Browser b, String url, String name) {
         b.open(url);
         WebElement nameInput = b.byTestId("display-name");
