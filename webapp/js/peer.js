@@ -4,6 +4,10 @@
 // cross. Candidates that arrive before the remote description are queued, not dropped. Muting
 // only disables tracks, so it never renegotiates. A failed ICE connection is repaired with an
 // ICE restart by the offering side, without touching other connections.
+//
+// Screen sharing never renegotiates either: every connection has a third, video transceiver for
+// a shared screen from the start (sendrecv on both sides, sending nothing until someone shares),
+// so starting and stopping a share is a replaceTrack on either side.
 
 const RESTART_AFTER_DISCONNECT_MS = 4000;
 
@@ -17,6 +21,10 @@ export class PeerLink {
   #offerAgain = false;
   #disconnectTimer = null;
   #closed = false;
+  #screenTransceiver = null;
+  #screenMid = null;
+  #pendingScreen = null; // answering side: a screen to send once the screen transceiver exists
+  #onScreenReady;
 
   /**
    * @param remoteId   the other participant's id
@@ -24,9 +32,12 @@ export class PeerLink {
    * @param iceServers RTCIceServer list from /api/ice-servers
    * @param stream     local MediaStream (may have no tracks)
    * @param send       function(message) sending a signaling message
-   * @param onStream   function(MediaStream) when remote media arrives
+   * @param onStream   function(MediaStream) when remote camera/microphone media arrives
+   * @param screen     optional MediaStreamTrack: a screen already being shared, sent from the start
+   * @param onScreenReady function() once the other's screen can be received (remoteScreenTrack)
    */
-  constructor({ remoteId, offerer, iceServers, stream, send, onStream }) {
+  constructor({ remoteId, offerer, iceServers, stream, send, onStream, screen, onScreenReady }) {
+    this.#onScreenReady = onScreenReady || (() => {});
     this.#remoteId = remoteId;
     this.#offerer = offerer;
     this.#send = send;
@@ -42,7 +53,14 @@ export class PeerLink {
         pc.addTransceiver(kind, { direction: 'recvonly' });
       }
     }
+    if (offerer) {
+      // After audio and video, so it is always the third m-line.
+      this.#screenTransceiver = pc.addTransceiver(screen || 'video', { direction: 'sendrecv' });
+    } else {
+      this.#pendingScreen = screen || null;
+    }
     pc.ontrack = (event) => {
+      if (event.transceiver === this.#screenTransceiver || this.#isScreenMid(event.transceiver.mid)) return;
       if (!remote.getTracks().includes(event.track)) remote.addTrack(event.track);
       onStream(remote);
     };
@@ -62,7 +80,18 @@ export class PeerLink {
 
   async acceptOffer(sdp) {
     const pc = this.#pc;
+    // The offer's third m-line is the screen (known before ontrack fires for it).
+    if (this.#screenMid === null) this.#screenMid = (sdp.match(/^a=mid:(\S+)/gm) || [])[2]?.slice(6) ?? null;
     await pc.setRemoteDescription({ type: 'offer', sdp });
+    if (!this.#screenTransceiver) {
+      // Answer it sendrecv, so this side can share too.
+      this.#screenTransceiver = pc.getTransceivers().find((t) => t.mid === this.#screenMid) || null;
+      if (this.#screenTransceiver) {
+        this.#screenTransceiver.direction = 'sendrecv';
+        if (this.#pendingScreen) await this.#screenTransceiver.sender.replaceTrack(this.#pendingScreen);
+        this.#onScreenReady();
+      }
+    }
     await this.#flushCandidates();
     await pc.setLocalDescription();
     this.#send({ type: 'answer', to: this.#remoteId, sdp: pc.localDescription.sdp });
@@ -88,6 +117,21 @@ export class PeerLink {
     } catch (error) {
       console.warn('ignored an ICE candidate', error);
     }
+  }
+
+  /** The other person's shared screen, as it arrives (frames flow only while they share). */
+  get remoteScreenTrack() {
+    return this.#screenTransceiver?.receiver.track ?? null;
+  }
+
+  /** Starts (a track) or stops (null) sending a shared screen; never renegotiates. */
+  async setScreen(track) {
+    this.#pendingScreen = track;
+    if (this.#screenTransceiver) await this.#screenTransceiver.sender.replaceTrack(track);
+  }
+
+  #isScreenMid(mid) {
+    return this.#screenMid !== null && mid === this.#screenMid;
   }
 
   close() {

@@ -31,6 +31,8 @@ const state = {
   pinned: null, // participant id shown large in the speaker layout, whoever speaks
   speaker: null, // participant id of the active speaker, or null
   sinkId: '', // chosen speaker (audio output) device, '' for the default
+  screen: null, // own shared screen: {stream, track} while sharing
+  screens: new Map(), // participant id -> stream id of the screen they share
   publisher: null, // kurento: own sending SfuLink
   mediaDown: false, // kurento: the media server is away (media-interrupted until sfu-restart)
   unconfirmed: new Set(), // after a restart: peers not yet back in the rebuilt room
@@ -158,9 +160,15 @@ function addParticipant(participant, offerer) {
     if (state.sinkId && canChooseSpeaker) video.setSinkId(state.sinkId).catch(() => {});
     video.play().catch(() => {});
   };
+  if (participant.screenStreamId) state.screens.set(participant.id, participant.screenStreamId);
   state.links.set(participant.id, state.media === 'kurento'
     ? new SfuLink({ streamId: participant.id, publishing: false, iceServers: state.iceServers, send, onStream })
-    : new PeerLink({ remoteId: participant.id, offerer, iceServers: state.iceServers, stream: state.stream, send, onStream }));
+    : new PeerLink({
+      remoteId: participant.id, offerer, iceServers: state.iceServers, stream: state.stream, send, onStream,
+      screen: state.screen?.confirmed ? state.screen.track : null,
+      onScreenReady: () => { if (state.screens.has(participant.id)) showRemoteScreen(participant.id); },
+    }));
+  if (state.screens.has(participant.id)) showRemoteScreen(participant.id);
   layout();
 }
 
@@ -180,6 +188,7 @@ function updateParticipant({ id, name, audioMuted, videoMuted, connection, handR
 }
 
 function removeParticipant(id) {
+  removeScreen(id);
   state.unconfirmed.delete(id);
   state.people.delete(id);
   renderPeople();
@@ -250,6 +259,99 @@ function togglePin(id) {
   state.pinned = state.pinned === id ? null : id;
   if (state.pinned) state.layout = 'speaker';
   layout();
+}
+
+// ---- screen sharing (mesh rooms): one screen per room at a time, decided by the server -------
+
+function screenTileOf(id) {
+  return document.querySelector(`[data-testid="screen-tile"][data-participant-id="${CSS.escape(id)}"]`);
+}
+
+/** A large tile for a shared screen: someone else's, or one's own (id = own id). */
+function showScreen(id, stream) {
+  let tile = screenTileOf(id);
+  if (!tile) {
+    tile = $('screen-template').content.firstElementChild.cloneNode(true);
+    tile.dataset.participantId = id;
+    const name = id === state.signaling?.selfId ? 'Your screen' : `${state.people.get(id)?.name || 'Someone'}'s screen`;
+    tile.querySelector('.screen-name').textContent = name;
+    $('tiles').prepend(tile);
+  }
+  const video = tile.querySelector('video');
+  if (video.srcObject !== stream) video.srcObject = stream;
+  video.play().catch(() => {});
+  $('tiles').dataset.screen = 'true';
+}
+
+/** Someone else shares: their screen arrives on the screen transceiver of our connection to them. */
+function showRemoteScreen(id) {
+  const track = state.links.get(id)?.remoteScreenTrack;
+  if (track) showScreen(id, new MediaStream([track]));
+}
+
+function removeScreen(id) {
+  state.screens.delete(id);
+  screenTileOf(id)?.remove();
+  $('tiles').dataset.screen = String(document.querySelector('[data-testid="screen-tile"]') !== null);
+}
+
+async function startScreenShare() {
+  if (state.screen || !state.signaling) return;
+  let stream;
+  try {
+    stream = await navigator.mediaDevices.getDisplayMedia({ video: true, audio: false });
+  } catch (error) {
+    if (error.name !== 'NotAllowedError') showError(`Could not share the screen: ${error.message}`);
+    return; // NotAllowedError: the person cancelled the browser's picker
+  }
+  const track = stream.getVideoTracks()[0];
+  state.screen = { stream, track, confirmed: false };
+  // The browser's own "Stop sharing" bar ends the track.
+  track.addEventListener('ended', stopScreenShare);
+  state.signaling.send({ type: 'screen', sharing: true, streamId: stream.id });
+  renderShareButton();
+}
+
+/** The server said yes: send the screen on every connection and show it here too. */
+function screenShareConfirmed() {
+  if (!state.screen || state.screen.confirmed) return;
+  state.screen.confirmed = true;
+  state.links.forEach((link) => link.setScreen?.(state.screen.track));
+  showScreen(state.signaling.selfId, state.screen.stream);
+}
+
+function stopScreenShare() {
+  const screen = state.screen;
+  if (!screen) return;
+  state.screen = null;
+  screen.track.stop();
+  state.links.forEach((link) => link.setScreen?.(null));
+  removeScreen(state.signaling?.selfId ?? '');
+  if (screen.confirmed) state.signaling?.send({ type: 'screen', sharing: false });
+  renderShareButton();
+}
+
+function renderShareButton() {
+  const button = $('share-screen');
+  const sharing = Boolean(state.screen);
+  button.setAttribute('aria-pressed', String(sharing));
+  button.textContent = sharing ? 'Stop sharing' : 'Share screen';
+  const unsupported = state.media === 'kurento' || !navigator.mediaDevices?.getDisplayMedia;
+  button.disabled = unsupported && !sharing;
+  button.title = state.media === 'kurento' ? 'Screen sharing is not available in rooms that use the media server yet' : '';
+}
+
+function onScreenMessage({ detail }) {
+  if (detail.id === state.signaling.selfId) {
+    if (detail.sharing) screenShareConfirmed();
+    return;
+  }
+  if (detail.sharing) {
+    state.screens.set(detail.id, detail.streamId);
+    showRemoteScreen(detail.id);
+  } else {
+    removeScreen(detail.id);
+  }
 }
 
 // ---- devices during the call: new tracks replace old ones, no renegotiation ----------------
@@ -355,6 +457,15 @@ function startSampling() {
 
 function onJoined({ detail: joined }) {
   showError('');
+  // Screens others share: a socket that was down missed their `screen` messages.
+  joined.participants.forEach((p) => {
+    if (p.screenStreamId) {
+      state.screens.set(p.id, p.screenStreamId);
+      showRemoteScreen(p.id);
+    } else if (state.screens.has(p.id)) {
+      removeScreen(p.id);
+    }
+  });
   $('self-name').textContent = joined.self.name;
   if (!joined.resumed) clearChat();
   state.self = joined.self;
@@ -364,6 +475,7 @@ function onJoined({ detail: joined }) {
     removeEveryone();
     state.media = joined.media;
   }
+  renderShareButton();
   if (state.media === 'kurento') {
     onJoinedKurento(joined);
     sendMediaState();
@@ -419,6 +531,7 @@ function wireSignaling(signaling) {
   signaling.addEventListener('participant-connection', ({ detail }) => updateParticipant({ id: detail.id, connection: detail.state }));
   signaling.addEventListener('media-state', ({ detail }) => updateParticipant(detail));
   signaling.addEventListener('chat', ({ detail }) => showChat(detail, signaling.selfId));
+  signaling.addEventListener('screen', onScreenMessage);
   signaling.addEventListener('hand', ({ detail }) => {
     if (detail.id === signaling.selfId) {
       state.self.handRaised = detail.raised;
@@ -444,6 +557,12 @@ function wireSignaling(signaling) {
   signaling.addEventListener('state', renderStatus);
   signaling.addEventListener('fatal', ({ detail }) => showError(detail));
   signaling.addEventListener('error', ({ detail }) => {
+    if (['screen-busy', 'screen-not-supported'].includes(detail.error) && state.screen && !state.screen.confirmed) {
+      const refused = state.screen;
+      state.screen = null;
+      refused.track.stop();
+      renderShareButton();
+    }
     if (JOIN_ERRORS.has(detail.error) && !signaling.selfId) {
       signaling.leave();
       state.signaling = null;
@@ -482,6 +601,7 @@ async function join(event) {
 }
 
 function leave() {
+  stopScreenShare();
   state.signaling?.leave();
   state.signaling = null;
   removeEveryone();
@@ -510,6 +630,7 @@ async function main() {
   document.querySelectorAll('[data-testid="toggle-mic"]').forEach((b) => b.addEventListener('click', () => toggle('audio')));
   document.querySelectorAll('[data-testid="toggle-camera"]').forEach((b) => b.addEventListener('click', () => toggle('video')));
   $('leave').addEventListener('click', leave);
+  $('share-screen').addEventListener('click', () => (state.screen ? stopScreenShare() : startScreenShare()));
   $('layout-toggle').addEventListener('click', () => {
     state.layout = state.layout === 'speaker' ? 'grid' : 'speaker';
     if (state.layout === 'grid') state.pinned = null;

@@ -38,13 +38,31 @@ public final class Browser implements AutoCloseable {
               window.RTCPeerConnection = class extends NativePeerConnection {
                 constructor(...args) { super(...args); peers.push(this); }
               };
+              const displayStreams = [];
+              if (navigator.mediaDevices && navigator.mediaDevices.getDisplayMedia) {
+                const nativeGetDisplayMedia = navigator.mediaDevices.getDisplayMedia.bind(navigator.mediaDevices);
+                navigator.mediaDevices.getDisplayMedia = async (...args) => {
+                  const stream = await nativeGetDisplayMedia(...args);
+                  displayStreams.push(stream);
+                  return stream;
+                };
+              }
               window.__probe = {
+                /** What the browser's own "Stop sharing" bar does: the capture track ends. */
+                endScreenCapture() {
+                  displayStreams.forEach((s) => s.getVideoTracks().forEach((t) => { t.stop(); t.dispatchEvent(new Event('ended')); }));
+                },
+                /** Frames decoded of each remote camera: video tracks shown in a participant tile. */
                 async framesDecoded() {
                   const counts = [];
+                  const shown = new Set();
+                  document.querySelectorAll('[data-testid="participant-tile"] video').forEach((v) => {
+                    if (v.srcObject) v.srcObject.getVideoTracks().forEach((t) => shown.add(t.id));
+                  });
                   for (const pc of peers) {
                     if (pc.signalingState === 'closed') continue;
                     (await pc.getStats()).forEach((r) => {
-                      if (r.type === 'inbound-rtp' && r.kind === 'video') counts.push(r.framesDecoded || 0);
+                      if (r.type === 'inbound-rtp' && r.kind === 'video' && shown.has(r.trackIdentifier)) counts.push(r.framesDecoded || 0);
                     });
                   }
                   return counts;
@@ -66,6 +84,13 @@ public final class Browser implements AutoCloseable {
                     });
                   }
                   return total;
+                },
+                /** One line per peer connection: states, transceivers and the remote stream ids. */
+                describePeers() {
+                  return peers.map((pc) => pc.signalingState + ' ' + pc.connectionState + ' ['
+                    + pc.getTransceivers().map((t) => t.mid + ':' + t.direction + '/' + t.currentDirection + ':' + t.receiver.track.kind).join(',')
+                    + '] remote-msid ' + ((pc.remoteDescription?.sdp || '').match(/a=msid:\\S+/g) || []).join(' '))
+                    .join(' | ') + ' sockets ' + sockets.map((s) => s.readyState).join(',');
                 },
                 openConnections() {
                   return peers.filter((pc) => pc.signalingState !== 'closed').map((pc) => pc.signalingState);

@@ -301,6 +301,66 @@ class CallBrowserIT {
                 window.__probe.inboundAudioPackets().then(done, () => done(-1));""")).longValue();
     }
 
+    @Test
+    void aSharedScreenDecodesAtTheOthersOneSharerAtATime() throws Exception {
+        Browser alice = browser("screen-alice");
+        Browser bob = browser("screen-bob");
+        alice.open(base.toString());
+        String url = base + "room/" + createRoom(alice);
+        join(alice, url, "Alice");
+        join(bob, url, "Bob");
+        String bobId = tileIdNamed(alice, "Bob");
+        alice.waiting(UI).until(d -> alice.framesDecoded().stream().anyMatch(n -> n > 0));
+
+        // Bob, who joined second (the side that did not make the first offer), shares.
+        bob.visible("share-screen").click();
+        bob.waiting(UI).until(d -> "true".equals(bob.visible("share-screen").getAttribute("aria-pressed")));
+        assertScreenDecodes(alice, bobId);
+
+        // Someone joining later gets the screen from the start.
+        Browser carol = browser("screen-carol");
+        join(carol, url, "Carol");
+        assertScreenDecodes(carol, bobId);
+        alice.screenshot("screen-share");
+
+        // One sharer at a time: Alice is refused while Bob shares.
+        alice.visible("share-screen").click();
+        alice.waiting(UI).until(d -> alice.byTestId("error-message").getText().contains("already"));
+        alice.waiting(UI).until(d -> "false".equals(alice.visible("share-screen").getAttribute("aria-pressed")));
+        assertEquals(1, carol.driver.findElements(By.cssSelector("[data-testid=screen-tile]")).size());
+
+        // Bob stops from the browser's own "Stop sharing" bar: the screen goes away everywhere,
+        // the cameras keep going.
+        bob.script("window.__probe.endScreenCapture()");
+        for (Browser b : List.of(alice, carol)) {
+            b.waiting(UI).until(d -> d.findElements(By.cssSelector("[data-testid=screen-tile]")).isEmpty());
+        }
+        bob.waiting(UI).until(d -> "false".equals(bob.visible("share-screen").getAttribute("aria-pressed")));
+        List<Long> before = alice.framesDecoded();
+        Thread.sleep(700);
+        List<Long> after = alice.framesDecoded();
+        assertTrue(after.stream().mapToLong(Long::longValue).max().orElse(0) > before.stream().mapToLong(Long::longValue).max().orElse(0),
+                "cameras still decode after the screen share ended");
+        failed = false;
+    }
+
+    /** The screen tile for {@code sharerId} shows the fake 800x600 screen, with frames still coming. */
+    private static void assertScreenDecodes(Browser b, String sharerId) throws InterruptedException {
+        String frames = "const v = document.querySelector('[data-testid=screen-tile][data-participant-id=\"" + sharerId
+                + "\"] video'); return v ? v.getVideoPlaybackQuality().totalVideoFrames : -1;";
+        try {
+            b.waiting(UI).until(d -> ((Number) b.script(frames)).longValue() > 0);
+        } catch (org.openqa.selenium.TimeoutException e) {
+            throw new AssertionError(b.label + " shows no screen; peers: " + b.script("return window.__probe.describePeers()")
+                    + "; statuses " + b.script("return window.__probe.statuses"), e);
+        }
+        long first = ((Number) b.script(frames)).longValue();
+        Thread.sleep(700);
+        assertTrue(((Number) b.script(frames)).longValue() > first, b.label + ": the screen keeps decoding");
+        Object width = b.script("return document.querySelector('[data-testid=screen-tile][data-participant-id=\"" + sharerId + "\"] video').videoWidth");
+        assertEquals(800L, ((Number) width).longValue(), b.label + ": the fake screen, not a camera");
+    }
+
     private void joinWithoutDevices(Browser b, String url, String name) {
         b.open(url);
         WebElement nameInput = b.byTestId("display-name");

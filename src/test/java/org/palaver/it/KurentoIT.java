@@ -217,6 +217,8 @@ class KurentoIT {
             assertEquals("unknown-participant", alice.await(m -> m.getString("type").equals("error")
                     && !m.getString("error").equals("wrong-media-mode"), "second error").getString("error"));
             assertTrue(bob.all("offer").isEmpty());
+            alice.send("{\"type\":\"screen\",\"sharing\":true,\"streamId\":\"s1\"}");
+            alice.await(m -> m.getString("type").equals("error") && m.getString("error").equals("screen-not-supported"), "no screen yet");
             alice.send("{\"type\":\"leave\"}");
             bob.send("{\"type\":\"leave\"}");
         }

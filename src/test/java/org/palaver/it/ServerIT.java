@@ -439,6 +439,38 @@ class ServerIT {
         }
     }
 
+    @Test
+    void oneScreenAtATimeAndItEndsWithItsSharer() throws Exception {
+        String room = createRoom();
+        try (SignalClient alice = SignalClient.join(base, room, "Alice")) {
+            try (SignalClient bob = SignalClient.join(base, room, "Bob")) {
+                bob.send("{\"type\":\"screen\",\"sharing\":true,\"streamId\":\"{screen-1}\"}");
+                for (SignalClient c : List.of(alice, bob)) {
+                    JsonObject screen = c.await("screen");
+                    assertEquals(bob.id(), screen.getString("id"));
+                    assertTrue(screen.getBoolean("sharing"));
+                    assertEquals("{screen-1}", screen.getString("streamId"));
+                }
+                alice.send("{\"type\":\"screen\",\"sharing\":true,\"streamId\":\"mine\"}");
+                JsonObject busy = alice.await("error");
+                assertEquals("screen-busy", busy.getString("error"));
+                assertTrue(busy.getString("message").contains("Bob"), busy.toString());
+                try (SignalClient carol = SignalClient.join(base, room, "Carol")) {
+                    JsonObject sharer = carol.joined().getJsonArray("participants").getValuesAs(JsonObject.class).stream()
+                            .filter(p -> p.getString("id").equals(bob.id())).findFirst().orElseThrow();
+                    assertEquals("{screen-1}", sharer.getString("screenStreamId"), "a late joiner knows which stream is the screen");
+                }
+                bob.send("{\"type\":\"leave\"}");
+                alice.await("participant-left");
+            }
+            alice.send("{\"type\":\"screen\",\"sharing\":true,\"streamId\":\"mine\"}");
+            JsonObject mine = alice.await(m -> m.getString("type").equals("screen") && m.getString("id").equals(alice.id()), "own share");
+            assertTrue(mine.getBoolean("sharing"), "the screen went with Bob, so Alice may share");
+            alice.send("{\"type\":\"screen\",\"sharing\":false}");
+            assertFalse(alice.await(m -> m.getString("type").equals("screen") && !m.getBoolean("sharing"), "stopped").getBoolean("sharing"));
+        }
+    }
+
     // ---- passcodes ---------------------------------------------------------------------------
 
     @Test

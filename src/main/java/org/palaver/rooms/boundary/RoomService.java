@@ -193,6 +193,10 @@ public class RoomService {
         seat.room().chat(seat, text, clock.instant());
     }
 
+    public void shareScreen(Seat seat, boolean sharing, String streamId) {
+        seat.room().shareScreen(seat, sharing, streamId);
+    }
+
     public void raiseHand(Seat seat, boolean raised) {
         seat.room().raiseHand(seat, raised);
     }

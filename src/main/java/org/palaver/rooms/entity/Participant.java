@@ -21,6 +21,7 @@ public final class Participant {
     private boolean audioMuted;
     private boolean videoMuted;
     private boolean handRaised;
+    private String screenStreamId;
     private Mailbox mailbox;
     private Instant awayUntil;
     private final Deque<ServerMessage> held = new ArrayDeque<>();
@@ -61,6 +62,14 @@ public final class Participant {
         this.videoMuted = videoMuted;
     }
 
+    String screenStreamId() {
+        return screenStreamId;
+    }
+
+    void shareScreen(String streamId) {
+        this.screenStreamId = streamId;
+    }
+
     void raiseHand(boolean raised) {
         this.handRaised = raised;
     }
@@ -96,6 +105,7 @@ public final class Participant {
     }
 
     ParticipantInfo info() {
-        return new ParticipantInfo(id, name, audioMuted, videoMuted, connected() ? "connected" : "reconnecting", handRaised);
+        return new ParticipantInfo(id, name, audioMuted, videoMuted, connected() ? "connected" : "reconnecting", handRaised,
+                screenStreamId);
     }
 }

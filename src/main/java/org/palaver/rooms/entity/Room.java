@@ -219,6 +219,23 @@ public final class Room {
         broadcast(null, message);
     }
 
+    /** One screen at a time per room: a second sharer is refused until the first one stops. */
+    public synchronized void shareScreen(Seat seat, boolean sharing, String streamId) {
+        Participant participant = requireCurrent(seat);
+        if (sharing) {
+            if (Room.KURENTO.equals(media)) {
+                throw new RoomException("screen-not-supported", "Screen sharing is not available in rooms that use the media server yet.");
+            }
+            for (Participant other : participants.values()) {
+                if (other != participant && other.screenStreamId() != null) {
+                    throw new RoomException("screen-busy", other.name() + " is sharing a screen already; one at a time.");
+                }
+            }
+        }
+        participant.shareScreen(sharing ? streamId : null);
+        broadcast(null, new ServerMessage.Screen(participant.id(), sharing, sharing ? streamId : null));
+    }
+
     public synchronized void raiseHand(Seat seat, boolean raised) {
         Participant participant = requireCurrent(seat);
         participant.raiseHand(raised);

@@ -166,6 +166,8 @@ public final class Conversation {
                 throw new RoomException("chat-rate-limited", "You are sending chat messages too fast; wait a moment.");
             }
             rooms.chat(current, chat.text());
+        } else if (message instanceof ClientMessage.Screen screen) {
+            rooms.shareScreen(current, screen.sharing(), screen.streamId());
         } else if (message instanceof ClientMessage.Hand hand) {
             rooms.raiseHand(current, hand.raised());
         } else if (message instanceof ClientMessage.Publish publish) {

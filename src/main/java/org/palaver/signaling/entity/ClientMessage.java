@@ -17,6 +17,7 @@ import jakarta.json.bind.annotation.JsonbTypeInfo;
         @JsonbSubtype(alias = "media-state", type = ClientMessage.MediaState.class),
         @JsonbSubtype(alias = "chat", type = ClientMessage.Chat.class),
         @JsonbSubtype(alias = "hand", type = ClientMessage.Hand.class),
+        @JsonbSubtype(alias = "screen", type = ClientMessage.Screen.class),
         @JsonbSubtype(alias = "publish", type = ClientMessage.Publish.class),
         @JsonbSubtype(alias = "subscribe", type = ClientMessage.Subscribe.class),
         @JsonbSubtype(alias = "sfu-candidate", type = ClientMessage.SfuCandidate.class),
@@ -79,6 +80,19 @@ public sealed interface ClientMessage {
     record Hand(Boolean raised) implements ClientMessage {
         public Hand {
             require(raised, "raised");
+        }
+    }
+
+    /**
+     * Start ({@code sharing: true}, with the id of the MediaStream that carries the screen, so
+     * others can tell it from the camera) or stop sharing the sender's screen.
+     */
+    record Screen(Boolean sharing, String streamId) implements ClientMessage {
+        public Screen {
+            require(sharing, "sharing");
+            if (sharing && (streamId == null || !streamId.matches("[A-Za-z0-9{}_-]{1,64}"))) {
+                throw new IllegalArgumentException("'streamId' must be the screen's MediaStream id");
+            }
         }
     }
 

@@ -16,6 +16,7 @@ import java.util.List;
         @JsonbSubtype(alias = "candidate", type = ServerMessage.Candidate.class),
         @JsonbSubtype(alias = "chat", type = ServerMessage.Chat.class),
         @JsonbSubtype(alias = "hand", type = ServerMessage.Hand.class),
+        @JsonbSubtype(alias = "screen", type = ServerMessage.Screen.class),
         @JsonbSubtype(alias = "sfu-answer", type = ServerMessage.SfuAnswer.class),
         @JsonbSubtype(alias = "sfu-candidate", type = ServerMessage.SfuCandidate.class),
         @JsonbSubtype(alias = "media-interrupted", type = ServerMessage.MediaInterrupted.class),
@@ -43,6 +44,10 @@ public sealed interface ServerMessage {
     }
 
     record Hand(String id, boolean raised) implements ServerMessage {
+    }
+
+    /** Someone started or stopped sharing a screen; {@code streamId} names its MediaStream while sharing. */
+    record Screen(String id, boolean sharing, String streamId) implements ServerMessage {
     }
 
     record ParticipantJoined(ParticipantInfo participant) implements ServerMessage {

@@ -43,6 +43,10 @@ class MessageCodecTest {
         assertEquals(new ClientMessage.Leave(), codec.decode("{\"type\":\"leave\"}"));
         assertEquals(new ClientMessage.Chat("<b>hi</b>"), codec.decode("{\"type\":\"chat\",\"text\":\"<b>hi</b>\"}"));
         assertEquals(new ClientMessage.Hand(true), codec.decode("{\"type\":\"hand\",\"raised\":true}"));
+        assertEquals(new ClientMessage.Screen(true, "{a1b2-c3}"), codec.decode("{\"type\":\"screen\",\"sharing\":true,\"streamId\":\"{a1b2-c3}\"}"));
+        assertEquals(new ClientMessage.Screen(false, null), codec.decode("{\"type\":\"screen\",\"sharing\":false}"));
+        assertEquals("invalid-message", assertThrows(ProtocolException.class,
+                () -> codec.decode("{\"type\":\"screen\",\"sharing\":true,\"streamId\":\"<x>\"}")).code());
         assertEquals(new ClientMessage.Publish("v=0"), codec.decode("{\"type\":\"publish\",\"sdp\":\"v=0\"}"));
         assertEquals(new ClientMessage.Subscribe("p2", "v=0"), codec.decode("{\"type\":\"subscribe\",\"stream\":\"p2\",\"sdp\":\"v=0\"}"));
         assertEquals("p2", ((ClientMessage.SfuCandidate) codec.decode("{\"type\":\"sfu-candidate\",\"stream\":\"p2\","
@@ -60,7 +64,7 @@ class MessageCodecTest {
 
     @Test
     void encodesEveryServerKindWithItsType() {
-        ParticipantInfo alice = new ParticipantInfo("p1", "Alice", false, true, "connected", false);
+        ParticipantInfo alice = new ParticipantInfo("p1", "Alice", false, true, "connected", false, null);
         List<Object[]> cases = List.of(
                 new Object[] {new ServerMessage.Joined(alice, "tok", "mesh", List.of(alice), false, false, List.of()), "joined"},
                 new Object[] {new ServerMessage.ParticipantJoined(alice), "participant-joined"},
@@ -74,6 +78,7 @@ class MessageCodecTest {
                 new Object[] {new ServerMessage.Error("room-full", "full"), "error"},
                 new Object[] {new ServerMessage.Chat("1", "p1", "Alice", "hi", "2026-01-01T10:00:00Z"), "chat"},
                 new Object[] {new ServerMessage.Hand("p1", true), "hand"},
+                new Object[] {new ServerMessage.Screen("p1", true, "stream-1"), "screen"},
                 new Object[] {new ServerMessage.SfuAnswer("p1", "v=0"), "sfu-answer"},
                 new Object[] {new ServerMessage.SfuCandidate("p1", CANDIDATE), "sfu-candidate"},
                 new Object[] {new ServerMessage.MediaInterrupted(), "media-interrupted"},
