@@ -73,21 +73,27 @@ async function startPreview(choice) {
   renderToggles();
 }
 
+/** Fills a device <select>, with `current` chosen; devices without a label get a numbered one. */
+function fillSelect(select, devices, current, label) {
+  select.replaceChildren(...devices.map((d, i) => {
+    const option = document.createElement('option');
+    option.value = d.deviceId;
+    option.textContent = d.label || `${label} ${i + 1}`;
+    option.selected = d.deviceId === current;
+    return option;
+  }));
+}
+
+function currentDevice(kind) {
+  return state.stream.getTracks().find((t) => t.kind === kind)?.getSettings().deviceId;
+}
+
 async function fillDevices() {
   const { cameras, mics } = await listDevices();
-  const fill = (select, devices, kind, label) => {
-    const current = state.stream.getTracks().find((t) => t.kind === kind)?.getSettings().deviceId;
-    select.replaceChildren(...devices.map((d, i) => {
-      const option = document.createElement('option');
-      option.value = d.deviceId;
-      option.textContent = d.label || `${label} ${i + 1}`;
-      option.selected = d.deviceId === current;
-      return option;
-    }));
-    select.disabled = devices.length === 0;
-  };
-  fill($('camera-select'), cameras, 'video', 'Camera');
-  fill($('mic-select'), mics, 'audio', 'Microphone');
+  fillSelect($('camera-select'), cameras, currentDevice('video'), 'Camera');
+  fillSelect($('mic-select'), mics, currentDevice('audio'), 'Microphone');
+  $('camera-select').disabled = cameras.length === 0;
+  $('mic-select').disabled = mics.length === 0;
 }
 
 function renderToggles() {
@@ -358,19 +364,9 @@ function onScreenMessage({ detail }) {
 
 async function fillCallDevices() {
   const { cameras, mics, speakers } = await listDevices();
-  const fill = (select, devices, current, label) => {
-    select.replaceChildren(...devices.map((d, i) => {
-      const option = document.createElement('option');
-      option.value = d.deviceId;
-      option.textContent = d.label || `${label} ${i + 1}`;
-      option.selected = d.deviceId === current;
-      return option;
-    }));
-  };
-  const currentOf = (kind) => state.stream.getTracks().find((t) => t.kind === kind)?.getSettings().deviceId;
-  fill($('call-camera-select'), cameras, currentOf('video'), 'Camera');
-  fill($('call-mic-select'), mics, currentOf('audio'), 'Microphone');
-  fill($('call-speaker-select'), speakers, state.sinkId, 'Speaker');
+  fillSelect($('call-camera-select'), cameras, currentDevice('video'), 'Camera');
+  fillSelect($('call-mic-select'), mics, currentDevice('audio'), 'Microphone');
+  fillSelect($('call-speaker-select'), speakers, state.sinkId, 'Speaker');
   // Without a track of a kind there is no sender to replace: choose the device before joining.
   $('call-camera-select').disabled = !hasTrack(state.stream, 'video') || cameras.length < 2;
   $('call-mic-select').disabled = !hasTrack(state.stream, 'audio') || mics.length < 2;

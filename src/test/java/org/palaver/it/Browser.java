@@ -182,6 +182,21 @@ public final class Browser implements AutoCloseable {
         return (List<String>) driver.executeScript("return window.__probe.openConnections()");
     }
 
+    /** Opens a room page, enters the name, joins, and waits until the page says it is connected. */
+    public void joinCall(String url, String name, Duration timeout) {
+        open(url);
+        WebElement input = byTestId("display-name");
+        waiting(timeout).until(d -> input.isDisplayed());
+        input.sendKeys(name);
+        byTestId("join").click();
+        waiting(timeout).until(d -> "connected".equals(connectionStatus()));
+    }
+
+    /** The page's {@code connection-status}: connected, reconnecting or disconnected. */
+    public String connectionStatus() {
+        return byTestId("connection-status").getAttribute("data-state");
+    }
+
     public Object script(String js) {
         return driver.executeScript(js);
     }

@@ -172,7 +172,7 @@ class CallBrowserIT {
         alice.open(base.toString());
         String url = base + "room/" + createRoom(alice);
         for (Browser b : List.of(alice, bob, carol)) {
-            joinWithoutDevices(b, url, b.label.substring(5, 6).toUpperCase() + b.label.substring(6));
+            b.joinCall(url, b.label.substring(5, 6).toUpperCase() + b.label.substring(6), UI);
         }
         for (Browser b : List.of(alice, bob, carol)) {
             b.waiting(UI).until(d -> "3".equals(b.byTestId("participant-count").getText())
@@ -208,7 +208,7 @@ class CallBrowserIT {
 
         // A late joiner gets the chat history and sees the raised hand, until it is lowered.
         Browser dan = browser("chat-dan", false);
-        joinWithoutDevices(dan, url, "Dan");
+        dan.joinCall(url, "Dan", UI);
         WebElement history = dan.waiting(UI).until(d -> d.findElements(By.cssSelector("[data-testid=chat-message]")).stream().findFirst().orElse(null));
         assertEquals("Alice", history.findElement(By.cssSelector("[data-testid=chat-author]")).getText());
         assertEquals(text, history.findElement(By.cssSelector("[data-testid=chat-text]")).getText());
@@ -361,14 +361,6 @@ class CallBrowserIT {
         assertEquals(800L, ((Number) width).longValue(), b.label + ": the fake screen, not a camera");
     }
 
-    private void joinWithoutDevices(Browser b, String url, String name) {
-        b.open(url);
-        WebElement nameInput = b.byTestId("display-name");
-        b.waiting(UI).until(d -> nameInput.isDisplayed());
-        nameInput.sendKeys(name);
-        b.byTestId("join").click();
-        b.waiting(UI).until(d -> "connected".equals(status(b)));
-    }
 
     @Test
     void passcodeRoomAsksForItAndRefusesAWrongOne() throws Exception {

@@ -21,6 +21,13 @@ public final class Deployments {
      * Arquillian reports the machine's external address; browsers only allow cameras over plain
      * HTTP on loopback, and loopback is all the tests need.
      */
+    /** Creates a room over the REST API; returns its id. */
+    public static String createRoom(URI base) throws Exception {
+        String body = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(base.resolve("api/rooms"))
+                .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        return body.replaceAll(".*\"id\":\"([^\"]+)\".*", "$1");
+    }
+
     public static URI loopback(URL reported) {
         return URI.create("http://127.0.0.1:" + reported.getPort() + "/");
     }

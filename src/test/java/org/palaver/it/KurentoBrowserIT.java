@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.openqa.selenium.WebElement;
 import org.palaver.media.kms.KmsStandIn;
 
 /**
@@ -57,15 +56,15 @@ class KurentoBrowserIT {
         server.start();
         URI base = server.base();
         awaitReady(base); // until then, new rooms are mesh rooms
-        String room = createRoom(base);
+        String room = Deployments.createRoom(base);
         String roomJson = HttpClient.newHttpClient().send(HttpRequest.newBuilder(base.resolve("api/rooms/" + room)).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
         assertTrue(roomJson.contains("\"media\":\"kurento\""), roomJson);
 
         alice = new Browser("alice");
         bob = new Browser("bob");
-        join(alice, base + "room/" + room, "Alice");
-        join(bob, base + "room/" + room, "Bob");
+        alice.joinCall(base + "room/" + room, "Alice", UI);
+        bob.joinCall(base + "room/" + room, "Bob", UI);
         for (Browser b : List.of(alice, bob)) {
             b.waiting(UI).until(d -> b.tiles().size() == 1 && negotiated(b));
         }
@@ -84,7 +83,7 @@ class KurentoBrowserIT {
         }
         kms.restart();
         for (Browser b : List.of(alice, bob)) {
-            b.waiting(UI).until(d -> statuses(b).contains("reconnecting") && "connected".equals(status(b)) && negotiated(b));
+            b.waiting(UI).until(d -> statuses(b).contains("reconnecting") && "connected".equals(b.connectionStatus()) && negotiated(b));
             assertEquals(0L, b.script("return window.__probe.removedTiles"), b.label + " lost a tile");
             assertEquals(1, b.tiles().size());
         }
@@ -113,22 +112,6 @@ class KurentoBrowserIT {
         }
     }
 
-    private static String createRoom(URI base) throws Exception {
-        String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(base.resolve("api/rooms"))
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString()).body();
-        return body.replaceAll(".*\"id\":\"([^\"]+)\".*", "$1");
-    }
 
-    private static void join(Browser b, String url, String name) {
-        b.open(url);
-        WebElement input = b.byTestId("display-name");
-        b.waiting(UI).until(d -> input.isDisplayed());
-        input.sendKeys(name);
-        b.byTestId("join").click();
-        b.waiting(UI).until(d -> "connected".equals(status(b)));
-    }
 
-    private static String status(Browser b) {
-        return b.byTestId("connection-status").getAttribute("data-state");
-    }
 }

@@ -4,9 +4,6 @@ import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -69,22 +66,7 @@ public final class PayaraMicroProcess implements ServerProcess {
         builder.redirectErrorStream(true);
         builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log));
         process = builder.start();
-        HttpClient http = HttpClient.newHttpClient();
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("Payara Micro exited; see " + log);
-            }
-            try {
-                if (http.send(HttpRequest.newBuilder(base()).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return Duration.ofNanos(System.nanoTime() - began);
-                }
-            } catch (IOException notYet) {
-                // still booting
-            }
-            Thread.sleep(200);
-        }
-        throw new IllegalStateException("Payara Micro did not answer within 120 s; see " + log);
+        return ServerProcess.awaitFirst200(base(), process, log, "Payara Micro", began);
     }
 
     @Override

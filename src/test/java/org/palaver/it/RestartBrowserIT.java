@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.openqa.selenium.WebElement;
 
 /**
  * A meeting survives a restart of the server. Arquillian cannot restart a deployment mid-test,
@@ -47,12 +46,12 @@ class RestartBrowserIT {
         server = ServerProcess.forTests(Map.of("palaver.secret", "restart-test-secret-0123456789abcdef"));
         server.start();
         URI base = server.base();
-        String room = createRoom(base);
+        String room = Deployments.createRoom(base);
 
         alice = new Browser("alice");
         bob = new Browser("bob");
-        join(alice, base + "room/" + room, "Alice");
-        join(bob, base + "room/" + room, "Bob");
+        alice.joinCall(base + "room/" + room, "Alice", UI);
+        bob.joinCall(base + "room/" + room, "Bob", UI);
         for (Browser b : List.of(alice, bob)) {
             b.waiting(UI).until(d -> b.tiles().size() == 1 && decodingGrows(b));
             b.script("window.__probe.watchTiles(); window.__probe.watchStatus()");
@@ -60,14 +59,14 @@ class RestartBrowserIT {
 
         server.kill();
         for (Browser b : List.of(alice, bob)) {
-            b.waiting(UI).until(d -> "reconnecting".equals(status(b)));
+            b.waiting(UI).until(d -> "reconnecting".equals(b.connectionStatus()));
             assertTrue(decodingGrows(b), b.label + ": media stopped with the server");
         }
 
         long restarted = System.nanoTime();
         server.start();
         for (Browser b : List.of(alice, bob)) {
-            b.waiting(Duration.ofSeconds(30)).until(d -> "connected".equals(status(b)));
+            b.waiting(Duration.ofSeconds(30)).until(d -> "connected".equals(b.connectionStatus()));
         }
         System.out.printf("server restarted: pages connected again %d ms after the restart began%n",
                 Duration.ofNanos(System.nanoTime() - restarted).toMillis());
@@ -85,20 +84,7 @@ class RestartBrowserIT {
         assertTrue(rooms.contains("\"id\":\"" + bobId + "\",\"name\":\"Bob\""), rooms);
     }
 
-    private static String createRoom(URI base) throws Exception {
-        String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(base.resolve("api/rooms"))
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString()).body();
-        return body.replaceAll(".*\"id\":\"([^\"]+)\".*", "$1");
-    }
 
-    private static void join(Browser b, String url, String name) {
-        b.open(url);
-        WebElement input = b.byTestId("display-name");
-        b.waiting(UI).until(d -> input.isDisplayed());
-        input.sendKeys(name);
-        b.byTestId("join").click();
-        b.waiting(UI).until(d -> "connected".equals(status(b)));
-    }
 
     private static boolean decodingGrows(Browser b) {
         try {
@@ -112,7 +98,4 @@ class RestartBrowserIT {
         }
     }
 
-    private static String status(Browser b) {
-        return b.byTestId("connection-status").getAttribute("data-state");
-    }
 }

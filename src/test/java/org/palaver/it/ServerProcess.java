@@ -21,6 +21,27 @@ public interface ServerProcess extends AutoCloseable {
     /** Kills the server at once, like a crash or a pulled plug. */
     void kill() throws InterruptedException;
 
+    /** Waits for the first 200 on {@code base} from a booting {@code process}; returns the time since {@code began}. */
+    static Duration awaitFirst200(URI base, Process process, java.io.File log, String server, long began) throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(server + " exited; see " + log);
+            }
+            try {
+                if (http.send(java.net.http.HttpRequest.newBuilder(base).build(),
+                        java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return Duration.ofNanos(System.nanoTime() - began);
+                }
+            } catch (IOException notYet) {
+                // still booting
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException(server + " did not answer within 120 s; see " + log);
+    }
+
     static ServerProcess forTests(Map<String, String> systemProperties) throws IOException {
         String server = System.getProperty("palaver.it.server", "payara");
         return switch (server) {
