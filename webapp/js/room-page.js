@@ -33,6 +33,8 @@ const state = {
   sinkId: '', // chosen speaker (audio output) device, '' for the default
   screen: null, // own shared screen: {stream, track} while sharing
   screens: new Map(), // participant id -> stream id of the screen they share
+  screenPublisher: null, // kurento: own SfuLink publishing the shared screen
+  screenLinks: new Map(), // kurento: participant id -> SfuLink receiving their screen
   publisher: null, // kurento: own sending SfuLink
   mediaDown: false, // kurento: the media server is away (media-interrupted until sfu-restart)
   unconfirmed: new Set(), // after a restart: peers not yet back in the rebuilt room
@@ -228,10 +230,30 @@ function publish() {
 function restartMedia() {
   publish();
   state.links.forEach((link) => link.restart());
+  state.screenPublisher?.restart();
+  state.screenLinks.forEach((link) => link.restart());
 }
 
+const SCREEN_SUFFIX = '~screen';
+
 function sfuLinkFor(stream) {
-  return stream === state.signaling?.selfId ? state.publisher : state.links.get(stream);
+  const self = state.signaling?.selfId;
+  if (stream === self) return state.publisher;
+  if (stream === self + SCREEN_SUFFIX) return state.screenPublisher;
+  if (stream.endsWith(SCREEN_SUFFIX)) return state.screenLinks.get(stream.slice(0, -SCREEN_SUFFIX.length));
+  return state.links.get(stream);
+}
+
+/** Kurento: receive someone's shared screen on a connection of its own. */
+function subscribeScreen(id) {
+  if (state.screenLinks.has(id)) return;
+  state.screenLinks.set(id, new SfuLink({
+    streamId: id + SCREEN_SUFFIX,
+    publishing: false,
+    iceServers: state.iceServers,
+    send: (message) => state.signaling.send(message),
+    onStream: (stream) => showScreen(id, stream),
+  }));
 }
 
 function renderStatus() {
@@ -289,14 +311,23 @@ function showScreen(id, stream) {
   $('tiles').dataset.screen = 'true';
 }
 
-/** Someone else shares: their screen arrives on the screen transceiver of our connection to them. */
+/**
+ * Someone else shares. Mesh: their screen arrives on the screen transceiver of our connection to
+ * them. Kurento: we subscribe to their screen stream.
+ */
 function showRemoteScreen(id) {
+  if (state.media === 'kurento') {
+    subscribeScreen(id);
+    return;
+  }
   const track = state.links.get(id)?.remoteScreenTrack;
   if (track) showScreen(id, new MediaStream([track]));
 }
 
 function removeScreen(id) {
   state.screens.delete(id);
+  state.screenLinks.get(id)?.close();
+  state.screenLinks.delete(id);
   screenTileOf(id)?.remove();
   $('tiles').dataset.screen = String(document.querySelector('[data-testid="screen-tile"]') !== null);
 }
@@ -322,7 +353,18 @@ async function startScreenShare() {
 function screenShareConfirmed() {
   if (!state.screen || state.screen.confirmed) return;
   state.screen.confirmed = true;
-  state.links.forEach((link) => link.setScreen?.(state.screen.track));
+  if (state.media === 'kurento') {
+    state.screenPublisher = new SfuLink({
+      streamId: state.signaling.selfId + SCREEN_SUFFIX,
+      publishing: true,
+      screen: true,
+      iceServers: state.iceServers,
+      localStream: state.screen.stream,
+      send: (message) => state.signaling.send(message),
+    });
+  } else {
+    state.links.forEach((link) => link.setScreen?.(state.screen.track));
+  }
   showScreen(state.signaling.selfId, state.screen.stream);
 }
 
@@ -332,6 +374,8 @@ function stopScreenShare() {
   state.screen = null;
   screen.track.stop();
   state.links.forEach((link) => link.setScreen?.(null));
+  state.screenPublisher?.close();
+  state.screenPublisher = null;
   removeScreen(state.signaling?.selfId ?? '');
   if (screen.confirmed) state.signaling?.send({ type: 'screen', sharing: false });
   renderShareButton();
@@ -342,9 +386,8 @@ function renderShareButton() {
   const sharing = Boolean(state.screen);
   button.setAttribute('aria-pressed', String(sharing));
   button.textContent = sharing ? 'Stop sharing' : 'Share screen';
-  const unsupported = state.media === 'kurento' || !navigator.mediaDevices?.getDisplayMedia;
-  button.disabled = unsupported && !sharing;
-  button.title = state.media === 'kurento' ? 'Screen sharing is not available in rooms that use the media server yet' : '';
+  button.disabled = !navigator.mediaDevices?.getDisplayMedia && !sharing;
+  button.title = button.disabled ? 'This browser cannot share a screen' : '';
 }
 
 function onScreenMessage({ detail }) {
@@ -453,15 +496,6 @@ function startSampling() {
 
 function onJoined({ detail: joined }) {
   showError('');
-  // Screens others share: a socket that was down missed their `screen` messages.
-  joined.participants.forEach((p) => {
-    if (p.screenStreamId) {
-      state.screens.set(p.id, p.screenStreamId);
-      showRemoteScreen(p.id);
-    } else if (state.screens.has(p.id)) {
-      removeScreen(p.id);
-    }
-  });
   $('self-name').textContent = joined.self.name;
   if (!joined.resumed) clearChat();
   state.self = joined.self;
@@ -471,6 +505,15 @@ function onJoined({ detail: joined }) {
     removeEveryone();
     state.media = joined.media;
   }
+  // Screens others share: a socket that was down missed their `screen` messages.
+  joined.participants.forEach((p) => {
+    if (p.screenStreamId) {
+      state.screens.set(p.id, p.screenStreamId);
+      showRemoteScreen(p.id);
+    } else if (state.screens.has(p.id)) {
+      removeScreen(p.id);
+    }
+  });
   renderShareButton();
   if (state.media === 'kurento') {
     onJoinedKurento(joined);
@@ -553,7 +596,7 @@ function wireSignaling(signaling) {
   signaling.addEventListener('state', renderStatus);
   signaling.addEventListener('fatal', ({ detail }) => showError(detail));
   signaling.addEventListener('error', ({ detail }) => {
-    if (['screen-busy', 'screen-not-supported'].includes(detail.error) && state.screen && !state.screen.confirmed) {
+    if (detail.error === 'screen-busy' && state.screen && !state.screen.confirmed) {
       const refused = state.screen;
       state.screen = null;
       refused.track.stop();

@@ -19,6 +19,7 @@ export class SfuLink {
   #pendingCandidates = [];
   #disconnectTimer = null;
   #closed = false;
+  #screen;
 
   /**
    * @param streamId    whose stream this connection carries (own id when publishing)
@@ -27,8 +28,10 @@ export class SfuLink {
    * @param localStream own MediaStream (publishing only)
    * @param send        function(message) sending a signaling message
    * @param onStream    function(MediaStream) when remote media arrives (receiving only)
+   * @param screen      publishing a shared screen (stream `<own id>~screen`), not the camera
    */
-  constructor({ streamId, publishing, iceServers, localStream, send, onStream }) {
+  constructor({ streamId, publishing, iceServers, localStream, send, onStream, screen = false }) {
+    this.#screen = screen;
     this.#streamId = streamId;
     this.#publishing = publishing;
     this.#iceServers = iceServers;
@@ -107,7 +110,8 @@ export class SfuLink {
       await pc.setLocalDescription(await pc.createOffer());
       if (pc !== this.#pc || this.#closed) return;
       const sdp = pc.localDescription.sdp;
-      this.#send(this.#publishing ? { type: 'publish', sdp } : { type: 'subscribe', stream: this.#streamId, sdp });
+      const publish = this.#screen ? { type: 'publish', sdp, screen: true } : { type: 'publish', sdp };
+      this.#send(this.#publishing ? publish : { type: 'subscribe', stream: this.#streamId, sdp });
     } catch (error) {
       console.warn('could not make an offer to the media server', error);
     }

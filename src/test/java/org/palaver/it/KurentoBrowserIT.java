@@ -20,7 +20,8 @@ import org.palaver.media.kms.KmsStandIn;
  * The call page in a Kurento room, against the stand-in media server. The stand-in answers with
  * SDP that Chromium accepts but carries no media, so this test proves the page's side of the
  * protocol (one send-only connection to publish, one receive-only connection per other
- * participant, all negotiated; a media server restart shown as reconnecting and then connected,
+ * participant, all negotiated; a shared screen as a stream of its own; a media server restart
+ * shown as reconnecting and then connected,
  * every connection negotiated anew, no tile lost), not decoded video: that needs a real Kurento.
  */
 class KurentoBrowserIT {
@@ -76,6 +77,16 @@ class KurentoBrowserIT {
 
         alice.visible("toggle-mic").click();
         bob.waiting(UI).until(d -> "true".equals(bob.tiles().get(0).getAttribute("data-audio-muted")));
+
+        // A shared screen is one more published stream, with one receiver at Bob's.
+        alice.visible("share-screen").click();
+        bob.waiting(UI).until(d -> d.findElements(org.openqa.selenium.By.cssSelector("[data-testid=screen-tile]")).size() == 1);
+        kms.awaitIdle(Duration.ofSeconds(5));
+        assertEquals(7, kms.liveObjects().size(), "the screen's publisher and receiver added: " + kms.liveObjects());
+        alice.script("window.__probe.endScreenCapture()");
+        bob.waiting(UI).until(d -> d.findElements(org.openqa.selenium.By.cssSelector("[data-testid=screen-tile]")).isEmpty());
+        kms.awaitIdle(Duration.ofSeconds(5));
+        assertEquals(5, kms.liveObjects().size(), "released when sharing stopped: " + kms.liveObjects());
 
         Set<String> before = new HashSet<>(kms.liveObjects().keySet());
         for (Browser b : List.of(alice, bob)) {

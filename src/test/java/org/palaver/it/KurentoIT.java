@@ -217,8 +217,37 @@ class KurentoIT {
             assertEquals("unknown-participant", alice.await(m -> m.getString("type").equals("error")
                     && !m.getString("error").equals("wrong-media-mode"), "second error").getString("error"));
             assertTrue(bob.all("offer").isEmpty());
+            alice.send("{\"type\":\"leave\"}");
+            bob.send("{\"type\":\"leave\"}");
+        }
+        awaitTrue(() -> kms.liveObjects().isEmpty(), "released after both left");
+    }
+
+    @Test
+    @Order(6)
+    void aSharedScreenIsAStreamOfItsOwnAndGoesWhenSharingStops() throws Exception {
+        String room = createRoom().getString("id");
+        try (SignalClient alice = SignalClient.join(base, room, "Alice");
+             SignalClient bob = SignalClient.join(base, room, "Bob")) {
+            call(alice, bob);
+            String screen = alice.id() + "~screen";
+            alice.send(message("publish", "sdp", offer("sendonly", "alice-screen-too-early")).replace("}", ",\"screen\":true}"));
+            assertEquals("screen-not-shared", alice.await("error").getString("error"));
+
             alice.send("{\"type\":\"screen\",\"sharing\":true,\"streamId\":\"s1\"}");
-            alice.await(m -> m.getString("type").equals("error") && m.getString("error").equals("screen-not-supported"), "no screen yet");
+            bob.await("screen");
+            alice.send(message("publish", "sdp", offer("sendonly", "alice-screen")).replace("}", ",\"screen\":true}"));
+            alice.await(m -> m.getString("type").equals("sfu-answer") && m.getString("stream").equals(screen), "screen answer");
+            bob.send(message("subscribe", "stream", screen, "sdp", offer("recvonly", "bob-sees-alice-screen")));
+            bob.await(m -> m.getString("type").equals("sfu-answer") && m.getString("stream").equals(screen), "screen subscription answer");
+            kms.awaitIdle(Duration.ofSeconds(5));
+            Map<String, String> endpoints = endpointsByOfferTag();
+            assertEquals(7, kms.liveObjects().size(), "pipeline, 2 cameras, 2 camera receivers, the screen and its receiver");
+            assertTrue(kms.connects().contains(new KmsStandIn.Connection(endpoints.get("alice-screen"), endpoints.get("bob-sees-alice-screen"))));
+
+            alice.send("{\"type\":\"screen\",\"sharing\":false}");
+            awaitTrue(() -> kms.liveObjects().size() == 5, "the screen's two endpoints released");
+            assertFalse(kms.liveObjects().containsKey(endpoints.get("alice-screen")));
             alice.send("{\"type\":\"leave\"}");
             bob.send("{\"type\":\"leave\"}");
         }
@@ -228,7 +257,7 @@ class KurentoIT {
     // ---- faults -----------------------------------------------------------------------------
 
     @Test
-    @Order(6)
+    @Order(7)
     void aRestartedMediaServerGetsEveryRoomRebuilt() throws Exception {
         String room = createRoom().getString("id");
         try (SignalClient alice = SignalClient.join(base, room, "Alice");
@@ -252,7 +281,7 @@ class KurentoIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void aMediaServerThatGoesAwayIsReportedAndRoomsFallBackUntilItReturns() throws Exception {
         String room = createRoom().getString("id");
         try (SignalClient alice = SignalClient.join(base, room, "Alice");

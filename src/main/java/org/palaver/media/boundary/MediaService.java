@@ -171,6 +171,11 @@ public class MediaService {
             }
 
             @Override
+            public void screenEnded(String participantId) {
+                queue.submit(() -> sfu.screenEnded(participantId));
+            }
+
+            @Override
             public void closed() {
                 rooms.remove(room.id());
                 queue.submit(sfu::closed);
@@ -178,8 +183,8 @@ public class MediaService {
         };
     }
 
-    public void publish(Room room, String participantId, String sdp) {
-        sfu(room).ifPresent(s -> s.queue().submit(() -> s.room().publish(participantId, sdp)));
+    public void publish(Room room, String participantId, String sdp, boolean screen) {
+        sfu(room).ifPresent(s -> s.queue().submit(() -> s.room().publish(participantId, sdp, screen)));
     }
 
     public void subscribe(Room room, String viewer, String stream, String sdp) {

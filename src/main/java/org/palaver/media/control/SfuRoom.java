@@ -40,10 +40,18 @@ public final class SfuRoom {
         boolean isEmpty();
     }
 
+    /** The stream of a participant's shared screen; their camera's stream is their id. */
+    public static final String SCREEN_SUFFIX = "~screen";
+
+    /** Whose stream it is: the participant id without a screen suffix. */
+    static String ownerOf(String stream) {
+        return stream.endsWith(SCREEN_SUFFIX) ? stream.substring(0, stream.length() - SCREEN_SUFFIX.length()) : stream;
+    }
+
     /** One browser connection to the media server: {@code owner}'s connection carrying {@code stream}. */
     record Link(String owner, String stream) {
         boolean publishing() {
-            return owner.equals(stream);
+            return owner.equals(ownerOf(stream));
         }
     }
 
@@ -67,14 +75,16 @@ public final class SfuRoom {
         run(participantId, () -> pipeline());
     }
 
-    public void publish(String participantId, String offer) {
+    /** Publishes the participant's camera ({@code screen} false) or shared screen. */
+    public void publish(String participantId, String offer, boolean screen) {
         run(participantId, () -> {
-            Link link = new Link(participantId, participantId);
+            String stream = screen ? participantId + SCREEN_SUFFIX : participantId;
+            Link link = new Link(participantId, stream);
             WebRtcEndpoint endpoint = negotiate(link, offer);
-            WebRtcEndpoint old = publishers.put(participantId, endpoint);
+            WebRtcEndpoint old = publishers.put(stream, endpoint);
             release(old);
             for (Map.Entry<Link, WebRtcEndpoint> receiver : receivers.entrySet()) {
-                if (receiver.getKey().stream().equals(participantId)) {
+                if (receiver.getKey().stream().equals(stream)) {
                     endpoint.connect(receiver.getValue());
                 }
             }
@@ -83,7 +93,7 @@ public final class SfuRoom {
 
     public void subscribe(String viewer, String stream, String offer) {
         run(viewer, () -> {
-            if (viewer.equals(stream) || !people.isPresent(stream)) {
+            if (viewer.equals(ownerOf(stream)) || !people.isPresent(ownerOf(stream))) {
                 people.deliver(viewer, new ServerMessage.Error("unknown-participant",
                         "There is no other participant '" + stream + "' in this room to subscribe to."));
                 return;
@@ -104,7 +114,7 @@ public final class SfuRoom {
         }
         run(owner, () -> {
             Link link = new Link(owner, stream);
-            WebRtcEndpoint endpoint = link.publishing() ? publishers.get(owner) : receivers.get(link);
+            WebRtcEndpoint endpoint = link.publishing() ? publishers.get(stream) : receivers.get(link);
             if (endpoint == null) {
                 // The offer that creates the endpoint may still be on its way: keep, don't drop.
                 List<IceCandidate> kept = pending.computeIfAbsent(link, k -> new ArrayList<>());
@@ -125,17 +135,38 @@ public final class SfuRoom {
                 return;
             }
             release(publishers.remove(participantId));
+            release(publishers.remove(participantId + SCREEN_SUFFIX));
             for (Iterator<Map.Entry<Link, WebRtcEndpoint>> it = receivers.entrySet().iterator(); it.hasNext(); ) {
                 Map.Entry<Link, WebRtcEndpoint> receiver = it.next();
-                if (receiver.getKey().owner().equals(participantId) || receiver.getKey().stream().equals(participantId)) {
+                if (receiver.getKey().owner().equals(participantId) || ownerOf(receiver.getKey().stream()).equals(participantId)) {
                     release(receiver.getValue());
                     it.remove();
                 }
             }
-            pending.keySet().removeIf(link -> link.owner().equals(participantId) || link.stream().equals(participantId));
+            pending.keySet().removeIf(link -> link.owner().equals(participantId) || ownerOf(link.stream()).equals(participantId));
             if (roomNowEmpty) {
                 releasePipeline();
             }
+        });
+    }
+
+    /** The participant stopped sharing a screen: release its publisher and everyone's receivers of it. */
+    public void screenEnded(String participantId) {
+        String stream = participantId + SCREEN_SUFFIX;
+        run(participantId, () -> {
+            if (session != clients.get()) {
+                forget();
+                return;
+            }
+            release(publishers.remove(stream));
+            for (Iterator<Map.Entry<Link, WebRtcEndpoint>> it = receivers.entrySet().iterator(); it.hasNext(); ) {
+                Map.Entry<Link, WebRtcEndpoint> receiver = it.next();
+                if (receiver.getKey().stream().equals(stream)) {
+                    release(receiver.getValue());
+                    it.remove();
+                }
+            }
+            pending.keySet().removeIf(link -> link.stream().equals(stream));
         });
     }
 

@@ -202,8 +202,12 @@ public class RoomService {
     }
 
     /** Kurento rooms: the seat's participant publishes its stream. */
-    public void publish(Seat seat, String sdp) {
-        media.publish(kurentoRoom(seat), seat.participant().id(), sdp);
+    public void publish(Seat seat, String sdp, boolean screen) {
+        Room room = kurentoRoom(seat);
+        if (screen && !room.sharesScreen(seat.participant().id())) {
+            throw new RoomException("screen-not-shared", "Say you share a screen (screen) before publishing it.");
+        }
+        media.publish(room, seat.participant().id(), sdp, screen);
     }
 
     public void subscribe(Seat seat, String stream, String sdp) {

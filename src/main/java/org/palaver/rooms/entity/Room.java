@@ -223,17 +223,24 @@ public final class Room {
     public synchronized void shareScreen(Seat seat, boolean sharing, String streamId) {
         Participant participant = requireCurrent(seat);
         if (sharing) {
-            if (Room.KURENTO.equals(media)) {
-                throw new RoomException("screen-not-supported", "Screen sharing is not available in rooms that use the media server yet.");
-            }
             for (Participant other : participants.values()) {
                 if (other != participant && other.screenStreamId() != null) {
                     throw new RoomException("screen-busy", other.name() + " is sharing a screen already; one at a time.");
                 }
             }
         }
+        boolean wasSharing = participant.screenStreamId() != null;
         participant.shareScreen(sharing ? streamId : null);
+        if (wasSharing && !sharing) {
+            roomMedia.screenEnded(participant.id());
+        }
         broadcast(null, new ServerMessage.Screen(participant.id(), sharing, sharing ? streamId : null));
+    }
+
+    /** Whether the participant shares a screen now (Kurento rooms publish it only then). */
+    public synchronized boolean sharesScreen(String participantId) {
+        Participant participant = participants.get(participantId);
+        return participant != null && participant.screenStreamId() != null;
     }
 
     public synchronized void raiseHand(Seat seat, boolean raised) {

@@ -27,4 +27,8 @@ public interface RoomMedia {
 
     /** The room is closed and forgotten. */
     void closed();
+
+    /** The participant stopped sharing a screen (leaving ends it through {@link #left}). */
+    default void screenEnded(String participantId) {
+    }
 }

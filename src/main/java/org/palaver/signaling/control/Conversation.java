@@ -171,7 +171,7 @@ public final class Conversation {
         } else if (message instanceof ClientMessage.Hand hand) {
             rooms.raiseHand(current, hand.raised());
         } else if (message instanceof ClientMessage.Publish publish) {
-            rooms.publish(current, publish.sdp());
+            rooms.publish(current, publish.sdp(), publish.sharesScreen());
         } else if (message instanceof ClientMessage.Subscribe subscribe) {
             rooms.subscribe(current, subscribe.stream(), subscribe.sdp());
         } else if (message instanceof ClientMessage.SfuCandidate candidate) {

@@ -96,10 +96,18 @@ public sealed interface ClientMessage {
         }
     }
 
-    /** Kurento rooms: the sender's send-only offer for its own stream; answered by {@code sfu-answer}. */
-    record Publish(String sdp) implements ClientMessage {
+    /**
+     * Kurento rooms: the sender's send-only offer for its own camera stream, or with
+     * {@code screen: true} for the screen it shares (stream {@code <id>~screen}); answered by
+     * {@code sfu-answer}.
+     */
+    record Publish(String sdp, Boolean screen) implements ClientMessage {
         public Publish {
             require(sdp, "sdp");
+        }
+
+        public boolean sharesScreen() {
+            return Boolean.TRUE.equals(screen);
         }
     }
 

@@ -47,7 +47,7 @@ class MessageCodecTest {
         assertEquals(new ClientMessage.Screen(false, null), codec.decode("{\"type\":\"screen\",\"sharing\":false}"));
         assertEquals("invalid-message", assertThrows(ProtocolException.class,
                 () -> codec.decode("{\"type\":\"screen\",\"sharing\":true,\"streamId\":\"<x>\"}")).code());
-        assertEquals(new ClientMessage.Publish("v=0"), codec.decode("{\"type\":\"publish\",\"sdp\":\"v=0\"}"));
+        assertEquals(new ClientMessage.Publish("v=0", null), codec.decode("{\"type\":\"publish\",\"sdp\":\"v=0\"}"));
         assertEquals(new ClientMessage.Subscribe("p2", "v=0"), codec.decode("{\"type\":\"subscribe\",\"stream\":\"p2\",\"sdp\":\"v=0\"}"));
         assertEquals("p2", ((ClientMessage.SfuCandidate) codec.decode("{\"type\":\"sfu-candidate\",\"stream\":\"p2\","
                 + "\"candidate\":{\"candidate\":\"candidate:1 1 udp 1 192.0.2.1 9 typ host\"}}")).stream());
