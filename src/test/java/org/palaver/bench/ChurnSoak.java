@@ -32,7 +32,8 @@ public final class ChurnSoak {
                 "palaver.room.empty-ttl", "PT2S",
                 "palaver.reconnect.grace", "PT2S",
                 "palaver.limits.room-creations-per-minute", "1000000");
-        HttpClient http = HttpClient.newHttpClient();
+        // HTTP/1.1 as browsers speak it on plain HTTP: Java's client otherwise offers an h2c upgrade on every request.
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         ExecutorService pool = Executors.newFixedThreadPool(PEOPLE_PER_ROOM * 2);
         try (PayaraMicroProcess server = new PayaraMicroProcess(config)) {
             System.out.printf("server started in %d ms%n", server.start().toMillis());
