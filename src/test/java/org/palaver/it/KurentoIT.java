@@ -231,12 +231,12 @@ class KurentoIT {
              SignalClient bob = SignalClient.join(base, room, "Bob")) {
             call(alice, bob);
             String screen = alice.id() + "~screen";
-            alice.send(message("publish", "sdp", offer("sendonly", "alice-screen-too-early")).replace("}", ",\"screen\":true}"));
+            alice.send(message("publish", "sdp", offer("sendonly", "alice-screen-too-early"), "screen", true));
             assertEquals("screen-not-shared", alice.await("error").getString("error"));
 
             alice.send("{\"type\":\"screen\",\"sharing\":true,\"streamId\":\"s1\"}");
             bob.await("screen");
-            alice.send(message("publish", "sdp", offer("sendonly", "alice-screen")).replace("}", ",\"screen\":true}"));
+            alice.send(message("publish", "sdp", offer("sendonly", "alice-screen"), "screen", true));
             alice.await(m -> m.getString("type").equals("sfu-answer") && m.getString("stream").equals(screen), "screen answer");
             bob.send(message("subscribe", "stream", screen, "sdp", offer("recvonly", "bob-sees-alice-screen")));
             bob.await(m -> m.getString("type").equals("sfu-answer") && m.getString("stream").equals(screen), "screen subscription answer");
@@ -379,6 +379,8 @@ class KurentoIT {
             Object v = fields[i + 1];
             if (v instanceof JsonObject o) {
                 b.add((String) fields[i], o);
+            } else if (v instanceof Boolean flag) {
+                b.add((String) fields[i], flag);
             } else {
                 b.add((String) fields[i], (String) v);
             }

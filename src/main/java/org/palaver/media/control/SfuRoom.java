@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -136,14 +137,7 @@ public final class SfuRoom {
             }
             release(publishers.remove(participantId));
             release(publishers.remove(participantId + SCREEN_SUFFIX));
-            for (Iterator<Map.Entry<Link, WebRtcEndpoint>> it = receivers.entrySet().iterator(); it.hasNext(); ) {
-                Map.Entry<Link, WebRtcEndpoint> receiver = it.next();
-                if (receiver.getKey().owner().equals(participantId) || ownerOf(receiver.getKey().stream()).equals(participantId)) {
-                    release(receiver.getValue());
-                    it.remove();
-                }
-            }
-            pending.keySet().removeIf(link -> link.owner().equals(participantId) || ownerOf(link.stream()).equals(participantId));
+            releaseReceivers(link -> link.owner().equals(participantId) || ownerOf(link.stream()).equals(participantId));
             if (roomNowEmpty) {
                 releasePipeline();
             }
@@ -159,15 +153,20 @@ public final class SfuRoom {
                 return;
             }
             release(publishers.remove(stream));
-            for (Iterator<Map.Entry<Link, WebRtcEndpoint>> it = receivers.entrySet().iterator(); it.hasNext(); ) {
-                Map.Entry<Link, WebRtcEndpoint> receiver = it.next();
-                if (receiver.getKey().stream().equals(stream)) {
-                    release(receiver.getValue());
-                    it.remove();
-                }
-            }
-            pending.keySet().removeIf(link -> link.stream().equals(stream));
+            releaseReceivers(link -> link.stream().equals(stream));
         });
+    }
+
+    /** Releases the receiving endpoints of the matching connections and forgets their early candidates. */
+    private void releaseReceivers(Predicate<Link> matching) {
+        for (Iterator<Map.Entry<Link, WebRtcEndpoint>> it = receivers.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<Link, WebRtcEndpoint> receiver = it.next();
+            if (matching.test(receiver.getKey())) {
+                release(receiver.getValue());
+                it.remove();
+            }
+        }
+        pending.keySet().removeIf(matching);
     }
 
     /** The room is gone: release everything it still holds. */
@@ -197,11 +196,6 @@ public final class SfuRoom {
             return;
         }
         people.deliverToAll(new ServerMessage.SfuRestart());
-    }
-
-    /** Live objects this room believes it holds, for tests and health. */
-    public int objectCount() {
-        return (pipeline == null ? 0 : 1) + publishers.size() + receivers.size();
     }
 
     private WebRtcEndpoint negotiate(Link link, String offer) {
