@@ -9,6 +9,8 @@
 // a shared screen from the start (sendrecv on both sides, sending nothing until someone shares),
 // so starting and stopping a share is a replaceTrack on either side.
 
+import { CandidateQueue } from './candidates.js';
+
 const RESTART_AFTER_DISCONNECT_MS = 4000;
 
 export class PeerLink {
@@ -16,7 +18,7 @@ export class PeerLink {
   #remoteId;
   #offerer;
   #send;
-  #pendingCandidates = [];
+  #candidates = new CandidateQueue();
   #makingOffer = false;
   #offerAgain = false;
   #disconnectTimer = null;
@@ -92,7 +94,7 @@ export class PeerLink {
         this.#onScreenReady();
       }
     }
-    await this.#flushCandidates();
+    await this.#candidates.flush(this.#pc);
     await pc.setLocalDescription();
     this.#send({ type: 'answer', to: this.#remoteId, sdp: pc.localDescription.sdp });
   }
@@ -100,23 +102,15 @@ export class PeerLink {
   async acceptAnswer(sdp) {
     if (this.#pc.signalingState !== 'have-local-offer') return; // a stale answer
     await this.#pc.setRemoteDescription({ type: 'answer', sdp });
-    await this.#flushCandidates();
+    await this.#candidates.flush(this.#pc);
     if (this.#offerAgain) {
       this.#offerAgain = false;
       this.#offer();
     }
   }
 
-  async addCandidate(candidate) {
-    if (!this.#pc.remoteDescription) {
-      this.#pendingCandidates.push(candidate);
-      return;
-    }
-    try {
-      await this.#pc.addIceCandidate(candidate);
-    } catch (error) {
-      console.warn('ignored an ICE candidate', error);
-    }
+  addCandidate(candidate) {
+    return this.#candidates.add(this.#pc, candidate);
   }
 
   /** The other person's shared screen, as it arrives (frames flow only while they share). */
@@ -157,12 +151,6 @@ export class PeerLink {
     } finally {
       this.#makingOffer = false;
     }
-  }
-
-  async #flushCandidates() {
-    const queued = this.#pendingCandidates;
-    this.#pendingCandidates = [];
-    for (const candidate of queued) await this.addCandidate(candidate);
   }
 
   #watchIce() {

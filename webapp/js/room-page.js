@@ -32,7 +32,7 @@ const state = {
   speaker: null, // participant id of the active speaker, or null
   sinkId: '', // chosen speaker (audio output) device, '' for the default
   screen: null, // own shared screen: {stream, track} while sharing
-  screens: new Map(), // participant id -> stream id of the screen they share
+  screens: new Set(), // ids of the others sharing a screen
   screenPublisher: null, // kurento: own SfuLink publishing the shared screen
   screenLinks: new Map(), // kurento: participant id -> SfuLink receiving their screen
   publisher: null, // kurento: own sending SfuLink
@@ -98,9 +98,16 @@ async function fillDevices() {
   $('mic-select').disabled = mics.length === 0;
 }
 
+/** Whether one's own microphone and camera are off: muted, or no such device at all. */
+function ownMediaOff() {
+  return {
+    audioOff: state.audioMuted || !hasTrack(state.stream, 'audio'),
+    videoOff: state.videoMuted || !hasTrack(state.stream, 'video'),
+  };
+}
+
 function renderToggles() {
-  const audioOff = state.audioMuted || !hasTrack(state.stream, 'audio');
-  const videoOff = state.videoMuted || !hasTrack(state.stream, 'video');
+  const { audioOff, videoOff } = ownMediaOff();
   document.querySelectorAll('[data-testid="toggle-mic"]').forEach((b) => {
     b.setAttribute('aria-pressed', String(audioOff));
     b.textContent = audioOff ? 'Mic off' : 'Mic on';
@@ -130,10 +137,7 @@ function sendMediaState() {
 
 function renderPeople() {
   if (!state.self) return;
-  const { audioOff, videoOff } = {
-    audioOff: state.audioMuted || !hasTrack(state.stream, 'audio'),
-    videoOff: state.videoMuted || !hasTrack(state.stream, 'video'),
-  };
+  const { audioOff, videoOff } = ownMediaOff();
   showPeople([{ ...state.self, audioMuted: audioOff, videoMuted: videoOff, self: true }, ...state.people.values()]);
   const raised = Boolean(state.self.handRaised);
   document.querySelector('[data-testid="self-tile"]').dataset.handRaised = String(raised);
@@ -168,7 +172,7 @@ function addParticipant(participant, offerer) {
     if (state.sinkId && canChooseSpeaker) video.setSinkId(state.sinkId).catch(() => {});
     video.play().catch(() => {});
   };
-  if (participant.screenStreamId) state.screens.set(participant.id, participant.screenStreamId);
+  if (participant.screenStreamId) state.screens.add(participant.id);
   state.links.set(participant.id, state.media === 'kurento'
     ? new SfuLink({ streamId: participant.id, publishing: false, iceServers: state.iceServers, send, onStream })
     : new PeerLink({
@@ -396,7 +400,7 @@ function onScreenMessage({ detail }) {
     return;
   }
   if (detail.sharing) {
-    state.screens.set(detail.id, detail.streamId);
+    state.screens.add(detail.id);
     showRemoteScreen(detail.id);
   } else {
     removeScreen(detail.id);
@@ -508,7 +512,7 @@ function onJoined({ detail: joined }) {
   // Screens others share: a socket that was down missed their `screen` messages.
   joined.participants.forEach((p) => {
     if (p.screenStreamId) {
-      state.screens.set(p.id, p.screenStreamId);
+      state.screens.add(p.id);
       showRemoteScreen(p.id);
     } else if (state.screens.has(p.id)) {
       removeScreen(p.id);

@@ -6,6 +6,8 @@
 // The browser always offers; the media server answers (sfu-answer) and trickles candidates
 // (sfu-candidate). Candidates that arrive before the answer are queued, not dropped.
 
+import { CandidateQueue } from './candidates.js';
+
 const RESTART_AFTER_DISCONNECT_MS = 4000;
 
 export class SfuLink {
@@ -16,7 +18,7 @@ export class SfuLink {
   #localStream;
   #send;
   #onStream;
-  #pendingCandidates = [];
+  #candidates = new CandidateQueue();
   #disconnectTimer = null;
   #closed = false;
   #screen;
@@ -55,21 +57,11 @@ export class SfuLink {
     const pc = this.#pc;
     if (pc.signalingState !== 'have-local-offer') return; // for a connection already replaced
     await pc.setRemoteDescription({ type: 'answer', sdp });
-    const queued = this.#pendingCandidates;
-    this.#pendingCandidates = [];
-    for (const candidate of queued) await this.addCandidate(candidate);
+    await this.#candidates.flush(pc);
   }
 
-  async addCandidate(candidate) {
-    if (!this.#pc.remoteDescription) {
-      this.#pendingCandidates.push(candidate);
-      return;
-    }
-    try {
-      await this.#pc.addIceCandidate(candidate);
-    } catch (error) {
-      console.warn('ignored an ICE candidate', error);
-    }
+  addCandidate(candidate) {
+    return this.#candidates.add(this.#pc, candidate);
   }
 
   close() {
@@ -80,7 +72,7 @@ export class SfuLink {
 
   #negotiate() {
     clearTimeout(this.#disconnectTimer);
-    this.#pendingCandidates = [];
+    this.#candidates.clear();
     const pc = new RTCPeerConnection({ iceServers: this.#iceServers });
     this.#pc = pc;
     if (this.#publishing) {
