@@ -35,6 +35,7 @@ public final class ChurnSoak {
         // HTTP/1.1 as browsers speak it on plain HTTP: Java's client otherwise offers an h2c upgrade on every request.
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         ExecutorService pool = Executors.newFixedThreadPool(PEOPLE_PER_ROOM * 2);
+        boolean ok;
         try (PayaraMicroProcess server = new PayaraMicroProcess(config)) {
             System.out.printf("server started in %d ms%n", server.start().toMillis());
             URI base = server.base();
@@ -42,12 +43,19 @@ public final class ChurnSoak {
             Thread.sleep(5000);
             long heapBefore = ServerHeap.usedAfterGcBytes(server.pid());
             Map<String, Long> histogramBefore = ServerHeap.histogram(server.pid());
+            Map<String, Long> threadsBefore = ServerHeap.threads(server.pid());
 
             List<String> rooms = new ArrayList<>();
             long connections = 0;
-            long end = System.nanoTime() + length.toNanos();
+            long start = System.nanoTime();
+            long end = start + length.toNanos();
             while (System.nanoTime() < end) {
-                connections += round(http, pool, base, rooms);
+                try {
+                    connections += round(http, pool, base, rooms);
+                } catch (Exception e) {
+                    throw new IllegalStateException(String.format("a round failed after %d s and %d connections",
+                            Duration.ofNanos(System.nanoTime() - start).toSeconds(), connections), e);
+                }
             }
             // Rooms go after reconnect grace + empty TTL (2 s + 2 s here); a socket whose close was
             // never seen goes after the heartbeat timeout (30 s). Wait for that, not longer.
@@ -60,8 +68,9 @@ public final class ChurnSoak {
             System.out.printf("rooms all gone %d ms after the churn stopped%n", Duration.ofNanos(System.nanoTime() - settle).toMillis());
             System.out.printf("  heap after GC right then: %.1f MiB%n", ServerHeap.usedAfterGcBytes(server.pid()) / 1048576.0);
             // Sockets whose close the container never reported are released by the heartbeat
-            // (palaver.heartbeat.timeout, 30 s): measure after that, as a server left alone would be.
-            Thread.sleep(35_000);
+            // (palaver.heartbeat.timeout, 30 s), and threads the burst added retire after 30 s idle
+            // (payara-config/pre-boot-commands.asadmin): measure after both, as a server left alone.
+            Thread.sleep(40_000);
             long heapAfter = ServerHeap.usedAfterGcBytes(server.pid());
             Process ss = new ProcessBuilder("ss", "-tan").redirectErrorStream(true).start();
             String sockets = new String(ss.getInputStream().readAllBytes());
@@ -70,6 +79,7 @@ public final class ChurnSoak {
                     .collect(java.util.stream.Collectors.groupingBy(l -> l.trim().split("\\s+")[0], java.util.stream.Collectors.counting()));
             System.out.println("TCP sockets on the server port: " + states);
             System.out.print("what grew most:\n" + ServerHeap.growth(histogramBefore, ServerHeap.histogram(server.pid()), 12));
+            System.out.print("server threads that came or went:\n" + ServerHeap.threadChanges(threadsBefore, ServerHeap.threads(server.pid())));
             String dump = System.getProperty("soak.heapDump", "");
             if (!dump.isBlank()) {
                 ServerHeap.dump(server.pid(), java.nio.file.Path.of(dump));
@@ -80,13 +90,13 @@ public final class ChurnSoak {
             System.out.printf("rooms left afterwards: %d%n", left);
             System.out.printf("server heap after GC: before %.1f MiB, after %.1f MiB, ratio %.3f%n",
                     heapBefore / 1048576.0, heapAfter / 1048576.0, ratio);
-            boolean ok = left == 0 && ratio <= 1.10;
+            ok = left == 0 && ratio <= 1.10;
             System.out.println(ok ? "soak passed" : "soak FAILED");
-            if (!ok) {
-                System.exit(1);
-            }
         } finally {
             pool.shutdownNow();
+        }
+        if (!ok) {
+            System.exit(1); // only now: exiting inside the try would leave the server process running
         }
     }
 
@@ -105,9 +115,12 @@ public final class ChurnSoak {
     private static int round(HttpClient http, ExecutorService pool, URI base, List<String> rooms) throws Exception {
         int opened = 0;
         for (int r = 0; r < ROOMS_PER_ROUND; r++) {
-            String body = http.send(HttpRequest.newBuilder(base.resolve("api/rooms"))
-                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString()).body();
-            String room = body.replaceAll(".*\"id\":\"([^\"]+)\".*", "$1");
+            HttpResponse<String> created = http.send(HttpRequest.newBuilder(base.resolve("api/rooms"))
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            if (created.statusCode() != 201) {
+                throw new IllegalStateException("creating a room answered " + created.statusCode() + " " + created.body());
+            }
+            String room = created.body().replaceAll(".*\"id\":\"([^\"]+)\".*", "$1");
             rooms.add(room);
             List<Future<SignalClient>> joins = new ArrayList<>();
             for (int p = 0; p < PEOPLE_PER_ROOM; p++) {

@@ -46,6 +46,30 @@ final class ServerHeap {
         return out.toString();
     }
 
+    /** Live threads by name, digits folded ("http-thread-pool::http-listener(#)"): per-thread caches grow with them. */
+    static java.util.Map<String, Long> threads(long pid) throws IOException, InterruptedException {
+        return jcmd(pid, "Thread.print").lines()
+                .filter(line -> line.startsWith("\""))
+                .map(line -> line.substring(1, line.indexOf('"', 1)).replaceAll("\\d+", "#"))
+                .collect(java.util.stream.Collectors.groupingBy(name -> name, java.util.TreeMap::new,
+                        java.util.stream.Collectors.counting()));
+    }
+
+    /** The thread kinds whose count changed, as "name: before -> after". */
+    static String threadChanges(java.util.Map<String, Long> before, java.util.Map<String, Long> after) {
+        StringBuilder out = new StringBuilder();
+        java.util.Set<String> names = new java.util.TreeSet<>(before.keySet());
+        names.addAll(after.keySet());
+        for (String name : names) {
+            long was = before.getOrDefault(name, 0L);
+            long is = after.getOrDefault(name, 0L);
+            if (was != is) {
+                out.append(String.format("  %4d -> %4d  %s%n", was, is, name));
+            }
+        }
+        return out.toString();
+    }
+
     /** A heap dump of live objects, to follow what grew to its GC roots (docs/benchmarks.md). */
     static void dump(long pid, java.nio.file.Path file) throws IOException, InterruptedException {
         jcmd(pid, "GC.heap_dump " + file.toAbsolutePath());

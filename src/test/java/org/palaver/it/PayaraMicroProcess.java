@@ -57,6 +57,8 @@ public final class PayaraMicroProcess implements ServerProcess {
                 System.getProperty("payara.microJar", "target/payara-micro.jar"),
                 "--nocluster", "--nohazelcast", "--port", Integer.toString(port),
                 "--systemproperties", properties.toString(),
+                // the same container settings as the README's run command
+                "--prebootcommandfile", System.getProperty("palaver.preboot", "payara-config/pre-boot-commands.asadmin"),
                 "--deploy", System.getProperty("palaver.war", "target/palaver.war")));
         if (extraDeployments.isEmpty()) {
             command.addAll(java.util.List.of("--contextroot", "/"));

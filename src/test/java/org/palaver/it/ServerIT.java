@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
@@ -48,6 +49,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 class ServerIT {
 
     static final HttpClient HTTP = HttpClient.newHttpClient();
+    /** A server that never answers fails the test instead of hanging the build. */
+    static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
     @Deployment(testable = false)
     static WebArchive deployment() {
@@ -104,6 +107,13 @@ class ServerIT {
             assertEquals("room-not-found", error.getString("error"));
             assertFalse(error.getString("message").isBlank());
         }
+    }
+
+    @Test
+    void plainHttpToTheSignalingPathIsAJsonError() throws Exception {
+        HttpResponse<String> response = get("signal/AAAAAAAAAAAAAAAAAAAAAA");
+        assertEquals(400, response.statusCode());
+        assertEquals("websocket-required", json(response.body()).getString("error"));
     }
 
     @Test
@@ -504,6 +514,35 @@ class ServerIT {
     }
 
     @Test
+    void passcodeGuessingIsSlowedPerAddressAcrossConnections() throws Exception {
+        HttpResponse<String> created = post("api/rooms", "{\"passcode\":\"green-valley\"}");
+        String room = json(created.body()).getString("id");
+        // Each connection stays within its own allowance (3); the server counts them all by address.
+        int connections = 5;
+        int triesEach = 2; // 5 x 2 = the 10 an address may get wrong for one room
+        for (int c = 0; c < connections; c++) {
+            try (SignalClient guesser = SignalClient.connect(base, room)) {
+                for (int i = 0; i < triesEach; i++) {
+                    guesser.send("{\"type\":\"join\",\"name\":\"Mallory\",\"passcode\":\"guess-" + c + "-" + i + "\"}");
+                    assertEquals("passcode-invalid", guesser.await("error").getString("error"), "try " + i + " of connection " + c);
+                }
+            }
+        }
+        try (SignalClient fresh = SignalClient.connect(base, room)) {
+            fresh.send("{\"type\":\"join\",\"name\":\"Mallory\",\"passcode\":\"green-valley\"}");
+            JsonObject slowed = fresh.await("error");
+            assertEquals("too-many-attempts", slowed.getString("error"));
+            assertTrue(slowed.getString("message").contains("from this address"), slowed.getString("message"));
+        }
+        // Another room's passcode is not slowed down by this room's guessing.
+        HttpResponse<String> other = post("api/rooms", "{\"passcode\":\"green-valley\"}");
+        try (SignalClient elsewhere = SignalClient.connect(base, json(other.body()).getString("id"))) {
+            elsewhere.send("{\"type\":\"join\",\"name\":\"Alice\",\"passcode\":\"green-valley\"}");
+            elsewhere.await("joined");
+        }
+    }
+
+    @Test
     void badCreationRequestsGetJsonErrors() throws Exception {
         HttpResponse<String> tooShort = post("api/rooms", "{\"passcode\":\"abc\"}");
         assertEquals(400, tooShort.statusCode());
@@ -800,16 +839,17 @@ class ServerIT {
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(base.resolve(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(HttpRequest.newBuilder(base.resolve(path)).timeout(REQUEST_TIMEOUT).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> post(String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(base.resolve(path)).POST(HttpRequest.BodyPublishers.noBody()).build(),
+        return HTTP.send(HttpRequest.newBuilder(base.resolve(path)).timeout(REQUEST_TIMEOUT).POST(HttpRequest.BodyPublishers.noBody()).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> post(String path, String json) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", "application/json")
+        return HTTP.send(HttpRequest.newBuilder(base.resolve(path)).timeout(REQUEST_TIMEOUT).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
     }
 

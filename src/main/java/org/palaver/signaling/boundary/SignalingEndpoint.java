@@ -20,7 +20,7 @@ import org.palaver.signaling.control.Conversations;
  * connects the container's callbacks to it. The container limit is far above the protocol's
  * 64 KiB so that an oversized message gets a protocol error instead of a closed socket.
  */
-@ServerEndpoint("/signal/{roomId}")
+@ServerEndpoint(value = "/signal/{roomId}", configurator = HandshakeConfigurator.class)
 public class SignalingEndpoint {
 
     private static final Logger LOG = Logger.getLogger(SignalingEndpoint.class.getName());

@@ -33,14 +33,18 @@ public final class Conversation {
     private final OnceLog limitLog;
     private boolean limited;
     private long lastDroppedNanos;
-    private int wrongPasscodes;
-    private long nextPasscodeTryNanos;
+    private final WrongTries wrongPasscodes = new WrongTries(FREE_PASSCODE_TRIES);
+    private final PasscodeGuard guard;
+    private final String address; // null when the container did not pass the handshake's address on
     private volatile Seat seat;
     private boolean closed; // guarded by this, with seat: a close racing a join must not strand the seat
     private volatile long lastSeenNanos = System.nanoTime();
 
-    Conversation(String roomId, RoomService rooms, MessageCodec codec, Outbox outbox, TokenBucket rate, OnceLog limitLog) {
+    Conversation(String roomId, RoomService rooms, MessageCodec codec, Outbox outbox, TokenBucket rate, OnceLog limitLog,
+            PasscodeGuard guard, String address) {
         this.roomId = roomId;
+        this.guard = guard;
+        this.address = address;
         this.rate = rate;
         this.limitLog = limitLog;
         this.rooms = rooms;
@@ -187,21 +191,32 @@ public final class Conversation {
     }
 
     /**
-     * After {@value #FREE_PASSCODE_TRIES} wrong passcodes on this connection, each further try has
-     * to wait twice as long as the one before (2 s, 4 s, ... up to a minute).
+     * After {@value #FREE_PASSCODE_TRIES} wrong passcodes on this connection, or
+     * {@value PasscodeGuard#FREE_TRIES_PER_ADDRESS} for this room from this connection's address,
+     * each further try has to wait twice as long as the one before (2 s, 4 s, ... 64 s).
      */
     private Seat joinGuessing(ClientMessage.Join join) {
         long now = System.nanoTime();
-        if (now < nextPasscodeTryNanos) {
-            long seconds = Math.max(1, (nextPasscodeTryNanos - now + 999_999_999L) / 1_000_000_000L);
-            throw new RoomException("too-many-attempts", "Too many wrong passcodes; try again in " + seconds + " s.");
+        long wait = wrongPasscodes.secondsToWait(now);
+        if (wait > 0) {
+            throw new RoomException("too-many-attempts", "Too many wrong passcodes; try again in " + wait + " s.");
+        }
+        if (address != null) {
+            guard.check(address, roomId, now);
         }
         try {
-            return rooms.join(roomId, join.name(), join.passcode(), outbox);
+            Seat joined = rooms.join(roomId, join.name(), join.passcode(), outbox);
+            if (address != null && join.passcode() != null) {
+                guard.right(address, roomId);
+            }
+            return joined;
         } catch (RoomException e) {
-            if ("passcode-invalid".equals(e.code()) && ++wrongPasscodes >= FREE_PASSCODE_TRIES) {
-                int doublings = Math.min(wrongPasscodes - FREE_PASSCODE_TRIES, 5);
-                nextPasscodeTryNanos = System.nanoTime() + (2_000_000_000L << doublings);
+            if ("passcode-invalid".equals(e.code())) {
+                long failed = System.nanoTime();
+                wrongPasscodes.wrong(failed);
+                if (address != null) {
+                    guard.wrong(address, roomId, failed);
+                }
             }
             throw e;
         }

@@ -57,6 +57,12 @@ public class Conversations {
     @ConfigProperty(name = "palaver.limits.message-burst", defaultValue = "200")
     int messageBurst;
 
+    @Inject
+    PasscodeGuard passcodeGuard;
+
+    @Inject
+    ClientAddresses addresses;
+
     @Resource
     ManagedExecutorService executor;
 
@@ -86,13 +92,18 @@ public class Conversations {
 
     /** A new conversation, or empty when the server holds {@code palaver.limits.max-connections} already. */
     public Optional<Conversation> open(Session session, String roomId) {
+        String address = addresses.claim(session.getUserProperties().get(ClientAddresses.USER_PROPERTY)).orElse(null);
         if (open.size() >= maxConnections) {
             limitLog.warn("max-connections", "connection limit reached (palaver.limits.max-connections=" + maxConnections + ")");
             refuse(session);
             return Optional.empty();
         }
+        if (address == null) {
+            limitLog.warn("no-address", "a signaling connection opened without a known client address;"
+                    + " its passcode guessing is slowed down per connection only");
+        }
         Conversation conversation = new Conversation(roomId, rooms, codec, new Outbox(session, codec, executor),
-                new TokenBucket(messageBurst, messagesPerSecond), limitLog);
+                new TokenBucket(messageBurst, messagesPerSecond), limitLog, passcodeGuard, address);
         open.add(conversation);
         return Optional.of(conversation);
     }

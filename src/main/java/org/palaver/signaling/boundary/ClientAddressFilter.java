@@ -1,0 +1,26 @@
+package org.palaver.signaling.boundary;
+
+import jakarta.inject.Inject;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.annotation.WebFilter;
+import jakarta.servlet.http.HttpFilter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import org.palaver.signaling.control.ClientAddresses;
+
+/** Notes each signaling handshake's client address for the endpoint (see {@link ClientAddresses}). */
+@WebFilter(urlPatterns = "/signal/*", asyncSupported = true)
+public class ClientAddressFilter extends HttpFilter {
+
+    @Inject
+    ClientAddresses addresses;
+
+    @Override
+    protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        addresses.expect(request.getHeader(ClientAddresses.KEY_HEADER), request.getRemoteAddr(), System.nanoTime());
+        chain.doFilter(request, response);
+    }
+}
