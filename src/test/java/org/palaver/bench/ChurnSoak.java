@@ -1,5 +1,8 @@
 package org.palaver.bench;
 
+import jakarta.json.Json;
+import jakarta.json.JsonReader;
+import java.io.StringReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -36,10 +39,11 @@ public final class ChurnSoak {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         ExecutorService pool = Executors.newFixedThreadPool(PEOPLE_PER_ROOM * 2);
         boolean ok;
+        List<String> corrupted = new ArrayList<>(); // REST responses that were not what the API sends
         try (PayaraMicroProcess server = new PayaraMicroProcess(config)) {
             System.out.printf("server started in %d ms%n", server.start().toMillis());
             URI base = server.base();
-            round(http, pool, base, new ArrayList<>()); // warm-up: classes loaded, pools filled
+            round(http, pool, base, new ArrayList<>(), corrupted); // warm-up: classes loaded, pools filled
             Thread.sleep(5000);
             long heapBefore = ServerHeap.usedAfterGcBytes(server.pid());
             Map<String, Long> histogramBefore = ServerHeap.histogram(server.pid());
@@ -51,7 +55,7 @@ public final class ChurnSoak {
             long end = start + length.toNanos();
             while (System.nanoTime() < end) {
                 try {
-                    connections += round(http, pool, base, rooms);
+                    connections += round(http, pool, base, rooms, corrupted);
                 } catch (Exception e) {
                     throw new IllegalStateException(String.format("a round failed after %d s and %d connections",
                             Duration.ofNanos(System.nanoTime() - start).toSeconds(), connections), e);
@@ -90,7 +94,9 @@ public final class ChurnSoak {
             System.out.printf("rooms left afterwards: %d%n", left);
             System.out.printf("server heap after GC: before %.1f MiB, after %.1f MiB, ratio %.3f%n",
                     heapBefore / 1048576.0, heapAfter / 1048576.0, ratio);
-            ok = left == 0 && ratio <= 1.10;
+            System.out.printf("REST responses that were not the API's: %d%s%n", corrupted.size(),
+                    corrupted.isEmpty() ? "" : ", e.g. " + corrupted.get(0));
+            ok = left == 0 && ratio <= 1.10 && corrupted.isEmpty();
             System.out.println(ok ? "soak passed" : "soak FAILED");
         } finally {
             pool.shutdownNow();
@@ -111,16 +117,33 @@ public final class ChurnSoak {
         return left;
     }
 
-    /** One round: rooms fill up, talk a little, and empty again, half saying goodbye, half just dropping. */
-    private static int round(HttpClient http, ExecutorService pool, URI base, List<String> rooms) throws Exception {
-        int opened = 0;
-        for (int r = 0; r < ROOMS_PER_ROUND; r++) {
+    /**
+     * Creates a room. A response that is not the API's own 201 JSON is counted and shown at the end
+     * (the soak once caught another connection's WebSocket frame inside one), and creation retried.
+     */
+    private static String createRoom(HttpClient http, URI base, List<String> corrupted) throws Exception {
+        for (int attempt = 0; ; attempt++) {
             HttpResponse<String> created = http.send(HttpRequest.newBuilder(base.resolve("api/rooms"))
                     .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
-            if (created.statusCode() != 201) {
-                throw new IllegalStateException("creating a room answered " + created.statusCode() + " " + created.body());
+            try (JsonReader reader = Json.createReader(new StringReader(created.body()))) {
+                if (created.statusCode() == 201) {
+                    return reader.readObject().getString("id");
+                }
+            } catch (RuntimeException notTheApisJson) {
+                // counted below
             }
-            String room = created.body().replaceAll(".*\"id\":\"([^\"]+)\".*", "$1");
+            corrupted.add(created.statusCode() + " " + created.body().replaceAll("[^\\x20-\\x7e]", "?"));
+            if (attempt == 3) {
+                throw new IllegalStateException("creating a room failed 4 times: " + corrupted);
+            }
+        }
+    }
+
+    /** One round: rooms fill up, talk a little, and empty again, half saying goodbye, half just dropping. */
+    private static int round(HttpClient http, ExecutorService pool, URI base, List<String> rooms, List<String> corrupted) throws Exception {
+        int opened = 0;
+        for (int r = 0; r < ROOMS_PER_ROUND; r++) {
+            String room = createRoom(http, base, corrupted);
             rooms.add(room);
             List<Future<SignalClient>> joins = new ArrayList<>();
             for (int p = 0; p < PEOPLE_PER_ROOM; p++) {

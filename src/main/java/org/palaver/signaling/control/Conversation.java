@@ -35,7 +35,7 @@ public final class Conversation {
     private long lastDroppedNanos;
     private final WrongTries wrongPasscodes = new WrongTries(FREE_PASSCODE_TRIES);
     private final PasscodeGuard guard;
-    private final String address; // null when the container did not pass the handshake's address on
+    private final String address; // null when unknown (see ClientAddresses): limits per connection only
     private volatile Seat seat;
     private boolean closed; // guarded by this, with seat: a close racing a join must not strand the seat
     private volatile long lastSeenNanos = System.nanoTime();

@@ -119,7 +119,9 @@ public class Conversations {
         }
     }
 
+    /** The container reported the socket closed (not our own heartbeat timeout). */
     public void closed(Conversation conversation) {
+        conversation.outbox().closedByContainer();
         open.remove(conversation);
         conversation.onClose();
     }

@@ -6,11 +6,14 @@ import jakarta.websocket.Session;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.palaver.rooms.entity.Mailbox;
@@ -45,6 +48,10 @@ public final class Outbox implements Mailbox {
     /** The thread inside sendText right now, to tell an inline completion from a later one. */
     private volatile Thread writer;
     private volatile boolean completedInline;
+    /** Set once the container reported the socket closed; see {@link #closedByContainer()}. */
+    private volatile boolean gone;
+    /** Threads inside a write to this socket, with how deeply (a write may complete into the next). */
+    private final ConcurrentHashMap<Thread, Integer> writers = new ConcurrentHashMap<>();
 
     public Outbox(Session session, MessageCodec codec, Executor executor) {
         this.session = session;
@@ -77,6 +84,38 @@ public final class Outbox implements Mailbox {
     }
 
     /**
+     * The container reported the socket closed. Payara hands the connection's response object to
+     * the next HTTP request on that thread right after this returns, and Tyrus would still write
+     * into it: a frame sent later could land in another client's response. So no write starts
+     * after this, and one under way finishes first (bounded, in case it never does).
+     */
+    void closedByContainer() {
+        gone = true;
+        closed.set(true);
+        queue.clear();
+        // The container may call this from inside a write of ours (a close we sent): wait for others only.
+        Thread self = Thread.currentThread();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+        while (writers.keySet().stream().anyMatch(writer -> writer != self) && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(50_000);
+        }
+    }
+
+    /** Marks the current thread as writing, unless the socket is gone; pair with {@link #endWrite()}. */
+    private boolean beginWrite() {
+        writers.merge(Thread.currentThread(), 1, Integer::sum);
+        if (gone) {
+            endWrite();
+            return false;
+        }
+        return true;
+    }
+
+    private void endWrite() {
+        writers.computeIfPresent(Thread.currentThread(), (thread, depth) -> depth == 1 ? null : depth - 1);
+    }
+
+    /**
      * Retries what an overloaded executor refused: a stalled drain or a pending close. The
      * heartbeat calls it for every socket, so nothing stays stuck longer than one interval.
      */
@@ -94,10 +133,15 @@ public final class Outbox implements Mailbox {
         }
         try {
             executor.execute(() -> {
+                if (!beginWrite()) {
+                    return; // closed already, and a close frame now could reach someone else
+                }
                 try {
                     session.close(closeReason);
                 } catch (IOException | RuntimeException e) {
                     LOG.log(Level.FINE, "closing a signaling socket failed", e);
+                } finally {
+                    endWrite();
                 }
             });
         } catch (RejectedExecutionException overloaded) {
@@ -148,6 +192,10 @@ public final class Outbox implements Mailbox {
                 return;
             }
             queued.decrementAndGet();
+            if (!beginWrite()) {
+                draining.set(false);
+                return;
+            }
             try {
                 if (item == PING) {
                     session.getAsyncRemote().sendPing(ByteBuffer.allocate(0));
@@ -166,6 +214,8 @@ public final class Outbox implements Mailbox {
             } catch (IOException | RuntimeException e) {
                 failed(e);
                 return;
+            } finally {
+                endWrite();
             }
         }
     }
