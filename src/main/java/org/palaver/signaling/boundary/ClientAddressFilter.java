@@ -20,7 +20,10 @@ public class ClientAddressFilter extends HttpFilter {
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
-        addresses.expect(request.getHeader(ClientAddresses.KEY_HEADER), request.getRemoteAddr(), System.nanoTime());
+        String upgrade = request.getHeader("Upgrade");
+        if (upgrade != null && upgrade.equalsIgnoreCase("websocket")) { // other requests never open a socket
+            addresses.expect(request.getHeader(ClientAddresses.KEY_HEADER), request.getRemoteAddr());
+        }
         chain.doFilter(request, response);
     }
 }

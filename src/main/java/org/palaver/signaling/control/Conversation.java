@@ -197,28 +197,38 @@ public final class Conversation {
      */
     private Seat joinGuessing(ClientMessage.Join join) {
         long now = System.nanoTime();
-        long wait = wrongPasscodes.secondsToWait(now);
+        long wait = wrongPasscodes.begin(now);
         if (wait > 0) {
             throw new RoomException("too-many-attempts", "Too many wrong passcodes; try again in " + wait + " s.");
         }
-        if (address != null) {
-            guard.check(address, roomId, now);
+        boolean wrong = false;
+        try {
+            if (address != null) {
+                guard.begin(address, roomId, now);
+            }
+        } catch (RoomException slowed) {
+            wrongPasscodes.end(now, false);
+            throw slowed;
         }
         try {
             Seat joined = rooms.join(roomId, join.name(), join.passcode(), outbox);
-            if (address != null && join.passcode() != null) {
+            if (address != null) {
                 guard.right(address, roomId);
             }
             return joined;
         } catch (RoomException e) {
-            if ("passcode-invalid".equals(e.code())) {
-                long failed = System.nanoTime();
-                wrongPasscodes.wrong(failed);
-                if (address != null) {
-                    guard.wrong(address, roomId, failed);
+            wrong = "passcode-invalid".equals(e.code());
+            throw e;
+        } finally {
+            long judged = System.nanoTime();
+            wrongPasscodes.end(judged, wrong);
+            if (address != null) {
+                if (wrong) {
+                    guard.wrong(address, roomId, judged);
+                } else {
+                    guard.undecided(address, roomId, judged); // after right() this finds nothing
                 }
             }
-            throw e;
         }
     }
 

@@ -52,6 +52,8 @@ public final class Outbox implements Mailbox {
     private volatile boolean gone;
     /** Threads inside a write to this socket, with how deeply (a write may complete into the next). */
     private final ConcurrentHashMap<Thread, Integer> writers = new ConcurrentHashMap<>();
+    /** Frames handed to the container whose completion has not been reported yet. */
+    private final AtomicInteger unfinished = new AtomicInteger();
 
     public Outbox(Session session, MessageCodec codec, Executor executor) {
         this.session = session;
@@ -96,7 +98,8 @@ public final class Outbox implements Mailbox {
         // The container may call this from inside a write of ours (a close we sent): wait for others only.
         Thread self = Thread.currentThread();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
-        while (writers.keySet().stream().anyMatch(writer -> writer != self) && System.nanoTime() < deadline) {
+        while ((writers.keySet().stream().anyMatch(writer -> writer != self)
+                || unfinished.get() > 0 && !writers.containsKey(self)) && System.nanoTime() < deadline) {
             LockSupport.parkNanos(50_000);
         }
     }
@@ -203,8 +206,20 @@ public final class Outbox implements Mailbox {
                 }
                 completedInline = false;
                 writer = Thread.currentThread();
+                AtomicBoolean reported = new AtomicBoolean();
+                unfinished.incrementAndGet();
                 try {
-                    session.getAsyncRemote().sendText(codec.encode((ServerMessage) item), this::sent);
+                    session.getAsyncRemote().sendText(codec.encode((ServerMessage) item), result -> {
+                        if (reported.compareAndSet(false, true)) {
+                            unfinished.decrementAndGet();
+                        }
+                        sent(result);
+                    });
+                } catch (RuntimeException e) {
+                    if (reported.compareAndSet(false, true)) {
+                        unfinished.decrementAndGet();
+                    }
+                    throw e;
                 } finally {
                     writer = null;
                 }

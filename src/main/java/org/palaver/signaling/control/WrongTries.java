@@ -3,8 +3,9 @@ package org.palaver.signaling.control;
 /**
  * Wrong passcodes from one source (a connection, or an address for one room): the first
  * {@code free} are answered at once; after that each try has to wait twice as long as the one
- * before (2 s, 4 s, ... 64 s). Thread-safe; times are {@link System#nanoTime()} values passed in,
- * so tests need not sleep.
+ * before (2 s, 4 s, ... 64 s). A try is taken with {@link #begin} and judged with {@link #end}, so
+ * that tries racing in on several connections cannot all pass one check before the first of
+ * them is counted. Thread-safe; times are {@link System#nanoTime()} values passed in.
  */
 public final class WrongTries {
 
@@ -13,6 +14,7 @@ public final class WrongTries {
 
     private final int free;
     private int wrong;
+    private int pending;
     private long nextTryNanos;
     private long lastWrongNanos;
 
@@ -20,25 +22,34 @@ public final class WrongTries {
         this.free = free;
     }
 
-    /** Whole seconds (at least 1) this source must still wait before trying again, or 0. */
-    public synchronized long secondsToWait(long now) {
-        if (wrong < free || now - nextTryNanos >= 0) {
-            return 0;
+    /**
+     * Takes a try: 0 when it may go ahead (then call {@link #end}), else the whole seconds (at
+     * least 1) to wait. Past the free allowance only one try at a time is let through.
+     */
+    public synchronized long begin(long now) {
+        boolean allowanceUsed = wrong + pending >= free;
+        if (allowanceUsed && (pending > 0 || now - nextTryNanos < 0)) {
+            return Math.max(1, (nextTryNanos - now + 999_999_999L) / 1_000_000_000L);
         }
-        return Math.max(1, (nextTryNanos - now + 999_999_999L) / 1_000_000_000L);
+        pending++;
+        return 0;
     }
 
-    public synchronized void wrong(long now) {
-        wrong++;
-        lastWrongNanos = now;
-        if (wrong >= free) {
-            int doublings = Math.min(wrong - free, MAX_DOUBLINGS);
-            nextTryNanos = now + (FIRST_WAIT_NANOS << doublings);
+    /** The try taken with {@link #begin} was judged. */
+    public synchronized void end(long now, boolean wasWrong) {
+        pending = Math.max(0, pending - 1);
+        if (wasWrong) {
+            wrong++;
+            lastWrongNanos = now;
+            if (wrong >= free) {
+                int doublings = Math.min(wrong - free, MAX_DOUBLINGS);
+                nextTryNanos = now + (FIRST_WAIT_NANOS << doublings);
+            }
         }
     }
 
-    /** True when this source has made no wrong try for {@code quietNanos}: it may be forgotten. */
-    public synchronized boolean quietFor(long now, long quietNanos) {
-        return now - lastWrongNanos >= quietNanos;
+    /** True when no try is under way and none was wrong for {@code quietNanos}: it may be forgotten. */
+    public synchronized boolean forgettable(long now, long quietNanos) {
+        return pending == 0 && now - lastWrongNanos >= quietNanos;
     }
 }

@@ -32,6 +32,8 @@ class OutboxTest {
     private final CountDownLatch writeStarted = new CountDownLatch(1);
     /** What the container does inside session.close(): Tyrus calls @OnClose on the closing thread. */
     private volatile Runnable onClose = () -> { };
+    /** When set, sendText keeps the completion handler here instead of completing inline. */
+    private volatile java.util.concurrent.atomic.AtomicReference<SendHandler> later;
 
     @AfterEach
     void stop() throws Exception {
@@ -87,6 +89,35 @@ class OutboxTest {
         assertTrue(waitedMillis[0] >= 0 && waitedMillis[0] < 100, "waited " + waitedMillis[0] + " ms");
     }
 
+    @Test
+    void aDrainScheduledBeforeTheCloseWritesNothingWhenItRuns() {
+        List<Runnable> tasks = new java.util.ArrayList<>();
+        Outbox outbox = new Outbox(session(), codec, tasks::add);
+        outbox.post(new ServerMessage.Pong());
+        assertEquals(1, tasks.size(), "a drain was scheduled");
+        outbox.closedByContainer();
+        tasks.forEach(Runnable::run);
+        assertTrue(written.isEmpty(), "written: " + written);
+    }
+
+    @Test
+    void theCloseWaitsForAWriteTheContainerHasNotCompletedYet() throws Exception {
+        later = new java.util.concurrent.atomic.AtomicReference<>();
+        Outbox outbox = new Outbox(session(), codec, executor);
+        outbox.post(new ServerMessage.Pong());
+        awaitWritten(1);
+        Thread completes = new Thread(() -> {
+            sleep(200);
+            later.get().onResult(new SendResult());
+        });
+        completes.start();
+        long began = System.nanoTime();
+        outbox.closedByContainer();
+        long waitedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began);
+        assertTrue(waitedMillis >= 150 && waitedMillis < 1_000, "waited " + waitedMillis + " ms for the completion");
+        completes.join();
+    }
+
     private void awaitWritten(int count) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (written.size() < count && System.nanoTime() < deadline) {
@@ -109,6 +140,11 @@ class OutboxTest {
                 new Class<?>[] {RemoteEndpoint.Async.class}, (proxy, method, args) -> {
                     switch (method.getName()) {
                         case "sendText" -> {
+                            if (later != null) {
+                                written.add((String) args[0]);
+                                later.set((SendHandler) args[1]);
+                                return null;
+                            }
                             writeStarted.countDown();
                             writeMayFinish.await(5, TimeUnit.SECONDS);
                             written.add((String) args[0]);

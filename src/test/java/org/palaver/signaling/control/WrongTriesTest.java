@@ -10,30 +10,50 @@ class WrongTriesTest {
 
     private static final long SECOND = 1_000_000_000L;
 
+    private static void wrongTry(WrongTries tries, long now) {
+        assertEquals(0, tries.begin(now));
+        tries.end(now, true);
+    }
+
     @Test
     void freeTriesAreAnsweredAtOnceThenEachWaitDoublesUpTo64Seconds() {
         WrongTries tries = new WrongTries(3);
         long now = 0;
-        tries.wrong(now);
-        tries.wrong(now);
-        assertEquals(0, tries.secondsToWait(now), "two of three free tries used");
-        tries.wrong(now);
-        assertEquals(2, tries.secondsToWait(now));
-        assertEquals(1, tries.secondsToWait(now + SECOND + 1), "rounded up to whole seconds");
-        assertEquals(0, tries.secondsToWait(now + 2 * SECOND));
+        wrongTry(tries, now);
+        wrongTry(tries, now);
+        wrongTry(tries, now);
+        assertEquals(2, tries.begin(now));
+        assertEquals(1, tries.begin(now + SECOND + 1), "rounded up to whole seconds");
         long[] expected = {4, 8, 16, 32, 64, 64};
         for (long wait : expected) {
             now += 100 * SECOND;
-            tries.wrong(now);
-            assertEquals(wait, tries.secondsToWait(now));
+            wrongTry(tries, now);
+            assertEquals(wait, tries.begin(now));
         }
     }
 
     @Test
-    void isQuietOnlyAfterNoWrongTryForTheGivenTime() {
+    void pastTheAllowanceOnlyOneTryAtATimeGoesThrough() {
+        WrongTries tries = new WrongTries(2);
+        assertEquals(0, tries.begin(0));
+        assertEquals(0, tries.begin(0), "two free tries may run at once");
+        assertEquals(1, tries.begin(0), "a third, racing them, waits");
+        tries.end(0, true);
+        tries.end(0, false);
+        long later = 10 * SECOND;
+        assertEquals(0, tries.begin(later));
+        assertEquals(1, tries.begin(later), "while that try is judged, the next one waits");
+        tries.end(later, false);
+        assertEquals(0, tries.begin(later), "a try that was not wrong frees the turn at once");
+    }
+
+    @Test
+    void isForgettableOnlyWhenQuietAndNoTryIsUnderWay() {
         WrongTries tries = new WrongTries(3);
-        tries.wrong(10 * SECOND);
-        assertFalse(tries.quietFor(15 * SECOND, 10 * SECOND));
-        assertTrue(tries.quietFor(20 * SECOND, 10 * SECOND));
+        wrongTry(tries, 10 * SECOND);
+        assertFalse(tries.forgettable(15 * SECOND, 10 * SECOND));
+        assertTrue(tries.forgettable(20 * SECOND, 10 * SECOND));
+        tries.begin(20 * SECOND);
+        assertFalse(tries.forgettable(30 * SECOND, 10 * SECOND), "a try under way");
     }
 }
