@@ -233,6 +233,8 @@ class CallBrowserIT {
         String bobId = tileIdNamed(alice, "Bob");
         String carolId = tileIdNamed(alice, "Carol");
         awaitTileAttribute(alice, carolId, "data-audio-muted", "true");
+        // Her beep may have made her the speaker before her mute arrived; the next sample drops her.
+        alice.waiting(UI).until(d -> !"true".equals(tile(alice, carolId).getAttribute("data-speaking")));
 
         // Every tile Alice ever highlights as speaking, from now on.
         alice.script("""
