@@ -551,16 +551,17 @@ function onJoined({ detail: joined }) {
 function onJoinedKurento(joined) {
   const present = new Set(joined.participants.map((p) => p.id));
   [...state.links.keys()].filter((id) => !present.has(id)).forEach(removeParticipant);
-  joined.participants.forEach((p) => {
-    if (state.links.has(p.id)) updateParticipant(p);
-    else addParticipant(p, false);
-  });
   if (!joined.resumed || joined.restored || !state.publisher) {
-    // New identity, or a rebuilt room whose pipeline is new: every connection starts over.
+    // New identity, or a rebuilt room whose pipeline is new: every connection we keep starts
+    // over. Those made just below negotiate once, from the start.
     state.mediaDown = false;
     restartMedia();
   }
   // A plain resume keeps every media server connection: they never depended on this socket.
+  joined.participants.forEach((p) => {
+    if (state.links.has(p.id)) updateParticipant(p);
+    else addParticipant(p, false);
+  });
 }
 
 function linkFor(id) {

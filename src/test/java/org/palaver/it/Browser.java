@@ -35,8 +35,20 @@ public final class Browser implements AutoCloseable {
                 constructor(...args) { super(...args); sockets.push(this); }
               };
               const NativePeerConnection = window.RTCPeerConnection;
+              // Milestones of every peer connection, in ms since the page's time origin, for time-to-first-frame figures.
+              const timeline = [];
               window.RTCPeerConnection = class extends NativePeerConnection {
-                constructor(...args) { super(...args); peers.push(this); }
+                constructor(...args) {
+                  super(...args);
+                  const n = peers.push(this) - 1;
+                  const mark = (what) => timeline.push({ pc: n, what, at: Math.round(performance.now()) });
+                  mark('created');
+                  this.addEventListener('signalingstatechange', () => mark('signaling ' + this.signalingState));
+                  this.addEventListener('iceconnectionstatechange', () => mark('ice ' + this.iceConnectionState));
+                  this.addEventListener('connectionstatechange', () => mark('connection ' + this.connectionState));
+                  this.addEventListener('icecandidate', (e) => { if (e.candidate && !this.__firstCandidate) { this.__firstCandidate = true; mark('first local candidate'); } });
+                  this.addEventListener('track', (e) => mark('track ' + e.track.kind));
+                }
               };
               const displayStreams = [];
               if (navigator.mediaDevices && navigator.mediaDevices.getDisplayMedia) {
@@ -52,14 +64,39 @@ public final class Browser implements AutoCloseable {
                 endScreenCapture() {
                   displayStreams.forEach((s) => s.getVideoTracks().forEach((t) => { t.stop(); t.dispatchEvent(new Event('ended')); }));
                 },
-                /** Frames decoded of each remote camera: video tracks shown in a participant tile. */
-                async framesDecoded() {
+                timeline,
+                /** Marks the join click and each connection's first decoded video frame in the timeline. */
+                watchFirstFrames() {
+                  document.addEventListener('click', (e) => {
+                    if (e.target.closest('[data-testid="join"]')) timeline.push({ pc: -1, what: 'join click', at: Math.round(performance.now()) });
+                  }, true);
+                  const seen = new Set();
+                  const started = performance.now();
+                  const tick = async () => {
+                    for (const [n, pc] of peers.entries()) {
+                      if (seen.has(n) || pc.signalingState === 'closed') continue;
+                      (await pc.getStats()).forEach((r) => {
+                        if (r.type === 'inbound-rtp' && r.kind === 'video' && r.framesDecoded > 0 && !seen.has(n)) {
+                          seen.add(n);
+                          timeline.push({ pc: n, what: 'first frame', at: Math.round(performance.now()) });
+                        }
+                      });
+                    }
+                    if (performance.now() - started < 60000) setTimeout(tick, 20);
+                  };
+                  tick();
+                },
+                /** How many peer connections the page has made so far. */
+                peerCount() { return peers.length; },
+                /** Frames decoded of each remote camera: video tracks shown in a participant tile,
+                    on open connections made after the first {@code since}. */
+                async framesDecoded(since = 0) {
                   const counts = [];
                   const shown = new Set();
                   document.querySelectorAll('[data-testid="participant-tile"] video').forEach((v) => {
                     if (v.srcObject) v.srcObject.getVideoTracks().forEach((t) => shown.add(t.id));
                   });
-                  for (const pc of peers) {
+                  for (const pc of peers.slice(since)) {
                     if (pc.signalingState === 'closed') continue;
                     (await pc.getStats()).forEach((r) => {
                       if (r.type === 'inbound-rtp' && r.kind === 'video' && shown.has(r.trackIdentifier)) counts.push(r.framesDecoded || 0);
@@ -170,10 +207,113 @@ public final class Browser implements AutoCloseable {
         return wait;
     }
 
-    @SuppressWarnings("unchecked")
     public List<Long> framesDecoded() {
+        return framesDecoded(0);
+    }
+
+    /** Frames decoded per remote camera, counting only peer connections made after the first {@code since}. */
+    @SuppressWarnings("unchecked")
+    public List<Long> framesDecoded(long since) {
         return (List<Long>) driver.executeAsyncScript(
-                "const done = arguments[arguments.length - 1]; window.__probe.framesDecoded().then(done, () => done([]));");
+                "const done = arguments[arguments.length - 1]; window.__probe.framesDecoded(arguments[0]).then(done, () => done([]));", since);
+    }
+
+    /** The peer connection milestones since the join click, one line each: "+312 ms pc1 ice connected". */
+    @SuppressWarnings("unchecked")
+    public String timeline() {
+        List<Map<String, Object>> marks = (List<Map<String, Object>>) script("return window.__probe.timeline");
+        long click = marks.stream().filter(m -> "join click".equals(m.get("what")))
+                .mapToLong(m -> ((Number) m.get("at")).longValue()).findFirst().orElse(0);
+        StringBuilder out = new StringBuilder();
+        for (Map<String, Object> m : marks) {
+            out.append(String.format("%n  %+6d ms pc%s %s", ((Number) m.get("at")).longValue() - click, m.get("pc"), m.get("what")));
+        }
+        return out.toString();
+    }
+
+    /** How many peer connections the page has made so far (closed ones included). */
+    public long peerCount() {
+        return ((Number) script("return window.__probe.peerCount()")).longValue();
+    }
+
+    /** Opens the room, waits for the camera preview, joins; returns the moment of the click. */
+    public long join(String url, String name, Duration timeout) {
+        open(url);
+        script("window.__probe.watchFirstFrames()");
+        WebElement nameInput = byTestId("display-name");
+        waiting(timeout).until(d -> nameInput.isDisplayed());
+        waiting(timeout).until(d -> ((Number) script(
+                "return document.querySelector('[data-testid=\"preview\"]').videoWidth")).intValue() > 0);
+        nameInput.clear();
+        nameInput.sendKeys(name);
+        long clicked = System.nanoTime();
+        byTestId("join").click();
+        waiting(timeout).until(d -> "connected".equals(connectionStatus()));
+        return clicked;
+    }
+
+    /** Waits for the first decoded remote frame; returns the milliseconds since {@code since} (a nanoTime). */
+    public long awaitFirstFrame(long since, Duration timeout) {
+        waiting(timeout).until(d -> framesDecoded().stream().anyMatch(n -> n > 0));
+        return Duration.ofNanos(System.nanoTime() - since).toMillis();
+    }
+
+    /** Decodes video from {@code count} others, and keeps decoding for a second. */
+    public void assertDecodingFrom(int count, Duration timeout) throws InterruptedException {
+        try {
+            waiting(timeout).until(d -> {
+                List<Long> frames = framesDecoded();
+                return frames.size() == count && frames.stream().allMatch(n -> n > 0);
+            });
+        } catch (org.openqa.selenium.TimeoutException e) {
+            throw new AssertionError(label + " does not decode from " + count + ": " + framesDecoded() + "; peers: "
+                    + script("return window.__probe.describePeers()"), e);
+        }
+        List<Long> before = framesDecoded();
+        Thread.sleep(1000);
+        List<Long> after = framesDecoded();
+        for (int i = 0; i < count; i++) {
+            if (after.get(i) <= before.get(i)) {
+                throw new AssertionError(label + " stopped decoding: " + before + " -> " + after);
+            }
+        }
+    }
+
+    /** The screen tile of {@code sharerId} shows the fake 800x600 screen, with frames still coming. */
+    public void assertScreenDecodes(String sharerId, Duration timeout) throws InterruptedException {
+        String video = "document.querySelector('[data-testid=screen-tile][data-participant-id=\"" + sharerId + "\"] video')";
+        String frames = "const v = " + video + "; return v ? v.getVideoPlaybackQuality().totalVideoFrames : -1;";
+        try {
+            waiting(timeout).until(d -> ((Number) script(frames)).longValue() > 0);
+        } catch (org.openqa.selenium.TimeoutException e) {
+            throw new AssertionError(label + " shows no screen; peers: " + script("return window.__probe.describePeers()")
+                    + "; statuses " + script("return window.__probe.statuses"), e);
+        }
+        long first = ((Number) script(frames)).longValue();
+        Thread.sleep(700);
+        if (((Number) script(frames)).longValue() <= first) {
+            throw new AssertionError(label + ": the screen stopped decoding");
+        }
+        long width = ((Number) script("return " + video + ".videoWidth")).longValue();
+        if (width != 800) {
+            throw new AssertionError(label + ": the fake 800x600 screen, not a camera, was expected; width " + width);
+        }
+    }
+
+    /** The participant id on the tile named {@code name}. */
+    public String tileIdNamed(String name) {
+        return tiles().stream()
+                .filter(t -> t.findElement(By.cssSelector("[data-testid=\"participant-name\"]")).getText().equals(name))
+                .findFirst().orElseThrow(() -> new AssertionError(label + ": no tile named " + name))
+                .getAttribute("data-participant-id");
+    }
+
+    public WebElement tile(String id) {
+        return driver.findElement(By.cssSelector("[data-testid=\"participant-tile\"][data-participant-id=\"" + id + "\"]"));
+    }
+
+    public void awaitTileAttribute(String id, String attribute, String value, Duration timeout) {
+        waiting(timeout).until(d -> value.equals(tile(id).getAttribute(attribute)));
     }
 
     /** The signaling state of every peer connection of the page that is not closed. */

@@ -38,6 +38,15 @@ public class MediaService {
     private static final Logger LOG = Logger.getLogger(MediaService.class.getName());
     /** Media calls are short RPCs; a few threads serve many rooms, one call per room at a time. */
     private static final int WORKERS = 4;
+    /**
+     * Media requests waiting per participant and per room. A joiner in a full room subscribes to
+     * every other stream at once, with a few candidates each: 512 leaves room for that in a room of
+     * 100, while a flood from one page is refused instead of starving everyone's media setup.
+     */
+    static final int WAITING_PER_PARTICIPANT = 512;
+    static final int WAITING_PER_ROOM = 8192;
+    /** Real ICE candidates are a line of under 200 characters; the bound keeps waiting ones small. */
+    static final int MAX_CANDIDATE_CHARS = 1024;
 
     @Inject
     @ConfigProperty(name = "palaver.kms.url")
@@ -48,7 +57,7 @@ public class MediaService {
     Duration connectTimeout;
 
     @Inject
-    @ConfigProperty(name = "palaver.kms.retry-interval", defaultValue = "PT5S")
+    @ConfigProperty(name = "palaver.kms.retry-interval", defaultValue = "PT2S")
     Duration retryInterval;
 
     @Resource
@@ -157,7 +166,7 @@ public class MediaService {
                 return room.size() == 0;
             }
         }, () -> connection == null ? null : connection.client());
-        SerialQueue queue = new SerialQueue(workers);
+        SerialQueue queue = new SerialQueue(workers, WAITING_PER_ROOM, WAITING_PER_PARTICIPANT);
         rooms.put(room.id(), new Sfu(sfu, queue));
         return new RoomMedia() {
             @Override
@@ -184,15 +193,30 @@ public class MediaService {
     }
 
     public void publish(Room room, String participantId, String sdp, boolean screen) {
-        sfu(room).ifPresent(s -> s.queue().submit(() -> s.room().publish(participantId, sdp, screen)));
+        request(room, participantId, sfu -> sfu.publish(participantId, sdp, screen));
     }
 
     public void subscribe(Room room, String viewer, String stream, String sdp) {
-        sfu(room).ifPresent(s -> s.queue().submit(() -> s.room().subscribe(viewer, stream, sdp)));
+        request(room, viewer, sfu -> sfu.subscribe(viewer, stream, sdp));
     }
 
     public void candidate(Room room, String owner, String stream, IceCandidate candidate) {
-        sfu(room).ifPresent(s -> s.queue().submit(() -> s.room().candidate(owner, stream, candidate)));
+        if (candidate.candidate().length() > MAX_CANDIDATE_CHARS) {
+            room.deliver(owner, new ServerMessage.Error("bad-candidate",
+                    "An ICE candidate can be at most " + MAX_CANDIDATE_CHARS + " characters."));
+            return;
+        }
+        request(room, owner, sfu -> sfu.candidate(owner, stream, candidate));
+    }
+
+    /** Queues a participant's media request, or tells them to slow down when too many are waiting. */
+    private void request(Room room, String participantId, java.util.function.Consumer<SfuRoom> step) {
+        sfu(room).ifPresent(s -> {
+            if (!s.queue().offer(participantId, () -> step.accept(s.room()))) {
+                room.deliver(participantId, new ServerMessage.Error("media-busy",
+                        "Too many media requests are waiting; this one was dropped. Try again in a moment."));
+            }
+        });
     }
 
     private Optional<Sfu> sfu(Room room) {

@@ -17,8 +17,9 @@ import org.kurento.client.KurentoConnectionListener;
 
 /**
  * Keeps one session with the Kurento Media Server, on a supervisor thread of its own: connects,
- * notices losses, reconnects every {@code retryInterval}, and reports each new session and each
- * lost one.
+ * notices losses, reconnects with a backoff that starts at {@link #FIRST_RETRY} and doubles up to
+ * {@code retryInterval} (a restarted media server is found within moments, a long outage costs
+ * one probe per interval), and reports each new session and each lost one.
  *
  * <p>Never hangs: {@code KurentoClient.create} blocks forever against a port that accepts TCP but
  * never completes the WebSocket handshake (no timeout of its own applies). So each attempt first
@@ -29,6 +30,7 @@ import org.kurento.client.KurentoConnectionListener;
 public final class KurentoConnection implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(KurentoConnection.class.getName());
+    static final Duration FIRST_RETRY = Duration.ofMillis(250);
 
     /** What the owner hears; called on the supervisor thread. */
     public interface Events {
@@ -47,6 +49,7 @@ public final class KurentoConnection implements AutoCloseable {
     private volatile String problem = "connecting to the media server";
     private Thread hangingCreate; // supervisor thread only
     private boolean warned; // supervisor thread only: log a run of failures once
+    private Duration backoff = FIRST_RETRY; // supervisor thread only: the wait before the next attempt
 
     public KurentoConnection(URI url, Duration connectTimeout, Duration retryInterval, ThreadFactory threads,
                              ScheduledExecutorService supervisor, Events events) {
@@ -96,6 +99,7 @@ public final class KurentoConnection implements AutoCloseable {
             KurentoClient created = create();
             client = created;
             warned = false;
+            backoff = FIRST_RETRY;
             LOG.info("connected to the media server at " + url);
             events.sessionStarted();
         } catch (InterruptedException e) {
@@ -109,10 +113,11 @@ public final class KurentoConnection implements AutoCloseable {
         problem = "media server unreachable: " + why;
         if (!warned) {
             warned = true;
-            LOG.warning("media server at " + url + " unreachable: " + why + "; rooms are created in mesh mode until it answers (retrying every "
-                    + retryInterval.toSeconds() + " s)");
+            LOG.warning("media server at " + url + " unreachable: " + why + "; rooms are created in mesh mode until it answers (retrying at least every "
+                    + retryInterval.toMillis() + " ms)");
         }
-        schedule(retryInterval);
+        schedule(shorter(backoff, retryInterval));
+        backoff = nextBackoff(backoff, retryInterval);
     }
 
     /** A WebSocket handshake that must finish within the connect timeout. */
@@ -164,7 +169,17 @@ public final class KurentoConnection implements AutoCloseable {
         LOG.warning("lost the media server session at " + url + ": " + why + "; reconnecting");
         destroyLater(which);
         events.sessionLost();
-        schedule(Duration.ofMillis(200));
+        backoff = FIRST_RETRY;
+        schedule(Duration.ofMillis(100));
+    }
+
+    /** Doubles the wait, never beyond {@code longest}. */
+    static Duration nextBackoff(Duration current, Duration longest) {
+        return shorter(current.multipliedBy(2), longest);
+    }
+
+    private static Duration shorter(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     private void schedule(Duration delay) {

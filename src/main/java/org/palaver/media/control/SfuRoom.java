@@ -27,8 +27,13 @@ import org.palaver.signaling.entity.ServerMessage;
 public final class SfuRoom {
 
     private static final Logger LOG = Logger.getLogger(SfuRoom.class.getName());
-    /** Candidates kept per connection while its endpoint does not exist yet. */
+    /**
+     * Early candidates kept per participant, over all their connections, while the endpoints do
+     * not exist yet: a browser gathers a handful per connection, so these bounds are generous, and
+     * they keep a participant who invents streams from filling the heap.
+     */
     static final int PENDING_LIMIT = 64;
+    static final int PENDING_BYTES_LIMIT = 32 * 1024;
 
     /** The people of the room, as the media side may reach them. */
     public interface People {
@@ -116,16 +121,44 @@ public final class SfuRoom {
         run(owner, () -> {
             Link link = new Link(owner, stream);
             WebRtcEndpoint endpoint = link.publishing() ? publishers.get(stream) : receivers.get(link);
-            if (endpoint == null) {
+            if (endpoint != null) {
+                endpoint.addIceCandidate(toKurento(candidate));
+            } else if (!possible(link)) {
+                people.deliver(owner, new ServerMessage.Error("unknown-stream",
+                        "There is no stream '" + stream + "' in this room for that candidate."));
+            } else if (pendingOf(owner) < PENDING_LIMIT && pendingBytesOf(owner) + size(candidate) <= PENDING_BYTES_LIMIT) {
                 // The offer that creates the endpoint may still be on its way: keep, don't drop.
-                List<IceCandidate> kept = pending.computeIfAbsent(link, k -> new ArrayList<>());
-                if (kept.size() < PENDING_LIMIT) {
-                    kept.add(candidate);
-                }
-                return;
+                pending.computeIfAbsent(link, k -> new ArrayList<>()).add(candidate);
             }
-            endpoint.addIceCandidate(toKurento(candidate));
+            // Beyond the bounds a candidate is dropped: ICE gets by on the others, or restarts.
         });
+    }
+
+    /** A stream this participant can have a connection for: their own camera or screen, or another present participant's. */
+    private boolean possible(Link link) {
+        String publisher = ownerOf(link.stream());
+        boolean wellFormed = link.stream().equals(publisher) || link.stream().equals(publisher + SCREEN_SUFFIX);
+        return wellFormed && (link.publishing() || people.isPresent(publisher));
+    }
+
+    private int pendingOf(String owner) {
+        return pending.entrySet().stream().filter(e -> e.getKey().owner().equals(owner)).mapToInt(e -> e.getValue().size()).sum();
+    }
+
+    private int pendingBytesOf(String owner) {
+        return pending.entrySet().stream().filter(e -> e.getKey().owner().equals(owner))
+                .flatMap(e -> e.getValue().stream()).mapToInt(SfuRoom::size).sum();
+    }
+
+    /** Roughly what a candidate holds in memory (chars count once: the bound is on what a client sends). */
+    private static int size(IceCandidate c) {
+        return c.candidate().length() + (c.sdpMid() == null ? 0 : c.sdpMid().length())
+                + (c.usernameFragment() == null ? 0 : c.usernameFragment().length());
+    }
+
+    /** Candidates kept for endpoints that do not exist yet, over all connections. */
+    int pendingCount() {
+        return pending.values().stream().mapToInt(List::size).sum();
     }
 
     /** Releases what the participant published and watched, and what others watched of it. */

@@ -1,0 +1,233 @@
+package org.palaver.it;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import java.io.IOException;
+import java.io.StringReader;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * A real Kurento Media Server for tests: started from {@code palaver.it.kms.scripts} (default
+ * {@code ../shared/kms}, whose {@code run.sh} starts an installed KMS 7.3) on a free loopback port,
+ * stopped by pid; or, with {@code -Dpalaver.it.kms.url=ws://host:port/kurento}, one that runs
+ * already (then it cannot be killed or restarted, and the tests that need that are skipped).
+ * Counts what the media server holds through its own API: {@code ServerManager.getPipelines()} and
+ * each pipeline's {@code getChildren()}.
+ */
+public final class RealKms implements AutoCloseable {
+
+    private final URI url;
+    private final Path scripts; // null for an external media server
+    private final Path runDir;
+    private final int port;
+    private long pid;
+
+    private RealKms(URI url, Path scripts, Path runDir, int port) {
+        this.url = url;
+        this.scripts = scripts;
+        this.runDir = runDir;
+        this.port = port;
+    }
+
+    /**
+     * Starts one, or skips the calling test class with one line naming what is missing. Call it
+     * from {@code @BeforeAll}.
+     */
+    public static RealKms startOrSkip() throws Exception {
+        String external = System.getProperty("palaver.it.kms.url", "").strip();
+        if (!external.isEmpty()) {
+            return new RealKms(URI.create(external), null, null, -1);
+        }
+        Path scripts = Path.of(System.getProperty("palaver.it.kms.scripts", "../shared/kms")).toAbsolutePath().normalize();
+        Path home = Path.of(System.getenv().getOrDefault("KMS_HOME", "/opt/kurento-media-server-7.3.0"));
+        String missing = !Files.isExecutable(scripts.resolve("run.sh")) ? scripts.resolve("run.sh") + " is not there"
+                : !Files.isExecutable(home.resolve("bin/kurento-media-server")) ? "no Kurento Media Server installed in " + home
+                + " (run " + scripts.resolve("install.sh") + ")" : null;
+        if (missing != null) {
+            String line = "real Kurento Media Server tests skipped: " + missing
+                    + "; or run them against any KMS with -Dpalaver.it.kms.url=ws://host:port/kurento";
+            System.out.println(line);
+            Assumptions.abort(line);
+        }
+        int port;
+        try (ServerSocket probe = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort();
+        }
+        // Kept after the run (under target/ by default), so a failure can be read in the media server's own log.
+        Path runs = Path.of(System.getProperty("palaver.it.kms.runs", "target/kms"));
+        Files.createDirectories(runs);
+        RealKms kms = new RealKms(URI.create("ws://127.0.0.1:" + port + "/kurento"), scripts,
+                Files.createTempDirectory(runs, "kms-" + port + "-"), port);
+        kms.launch();
+        return kms;
+    }
+
+    public URI url() {
+        return url;
+    }
+
+    /** Whether this test run started the server, so it can kill and restart it. */
+    public boolean ownProcess() {
+        return scripts != null;
+    }
+
+    private void launch() throws Exception {
+        Path log = runDir.resolve("kms.log");
+        if (Files.exists(log)) { // run.sh starts a new log: keep the one of the run before a restart
+            Files.move(log, runDir.resolve("kms-before-" + System.currentTimeMillis() + ".log"));
+        }
+        ProcessBuilder run = new ProcessBuilder(scripts.resolve("run.sh").toString(), Integer.toString(port), "--background");
+        run.environment().put("KMS_RUNDIR", runDir.toString());
+        run.redirectErrorStream(true);
+        Process p = run.start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (!p.waitFor(90, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IllegalStateException("Kurento Media Server did not start on port " + port + ": " + out);
+        }
+        pid = Long.parseLong(Files.readString(runDir.resolve("kms.pid")).strip());
+    }
+
+    /** {@code kill -9}: the media server dies at once, like a crash. */
+    public void kill9() throws Exception {
+        ProcessHandle.of(pid).ifPresent(h -> {
+            h.destroyForcibly();
+            h.onExit().completeOnTimeout(h, 30, TimeUnit.SECONDS).join();
+        });
+    }
+
+    /** Starts it again on the same port; returns once the port accepts connections. */
+    public void restart() throws Exception {
+        launch();
+    }
+
+    /** Whether the WebSocket port accepts a TCP connection right now. */
+    public boolean accepting() {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(url.getHost(), url.getPort()), 500);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Every pipeline on the media server, each with the type names of its elements, e.g.
+     * {WebRtcEndpoint=9}: {@code ServerManager.getPipelines()} and each pipeline's
+     * {@code getChildren()}, asked over Kurento's JSON-RPC directly. (kurento-client's own
+     * {@code KurentoClient.create} can stall for 25 s on a busy machine, its heartbeat racing its
+     * first connection for one lock.)
+     */
+    public List<Map<String, Integer>> pipelines() throws Exception {
+        try (Rpc rpc = new Rpc(url)) {
+            List<Map<String, Integer>> all = new ArrayList<>();
+            for (String pipeline : rpc.invoke("manager_ServerManager", "getPipelines")) {
+                Map<String, Integer> types = new TreeMap<>();
+                for (String child : rpc.invoke(pipeline, "getChildren")) {
+                    // an object id ends with its type: "..._kurento.WebRtcEndpoint"
+                    types.merge(child.substring(child.lastIndexOf('.') + 1), 1, Integer::sum);
+                }
+                all.add(types);
+            }
+            return all;
+        }
+    }
+
+    /** One JSON-RPC session with the media server: requests one at a time, answers awaited. */
+    private static final class Rpc implements AutoCloseable {
+        private final BlockingQueue<String> answers = new LinkedBlockingQueue<>();
+        private final WebSocket socket;
+        private int id;
+
+        Rpc(URI url) throws Exception {
+            socket = HttpClient.newHttpClient().newWebSocketBuilder()
+                    .buildAsync(url, new WebSocket.Listener() {
+                        final StringBuilder text = new StringBuilder();
+
+                        @Override
+                        public CompletionStage<?> onText(WebSocket ws, CharSequence part, boolean last) {
+                            text.append(part);
+                            if (last) {
+                                answers.add(text.toString());
+                                text.setLength(0);
+                            }
+                            ws.request(1);
+                            return null;
+                        }
+                    }).get(10, TimeUnit.SECONDS);
+        }
+
+        List<String> invoke(String object, String operation) throws Exception {
+            int request = ++id;
+            socket.sendText(Json.createObjectBuilder().add("jsonrpc", "2.0").add("id", request).add("method", "invoke")
+                    .add("params", Json.createObjectBuilder().add("object", object).add("operation", operation)
+                            .add("operationParams", Json.createObjectBuilder())).build().toString(), true).get(10, TimeUnit.SECONDS);
+            while (true) {
+                String text = answers.poll(10, TimeUnit.SECONDS);
+                if (text == null) {
+                    throw new IllegalStateException("no answer from the media server to " + operation);
+                }
+                JsonObject answer = Json.createReader(new StringReader(text)).readObject();
+                if (answer.getInt("id", -1) != request) {
+                    continue; // an event, or an answer to something else
+                }
+                if (answer.containsKey("error")) {
+                    throw new IllegalStateException(operation + " failed: " + answer.get("error"));
+                }
+                return answer.getJsonObject("result").getJsonArray("value").getValuesAs(JsonString.class)
+                        .stream().map(JsonString::getString).toList();
+            }
+        }
+
+        @Override
+        public void close() {
+            socket.abort();
+        }
+    }
+
+    /** Waits until {@link #pipelines()} equals {@code expected} (releases are asynchronous); returns the last reading. */
+    public List<Map<String, Integer>> awaitPipelines(List<Map<String, Integer>> expected, Duration within) throws Exception {
+        long deadline = System.nanoTime() + within.toNanos();
+        List<Map<String, Integer>> seen = pipelines();
+        while (!seen.equals(expected) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            seen = pipelines();
+        }
+        return seen;
+    }
+
+    /** Where the media server's log is, for failure messages. */
+    public String log() {
+        return runDir == null ? "(external media server)" : runDir.resolve("kms.log").toString();
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (scripts == null) {
+            return;
+        }
+        ProcessHandle.of(pid).ifPresent(h -> {
+            h.destroy();
+            if (h.onExit().completeOnTimeout(null, 10, TimeUnit.SECONDS).join() == null) {
+                h.destroyForcibly();
+            }
+        });
+    }
+}
