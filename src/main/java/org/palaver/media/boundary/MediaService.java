@@ -145,6 +145,7 @@ public class MediaService {
 
     /** Takes a new Kurento room under this service's care; returns what the room tells its media side. */
     public RoomMedia attach(Room room) {
+        SerialQueue queue = new SerialQueue(workers, WAITING_PER_ROOM, WAITING_PER_PARTICIPANT);
         SfuRoom sfu = new SfuRoom(room.id().value(), new SfuRoom.People() {
             @Override
             public void deliver(String participantId, ServerMessage message) {
@@ -165,8 +166,7 @@ public class MediaService {
             public boolean isEmpty() {
                 return room.size() == 0;
             }
-        }, () -> connection == null ? null : connection.client());
-        SerialQueue queue = new SerialQueue(workers, WAITING_PER_ROOM, WAITING_PER_PARTICIPANT);
+        }, () -> connection == null ? null : connection.client(), queue::submit);
         rooms.put(room.id(), new Sfu(sfu, queue));
         return new RoomMedia() {
             @Override

@@ -2,13 +2,17 @@ package org.palaver.media.control;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executor;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.kurento.client.Continuation;
 import org.kurento.client.KurentoClient;
 import org.kurento.client.MediaPipeline;
 import org.kurento.client.WebRtcEndpoint;
@@ -19,6 +23,11 @@ import org.palaver.signaling.entity.ServerMessage;
  * One Kurento room: its pipeline, one publishing endpoint per participant and one receiving
  * endpoint per (viewer, stream). Every method runs on the room's {@link SerialQueue} only, so the
  * fields need no lock, and no Kurento call ever runs while the room's lock is held.
+ *
+ * <p>The slow part of a negotiation, the media server processing an offer, runs asynchronously:
+ * the queue goes on with the room's other connections meanwhile, and the answer comes back onto
+ * the queue ({@code later}) to be delivered. Candidates for an endpoint whose offer is still being
+ * processed wait, as do those for an endpoint not made yet.
  *
  * <p>Objects belong to the media server session of the client that made them. When that session
  * is gone (the media server restarted, or the connection to it was lost) they are gone too: they
@@ -69,11 +78,16 @@ public final class SfuRoom {
     private final Map<String, WebRtcEndpoint> publishers = new HashMap<>();
     private final Map<Link, WebRtcEndpoint> receivers = new HashMap<>();
     private final Map<Link, List<IceCandidate>> pending = new HashMap<>();
+    /** Endpoints whose offer the media server has answered: candidates go straight to them. */
+    private final Set<WebRtcEndpoint> answered = new HashSet<>();
+    private final Executor later;
 
-    public SfuRoom(String roomId, People people, Supplier<KurentoClient> clients) {
+    /** {@code later}: runs a step on this room's queue, after those already waiting. */
+    public SfuRoom(String roomId, People people, Supplier<KurentoClient> clients, Executor later) {
         this.roomId = roomId;
         this.people = people;
         this.clients = clients;
+        this.later = later;
     }
 
     /** Someone joined: make sure the pipeline exists, so their publish finds it ready. */
@@ -120,8 +134,8 @@ public final class SfuRoom {
         }
         run(owner, () -> {
             Link link = new Link(owner, stream);
-            WebRtcEndpoint endpoint = link.publishing() ? publishers.get(stream) : receivers.get(link);
-            if (endpoint != null) {
+            WebRtcEndpoint endpoint = current(link);
+            if (endpoint != null && answered.contains(endpoint)) {
                 endpoint.addIceCandidate(toKurento(candidate));
             } else if (!possible(link)) {
                 people.deliver(owner, new ServerMessage.Error("unknown-stream",
@@ -231,23 +245,73 @@ public final class SfuRoom {
         people.deliverToAll(new ServerMessage.SfuRestart());
     }
 
+    /** Makes the link's endpoint and hands its offer to the media server; the answer comes back in {@link #answer}. */
     private WebRtcEndpoint negotiate(Link link, String offer) {
         WebRtcEndpoint endpoint = new WebRtcEndpoint.Builder(pipeline()).build();
         try {
             endpoint.addIceCandidateFoundListener(event -> people.deliver(link.owner(),
                     new ServerMessage.SfuCandidate(link.stream(), fromKurento(event.getCandidate()))));
-            String answer = endpoint.processOffer(offer);
-            people.deliver(link.owner(), new ServerMessage.SfuAnswer(link.stream(), answer));
-            endpoint.gatherCandidates();
-            List<IceCandidate> early = pending.remove(link);
-            if (early != null) {
-                early.forEach(c -> endpoint.addIceCandidate(toKurento(c)));
-            }
-            return endpoint;
         } catch (RuntimeException e) {
             release(endpoint);
             throw e;
         }
+        endpoint.processOffer(offer, new Continuation<String>() {
+            @Override
+            public void onSuccess(String sdp) {
+                later.execute(() -> answer(link, endpoint, sdp));
+            }
+
+            @Override
+            public void onError(Throwable cause) {
+                later.execute(() -> refused(link, endpoint, cause));
+            }
+        });
+        return endpoint;
+    }
+
+    /** The media server answered: tell the browser, apply its early candidates, gather ours. */
+    private void answer(Link link, WebRtcEndpoint endpoint, String sdp) {
+        if (current(link) != endpoint) {
+            return; // replaced or released meanwhile
+        }
+        run(link.owner(), () -> {
+            answered.add(endpoint);
+            people.deliver(link.owner(), new ServerMessage.SfuAnswer(link.stream(), sdp));
+            List<IceCandidate> early = pending.remove(link);
+            if (early != null) {
+                early.forEach(c -> endpoint.addIceCandidate(toKurento(c)));
+            }
+            endpoint.gatherCandidates(new Continuation<Void>() {
+                @Override
+                public void onSuccess(Void nothing) {
+                }
+
+                @Override
+                public void onError(Throwable cause) {
+                    LOG.log(Level.FINE, "gathering candidates failed in room " + roomId, cause);
+                }
+            });
+        });
+    }
+
+    /** The media server refused the offer: forget the endpoint and tell the browser. */
+    private void refused(Link link, WebRtcEndpoint endpoint, Throwable cause) {
+        if (current(link) != endpoint) {
+            return;
+        }
+        LOG.log(Level.WARNING, "the media server refused an offer in room " + roomId, cause);
+        if (link.publishing()) {
+            publishers.remove(link.stream());
+        } else {
+            receivers.remove(link);
+        }
+        release(endpoint);
+        people.deliver(link.owner(), new ServerMessage.Error("media-failed",
+                "The media server could not set up this stream; try again."));
+    }
+
+    private WebRtcEndpoint current(Link link) {
+        return link.publishing() ? publishers.get(link.stream()) : receivers.get(link);
     }
 
     private MediaPipeline pipeline() {
@@ -292,12 +356,14 @@ public final class SfuRoom {
         publishers.clear();
         receivers.clear();
         pending.clear();
+        answered.clear();
     }
 
     private void release(org.kurento.client.MediaObject object) {
         if (object == null) {
             return;
         }
+        answered.remove(object);
         try {
             object.release();
         } catch (RuntimeException e) {

@@ -35,7 +35,7 @@ class SfuRoomTest {
         public boolean isEmpty() {
             return false;
         }
-    }, () -> null);
+    }, () -> null, Runnable::run);
 
     @Test
     void candidatesForMadeUpStreamsAreRefusedNotKept() {
