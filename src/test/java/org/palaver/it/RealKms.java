@@ -118,6 +118,12 @@ public final class RealKms implements AutoCloseable {
         launch();
     }
 
+    /** CPU time the media server process has used so far (user and system). */
+    public long cpuNanos() {
+        return ProcessHandle.of(pid).flatMap(h -> h.info().totalCpuDuration())
+                .orElseThrow(() -> new IllegalStateException("no CPU time for the media server process " + pid)).toNanos();
+    }
+
     /** Whether the WebSocket port accepts a TCP connection right now. */
     public boolean accepting() {
         try (Socket s = new Socket()) {

@@ -1,0 +1,272 @@
+package org.palaver.bench;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.io.StringReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.palaver.it.Browser;
+import org.palaver.it.PayaraMicroProcess;
+import org.palaver.it.RealKms;
+import org.palaver.it.SignalClient;
+
+/**
+ * Kurento mode against mesh mode, side by side in one run (docs/benchmarks.md): two Payara Micro
+ * processes with the built WAR, one without a media server and one with a real Kurento Media
+ * Server ({@link RealKms}). Measures time to the first decoded frame, the media server's restart
+ * recovery, its CPU per forwarded stream and Palaver's own cost per join. Part of
+ * {@code mvn -B -Pbench package}; {@code -Dbench.skipKurento=true} leaves it out.
+ */
+public final class KurentoBenchmarks {
+
+    static final int ROUNDS = 5;
+    static final int JOIN_ROOMS = 20;
+    static final int JOIN_PER_ROOM = 5;
+    static final Duration UI = Duration.ofSeconds(60);
+
+    final HttpClient http = HttpClient.newHttpClient();
+    final Map<String, List<Double>> mesh = new LinkedHashMap<>();
+    final Map<String, List<Double>> kurento = new LinkedHashMap<>();
+
+    public static void main(String[] args) throws Exception {
+        new KurentoBenchmarks().run();
+        System.exit(0);
+    }
+
+    void run() throws Exception {
+        Map<String, String> config = Map.of(
+                "palaver.reconnect.grace", "PT2S",
+                "palaver.room.empty-ttl", "PT60S",
+                "palaver.limits.room-creations-per-minute", "100000",
+                "palaver.limits.messages-per-second", "100000",
+                "palaver.limits.message-burst", "100000");
+        try (RealKms kms = RealKms.startOrSkip();
+             PayaraMicroProcess meshServer = new PayaraMicroProcess(config);
+             PayaraMicroProcess kmsServer = new PayaraMicroProcess(with(config, "palaver.kms.url", kms.url().toString()))) {
+            meshServer.start();
+            kmsServer.start();
+            awaitReady(kmsServer.base());
+            String offer = sendOnlyOffer();
+            for (int round = 0; round < ROUNDS; round++) {
+                System.out.printf("round %d of %d%n", round + 1, ROUNDS);
+                firstFrame(meshServer.base(), mesh);
+                firstFrame(kmsServer.base(), kurento);
+            }
+            for (int round = 0; round < 3; round++) {
+                joins(meshServer.base(), null, mesh);
+                joins(kmsServer.base(), offer, kurento);
+            }
+            mediaServerCpu(kmsServer.base(), kms);
+            for (int round = 0; round < ROUNDS; round++) {
+                recovery(kmsServer.base(), kms);
+            }
+        }
+        print();
+    }
+
+    // ---- join click to first decoded remote frame, third person joining ------------------------
+
+    void firstFrame(URI base, Map<String, List<Double>> into) throws Exception {
+        String url = base + "room/" + createRoom(base);
+        List<Browser> people = new ArrayList<>();
+        try {
+            for (int i = 0; i < 3; i++) {
+                people.add(new Browser("bench-" + i));
+            }
+            people.get(0).join(url, "Alice", UI);
+            people.get(1).join(url, "Bob", UI);
+            people.get(0).assertDecodingFrom(1, UI);
+            Browser carol = people.get(2);
+            long clicked = carol.join(url, "Carol", UI);
+            record(into, "join click to first remote frame ms (3rd person)", carol.awaitFirstFrame(clicked, UI));
+            if (into == kurento) {
+                System.out.println("  Kurento, the third person's connections:" + carol.timeline());
+            }
+        } finally {
+            people.forEach(Browser::close);
+        }
+    }
+
+    // ---- media server restart: accepting again to frames at every page ------------------------
+
+    void recovery(URI base, RealKms kms) throws Exception {
+        String url = base + "room/" + createRoom(base);
+        List<Browser> people = new ArrayList<>();
+        try {
+            for (int i = 0; i < 2; i++) {
+                people.add(new Browser("bench-crash-" + i));
+            }
+            people.get(0).join(url, "Alice", UI);
+            people.get(1).join(url, "Bob", UI);
+            List<Long> before = new ArrayList<>();
+            for (Browser b : people) {
+                b.assertDecodingFrom(1, UI);
+                before.add(b.peerCount());
+            }
+            kms.kill9();
+            for (Browser b : people) {
+                b.waiting(UI).until(d -> "reconnecting".equals(b.connectionStatus()));
+            }
+            kms.restart();
+            long accepting = System.nanoTime();
+            for (int i = 0; i < people.size(); i++) {
+                Browser b = people.get(i);
+                long since = before.get(i);
+                b.waiting(UI).until(d -> b.framesDecoded(since).stream().anyMatch(n -> n > 0));
+            }
+            double ms = (System.nanoTime() - accepting) / 1e6;
+            record(kurento, "media server restart: accepting to frames at both pages ms", ms);
+            System.out.printf("  recovery %.0f ms%n", ms);
+        } finally {
+            people.forEach(Browser::close);
+        }
+    }
+
+    // ---- the media server's CPU per forwarded video stream -------------------------------------
+
+    void mediaServerCpu(URI base, RealKms kms) throws Exception {
+        String url = base + "room/" + createRoom(base);
+        List<Browser> people = new ArrayList<>();
+        try {
+            for (int i = 0; i < 3; i++) {
+                people.add(new Browser("bench-cpu-" + i));
+            }
+            for (Browser b : people) {
+                b.join(url, b.label, UI);
+            }
+            for (Browser b : people) {
+                b.assertDecodingFrom(2, UI);
+            }
+            Thread.sleep(3000); // past the start, at the steady bit rate
+            for (int round = 0; round < 3; round++) {
+                long cpu = kms.cpuNanos();
+                long wall = System.nanoTime();
+                Thread.sleep(10_000);
+                double cores = (double) (kms.cpuNanos() - cpu) / (System.nanoTime() - wall);
+                // three people: three streams in, six out (audio and video each)
+                record(kurento, "media server CPU per forwarded stream, % of a core", 100 * cores / 6);
+            }
+        } finally {
+            people.forEach(Browser::close);
+        }
+    }
+
+    // ---- Palaver's own cost per join ------------------------------------------------------------
+
+    /** Rooms one after another, five joining each at once; Kurento: each also publishes and waits for the answer. */
+    void joins(URI base, String offer, Map<String, List<Double>> into) throws Exception {
+        List<Long> times = new ArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(JOIN_PER_ROOM);
+        long began = System.nanoTime();
+        try {
+            for (int r = 0; r < JOIN_ROOMS; r++) {
+                String room = createRoom(base);
+                List<Future<SignalClient>> joining = new ArrayList<>();
+                for (int i = 0; i < JOIN_PER_ROOM; i++) {
+                    int n = i;
+                    joining.add(pool.submit(() -> {
+                        long start = System.nanoTime();
+                        SignalClient c = SignalClient.join(base, room, "P" + n);
+                        if (offer != null) {
+                            c.send(Json.createObjectBuilder().add("type", "publish").add("sdp", offer).build().toString());
+                            c.await("sfu-answer");
+                        }
+                        synchronized (times) {
+                            times.add(System.nanoTime() - start);
+                        }
+                        return c;
+                    }));
+                }
+                for (Future<SignalClient> f : joining) {
+                    f.get().close();
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        double seconds = (System.nanoTime() - began) / 1e9;
+        long[] ns = times.stream().mapToLong(Long::longValue).toArray();
+        String what = offer == null ? "join to joined" : "join to joined and publish to sfu-answer";
+        record(into, "joins/s (" + JOIN_ROOMS + " rooms x " + JOIN_PER_ROOM + ", " + what + ")", times.size() / seconds);
+        record(into, "join p50 ms (" + what + ")", Stats.percentile(ns, 50) / 1e6);
+        record(into, "join p99 ms (" + what + ")", Stats.percentile(ns, 99) / 1e6);
+        Thread.sleep(3000); // the left rooms release their media
+    }
+
+    // ---- helpers -----------------------------------------------------------------------------
+
+    /** A send-only audio+video offer as Chromium makes it, for the media server to answer. */
+    static String sendOnlyOffer() throws Exception {
+        try (Browser b = new Browser("bench-offer")) {
+            b.open("about:blank");
+            return (String) b.driver.executeAsyncScript("""
+                    const done = arguments[arguments.length - 1];
+                    (async () => {
+                      const stream = await navigator.mediaDevices.getUserMedia({audio: true, video: true});
+                      const pc = new RTCPeerConnection();
+                      stream.getTracks().forEach((t) => pc.addTransceiver(t, {direction: 'sendonly', streams: [stream]}));
+                      const offer = await pc.createOffer();
+                      done(offer.sdp);
+                    })().catch((e) => done('failed: ' + e));""");
+        }
+    }
+
+    String createRoom(URI base) throws Exception {
+        String body = http.send(HttpRequest.newBuilder(base.resolve("api/rooms")).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        JsonObject room = Json.createReader(new StringReader(body)).readObject();
+        return room.getString("id");
+    }
+
+    void awaitReady(URI base) throws Exception {
+        long deadline = System.nanoTime() + UI.toNanos();
+        while (http.send(HttpRequest.newBuilder(base.resolve("health/ready")).build(), HttpResponse.BodyHandlers.discarding()).statusCode() != 200) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the server never reached the media server");
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    static Map<String, String> with(Map<String, String> config, String key, String value) {
+        Map<String, String> more = new LinkedHashMap<>(config);
+        more.put(key, value);
+        return more;
+    }
+
+    static void record(Map<String, List<Double>> into, String metric, double value) {
+        into.computeIfAbsent(metric, m -> new ArrayList<>()).add(value);
+    }
+
+    void print() {
+        System.out.println();
+        System.out.println("| metric (median) | Kurento | mesh | ratio |");
+        System.out.println("| --- | ---: | ---: | ---: |");
+        List<String> metrics = new ArrayList<>(kurento.keySet());
+        mesh.keySet().stream().filter(m -> !metrics.contains(m)).forEach(metrics::add);
+        for (String metric : metrics) {
+            List<Double> k = kurento.get(metric);
+            List<Double> m = mesh.get(metric);
+            double km = k == null ? Double.NaN : Stats.median(k);
+            double mm = m == null ? Double.NaN : Stats.median(m);
+            System.out.printf("| %s (n=%d) | %s | %s | %s |%n", metric, k == null ? m.size() : k.size(), fmt(km), fmt(mm),
+                    k == null || m == null ? "–" : String.format("%.2f", km / mm));
+        }
+        kurento.forEach((metric, values) -> System.out.println("  all Kurento " + metric + ": " + values));
+        mesh.forEach((metric, values) -> System.out.println("  all mesh " + metric + ": " + values));
+    }
+
+    static String fmt(double v) {
+        return Double.isNaN(v) ? "–" : v >= 100 ? String.format("%,.0f", v) : String.format("%.2f", v);
+    }
+}
