@@ -61,6 +61,9 @@ public class Conversations {
     PasscodeGuard passcodeGuard;
 
     @Inject
+    PasscodeChecks passcodeChecks;
+
+    @Inject
     ClientAddresses addresses;
 
     @Resource
@@ -92,18 +95,18 @@ public class Conversations {
 
     /** A new conversation, or empty when the server holds {@code palaver.limits.max-connections} already. */
     public Optional<Conversation> open(Session session, String roomId) {
-        String address = addresses.claim(session.getUserProperties().get(ClientAddresses.USER_PROPERTY)).orElse(null);
+        String address = addresses.claim(session.getUserProperties().get(ClientAddresses.USER_PROPERTY));
         if (open.size() >= maxConnections) {
             limitLog.warn("max-connections", "connection limit reached (palaver.limits.max-connections=" + maxConnections + ")");
             refuse(session);
             return Optional.empty();
         }
-        if (address == null) {
+        if (ClientAddresses.UNKNOWN.equals(address)) {
             limitLog.warn("no-address", "a signaling connection opened without a known client address;"
-                    + " its passcode guessing is slowed down per connection only");
+                    + " its passcode tries count with every other such connection's");
         }
         Conversation conversation = new Conversation(roomId, rooms, codec, new Outbox(session, codec, executor),
-                new TokenBucket(messageBurst, messagesPerSecond), limitLog, passcodeGuard, address);
+                new TokenBucket(messageBurst, messagesPerSecond), limitLog, passcodeGuard, passcodeChecks, address);
         open.add(conversation);
         return Optional.of(conversation);
     }
