@@ -51,6 +51,7 @@ public final class Conversation {
     private boolean checking; // guarded by this: a join waits for its passcode check, later messages in held
     private boolean heldDropped; // guarded by this
     private long handOffs; // guarded by this: joins handed to the passcode threads so far
+    private volatile long seatlessSinceNanos = System.nanoTime();
     private volatile Seat seat;
     private boolean closed; // guarded by this, with seat: a close racing a join must not strand the seat
     private volatile long lastSeenNanos = System.nanoTime();
@@ -168,6 +169,15 @@ public final class Conversation {
         return System.nanoTime() - lastSeenNanos;
     }
 
+    /** True when this socket has been out of any room (never joined, or left) for longer than {@code limitNanos}. */
+    synchronized boolean seatlessLongerThan(long limitNanos) {
+        return seat == null && !checking && System.nanoTime() - seatlessSinceNanos > limitNanos;
+    }
+
+    String address() {
+        return address;
+    }
+
     Outbox outbox() {
         return outbox;
     }
@@ -176,6 +186,13 @@ public final class Conversation {
     void timedOut() {
         onClose();
         outbox.close(Outbox.TIMED_OUT);
+    }
+
+    /** Out of any room for too long: an idle socket only holds a place other clients could use. */
+    void joinTimedOut(java.time.Duration limit) {
+        onClose();
+        outbox.finish(new ServerMessage.Error("join-timeout",
+                "No join within " + limit.toSeconds() + " s; the connection is closed."), Outbox.JOIN_TIMEOUT);
     }
 
     private void handle(ClientMessage message) {
@@ -218,6 +235,7 @@ public final class Conversation {
         } else if (message instanceof ClientMessage.MediaState media) {
             rooms.setMedia(current, media.audioMuted(), media.videoMuted());
         } else if (message instanceof ClientMessage.Leave) {
+            seatlessSinceNanos = System.nanoTime();
             seat = null;
             rooms.leave(current);
         } else {
