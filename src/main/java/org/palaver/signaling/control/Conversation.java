@@ -261,6 +261,7 @@ public final class Conversation {
         synchronized (this) {
             wasChecking = checking;
             checking = true;
+            handOffs++; // before the check can start: its thread must see it when it takes over held messages
         }
         try {
             if (!passcodeChecks.tryTake()) {
@@ -270,15 +271,13 @@ public final class Conversation {
             checks.submit(address, () -> checkedJoin(join));
         } catch (RoomException refused) {
             wrongPasscodes.end(now, false);
-            if (!wasChecking) {
-                synchronized (this) {
+            synchronized (this) {
+                handOffs--; // nothing went to the passcode threads; this thread goes on
+                if (!wasChecking) {
                     checking = false; // nothing was held: only the container's thread holds, and it is here
                 }
             }
             throw refused;
-        }
-        synchronized (this) {
-            handOffs++;
         }
     }
 

@@ -45,8 +45,8 @@ public class PasscodeChecks {
     @PostConstruct
     void start() {
         ThreadFactory factory = threadFactory != null ? threadFactory : Executors.defaultThreadFactory();
-        pool = new ThreadPoolExecutor(threads, threads, 1, TimeUnit.MINUTES, new ArrayBlockingQueue<>(QUEUE), factory);
-        pool.allowCoreThreadTimeOut(true);
+        pool = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(QUEUE), factory);
+        pool.prestartAllCoreThreads(); // a few threads for the application's life, none made later on a request
     }
 
     @PreDestroy
