@@ -13,7 +13,7 @@ const NAME_KEY = 'palaver.displayName';
 const HTTPS_PORT = 8181;
 // After a server restart, others come back one by one; who has not within this time is gone.
 const RESTORE_WAIT_MS = 30000;
-const JOIN_ERRORS = new Set(['room-full', 'invalid-name', 'room-not-found', 'passcode-required', 'passcode-invalid', 'too-many-attempts']);
+const JOIN_ERRORS = new Set(['room-full', 'invalid-name', 'room-not-found', 'passcode-required', 'passcode-invalid', 'too-many-attempts', 'server-busy']);
 
 const $ = (id) => document.getElementById(id);
 const roomId = decodeURIComponent(location.pathname.replace(/^\/room\//, '').replace(/\/$/, ''));

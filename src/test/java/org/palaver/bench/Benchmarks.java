@@ -74,6 +74,7 @@ public final class Benchmarks {
                 "palaver.room.empty-ttl", "PT30S", // long enough for browsers to start before anyone has joined
                 "palaver.limits.room-creations-per-minute", "100000000",
                 "palaver.limits.max-connections", "100000",
+                "palaver.limits.connections-per-address", "100000", // every benchmark socket comes from loopback
                 "palaver.limits.messages-per-second", "100000000",
                 "palaver.limits.message-burst", "100000000");
         try (PayaraMicroProcess server = new PayaraMicroProcess(config, List.of(baseline.toString()))) {

@@ -554,6 +554,105 @@ class ServerIT {
         }
     }
 
+    @Test
+    void twentyJoinAPasscodeRoomAtOnceFromOneAddress() throws Exception {
+        // Behind a reverse proxy a whole meeting arrives from one address on the hour; nobody guessed.
+        String room = json(post("api/rooms", "{\"passcode\":\"on-the-hour\"}").body()).getString("id");
+        int n = 20;
+        List<SignalClient> clients = new ArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(n);
+        try {
+            for (int i = 0; i < n; i++) {
+                clients.add(SignalClient.connect(base, room));
+            }
+            CyclicBarrier start = new CyclicBarrier(n);
+            List<Future<JsonObject>> answers = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                SignalClient client = clients.get(i);
+                String join = "{\"type\":\"join\",\"name\":\"Person " + i + "\",\"passcode\":\"on-the-hour\"}";
+                answers.add(pool.submit(() -> {
+                    start.await();
+                    client.send(join);
+                    return client.await(m -> List.of("joined", "error").contains(m.getString("type")), "joined or error");
+                }));
+            }
+            for (Future<JsonObject> answer : answers) {
+                assertEquals("joined", answer.get().getString("type"), answer.get().toString());
+            }
+        } finally {
+            clients.forEach(SignalClient::close);
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void guessingFromConnectionsWithoutAKnownAddressIsSlowedAllTheSame() throws Exception {
+        String room = json(post("api/rooms", "{\"passcode\":\"quiet-meadow\"}").body()).getString("id");
+        // Two identical Sec-WebSocket-Key headers keep the server from telling this socket's address.
+        for (int c = 0; c < 5; c++) {
+            try (RawWebSocket guesser = RawWebSocket.open(base, room, "127.0.0.1", 2)) {
+                org.junit.jupiter.api.Assumptions.assumeTrue(guesser.upgraded(), "this server refuses such handshakes itself: "
+                        + guesser.statusLine);
+                for (int i = 0; i < 2; i++) {
+                    guesser.sendText("{\"type\":\"join\",\"name\":\"Mallory\",\"passcode\":\"guess-" + c + "-" + i + "\"}");
+                    assertEquals("passcode-invalid", json(guesser.nextText()).getString("error"), "try " + i + " of connection " + c);
+                }
+            }
+        }
+        try (RawWebSocket fresh = RawWebSocket.open(base, room, "127.0.0.1", 2)) {
+            fresh.sendText("{\"type\":\"join\",\"name\":\"Mallory\",\"passcode\":\"quiet-meadow\"}");
+            String answer = fresh.nextText();
+            assertEquals("too-many-attempts", json(answer).getString("error", answer));
+        }
+    }
+
+    @Test
+    void passcodeChecksAreBoundedPerConnectionAndBadNamesCostNone() throws Exception {
+        String room = json(post("api/rooms", "{\"passcode\":\"five-rivers\"}").body()).getString("id");
+        try (SignalClient client = SignalClient.connect(base, room)) {
+            for (int i = 0; i < 5; i++) {
+                client.send("{\"type\":\"join\",\"name\":\"  \",\"passcode\":\"five-rivers\"}");
+                assertEquals("invalid-name", client.await("error").getString("error"));
+            }
+            // Leaving and joining again checks the passcode again: a few times, not for ever.
+            JsonObject refused = null;
+            int joins = 0;
+            while (refused == null && joins < 8) {
+                client.send("{\"type\":\"join\",\"name\":\"Loop\",\"passcode\":\"five-rivers\"}");
+                JsonObject answer = client.await(m -> List.of("joined", "error").contains(m.getString("type")), "joined or error");
+                if (answer.getString("type").equals("error")) {
+                    refused = answer;
+                } else {
+                    joins++;
+                    client.send("{\"type\":\"leave\"}");
+                }
+            }
+            assertTrue(refused != null, "joined " + joins + " times in a row");
+            assertEquals("too-many-attempts", refused.getString("error"));
+            assertTrue(refused.getString("message").contains("try again in"), refused.getString("message"));
+            assertTrue(joins >= 3, "the first checks of a connection go through, bad names cost none; joined " + joins);
+        }
+    }
+
+    @Test
+    void messagesSentRightAfterAPasscodeJoinWaitForIt() throws Exception {
+        String room = json(post("api/rooms", "{\"passcode\":\"in-order\"}").body()).getString("id");
+        try (SignalClient alice = SignalClient.connect(base, room)) {
+            alice.send("{\"type\":\"join\",\"name\":\"Alice\",\"passcode\":\"in-order\"}");
+            alice.send("{\"type\":\"hand\",\"raised\":true}");
+            alice.send("{\"type\":\"ping\"}");
+            alice.await("joined");
+            alice.await("pong");
+            assertTrue(alice.all("error").isEmpty(), "errors: " + alice.all("error"));
+            try (SignalClient bob = SignalClient.connect(base, room)) {
+                bob.send("{\"type\":\"join\",\"name\":\"Bob\",\"passcode\":\"in-order\"}");
+                JsonObject seen = bob.await("joined").getJsonArray("participants").getJsonObject(0);
+                assertEquals("Alice", seen.getString("name"));
+                assertTrue(seen.getBoolean("handRaised"), "the hand went up after the join, not before it: " + seen);
+            }
+        }
+    }
+
     // ---- limits ------------------------------------------------------------------------------
 
     @Test

@@ -164,6 +164,11 @@ public class RoomService {
         return join(roomId, name, null, mailbox);
     }
 
+    /** Throws what a join would throw for reasons that cost nothing to check; true when it needs a passcode hash. */
+    public boolean precheckJoin(String roomId, String name, String passcode) {
+        return require(roomId).precheck(name, passcode);
+    }
+
     public Seat join(String roomId, String name, String passcode, Mailbox mailbox) {
         Room room = require(roomId);
         room.checkPasscode(passcode);

@@ -105,6 +105,21 @@ public final class Room {
         }
     }
 
+    /**
+     * The checks of {@link #join} that cost nothing (name, room open and not full, a passcode
+     * given where one is needed), so that no join that would fail anyway pays for a passcode hash.
+     * True when {@link #checkPasscode} has a hash to compute.
+     */
+    public synchronized boolean precheck(String rawName, String attempt) {
+        DisplayName.validate(rawName);
+        requireOpen();
+        requireRoomForOneMore();
+        if (passcode != null && (attempt == null || attempt.isEmpty())) {
+            throw new RoomException("passcode-required", "This room needs a passcode.");
+        }
+        return passcode != null;
+    }
+
     public synchronized Seat join(String rawName, Mailbox mailbox) {
         String name = DisplayName.validate(rawName);
         requireOpen();

@@ -1,9 +1,11 @@
 package org.palaver.signaling.control;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Carries a signaling connection's client address from the servlet filter, which sees it, to the
@@ -11,8 +13,10 @@ import java.util.Optional;
  * the handshake's {@code Sec-WebSocket-Key}, a fresh random value per handshake, so the filter
  * leaves the address here under that key and the endpoint takes it when the socket opens. The
  * request itself is left untouched. A key presented from two different addresses gives neither an
- * address (they fall back to per-connection limits), so a client cannot borrow another's address;
- * presented twice from one address, it keeps that address, so reusing a key gains nothing.
+ * address, so a client cannot borrow another's address; presented twice from one address, it
+ * keeps that address, so reusing a key gains nothing. A connection without an address (that, or
+ * a handshake with two keys) counts as {@link #UNKNOWN}: every such connection shares one set of
+ * per-address limits, the strictest there is, so hiding one's address never buys more tries.
  */
 @ApplicationScoped
 public class ClientAddresses {
@@ -23,6 +27,8 @@ public class ClientAddresses {
     /** A socket opens milliseconds after its handshake; keys of handshakes that never opened make way. */
     static final int MAX_PENDING = 10_000;
     private static final String CONTESTED = "";
+    /** The address of every connection whose address is not known. */
+    public static final String UNKNOWN = "unknown";
 
     private final Map<String, String> pending = new LinkedHashMap<>(64, 0.75f, false) {
         @Override
@@ -41,15 +47,28 @@ public class ClientAddresses {
         }
     }
 
-    /** The address the filter saw for this handshake key, once; empty when unknown or contested. */
-    public Optional<String> claim(Object key) {
+    /** The address the filter saw for this handshake key, once; {@link #UNKNOWN} when unknown or contested. */
+    public String claim(Object key) {
         if (!(key instanceof String text)) {
-            return Optional.empty();
+            return UNKNOWN;
         }
         String found;
         synchronized (pending) {
             found = pending.remove(text);
         }
-        return found == null || found.isEmpty() ? Optional.empty() : Optional.of(found);
+        return found == null || found.isEmpty() ? UNKNOWN : found;
+    }
+
+    /** What per-address limits count by: the address itself, or for IPv6 its /64, the block one host usually has. */
+    public static String block(String address) {
+        if (address.indexOf(':') < 0) {
+            return address;
+        }
+        try {
+            byte[] bytes = InetAddress.getByName(address).getAddress(); // a literal: no lookup
+            return bytes.length == 16 ? HexFormat.of().formatHex(bytes, 0, 8) + "::/64" : address;
+        } catch (UnknownHostException e) {
+            return address;
+        }
     }
 }

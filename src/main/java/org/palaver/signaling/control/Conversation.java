@@ -1,5 +1,7 @@
 package org.palaver.signaling.control;
 
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.palaver.platform.OnceLog;
@@ -14,7 +16,9 @@ import org.palaver.signaling.entity.ServerMessage;
  * One signaling socket: decodes what arrives, hands it to {@link RoomService} as the participant
  * the server knows this socket to be, and answers every failure with an {@code error} message to
  * this socket only. The container calls it for one message at a time; the heartbeat may call
- * {@link #timedOut()} concurrently, hence the volatile fields.
+ * {@link #timedOut()} concurrently, hence the volatile fields. A join into a passcode room waits
+ * for its hash on {@link PasscodeChecks}' threads; whatever the socket sends meanwhile waits
+ * behind it and is handled afterwards, in order, so nothing overtakes the join.
  */
 public final class Conversation {
 
@@ -23,6 +27,11 @@ public final class Conversation {
     /** Chat is for people typing: a few lines at once, one a second over time. */
     static final int CHAT_BURST = 5;
     static final double CHAT_PER_SECOND = 1.0;
+    /** Each passcode check costs a hash: a few at once per connection, then one per 5 s (leave/join loops). */
+    static final int PASSCODE_CHECK_BURST = 3;
+    static final double PASSCODE_CHECKS_PER_SECOND = 0.2;
+    /** A page sends nothing before {@code joined} but pings; this is plenty. */
+    static final int MAX_HELD = 32;
 
     private final String roomId;
     private final RoomService rooms;
@@ -35,15 +44,23 @@ public final class Conversation {
     private long lastDroppedNanos;
     private final WrongTries wrongPasscodes = new WrongTries(FREE_PASSCODE_TRIES);
     private final PasscodeGuard guard;
-    private final String address; // null when unknown (see ClientAddresses): limits per connection only
+    private final PasscodeChecks checks;
+    private final TokenBucket passcodeChecks = new TokenBucket(PASSCODE_CHECK_BURST, PASSCODE_CHECKS_PER_SECOND);
+    private final String address; // ClientAddresses.UNKNOWN when unknown: shares the limits of all such
+    private final Deque<String> held = new ArrayDeque<>(); // guarded by this
+    private boolean checking; // guarded by this: a join waits for its passcode check, later messages in held
+    private boolean heldDropped; // guarded by this
+    private long handOffs; // guarded by this: joins handed to the passcode threads so far
+    private volatile long seatlessSinceNanos = System.nanoTime();
     private volatile Seat seat;
     private boolean closed; // guarded by this, with seat: a close racing a join must not strand the seat
     private volatile long lastSeenNanos = System.nanoTime();
 
     Conversation(String roomId, RoomService rooms, MessageCodec codec, Outbox outbox, TokenBucket rate, OnceLog limitLog,
-            PasscodeGuard guard, String address) {
+            PasscodeGuard guard, PasscodeChecks checks, String address) {
         this.roomId = roomId;
         this.guard = guard;
+        this.checks = checks;
         this.address = address;
         this.rate = rate;
         this.limitLog = limitLog;
@@ -54,9 +71,27 @@ public final class Conversation {
 
     public void onText(String text) {
         touch();
-        if (!withinRate()) {
+        if (!withinRate() || held(text)) {
             return;
         }
+        process(text);
+    }
+
+    /** While a join waits for its passcode check, later messages wait behind it (a bounded few). */
+    private synchronized boolean held(String text) {
+        if (!checking) {
+            return false;
+        }
+        if (held.size() < MAX_HELD) {
+            held.add(text);
+        } else if (!heldDropped) {
+            heldDropped = true;
+            reply("rate-limited", "Too many messages while the join is checked; some were dropped. Wait for joined.");
+        }
+        return true;
+    }
+
+    private void process(String text) {
         try {
             handle(codec.decode(text));
         } catch (ProtocolException e) {
@@ -109,6 +144,7 @@ public final class Conversation {
             closed = true;
             current = seat;
             seat = null;
+            held.clear();
         }
         if (current != null) {
             rooms.drop(current);
@@ -133,6 +169,15 @@ public final class Conversation {
         return System.nanoTime() - lastSeenNanos;
     }
 
+    /** True when this socket has been out of any room (never joined, or left) for longer than {@code limitNanos}. */
+    synchronized boolean seatlessLongerThan(long limitNanos) {
+        return seat == null && !checking && System.nanoTime() - seatlessSinceNanos > limitNanos;
+    }
+
+    String address() {
+        return address;
+    }
+
     Outbox outbox() {
         return outbox;
     }
@@ -143,12 +188,19 @@ public final class Conversation {
         outbox.close(Outbox.TIMED_OUT);
     }
 
+    /** Out of any room for too long: an idle socket only holds a place other clients could use. */
+    void joinTimedOut(java.time.Duration limit) {
+        onClose();
+        outbox.finish(new ServerMessage.Error("join-timeout",
+                "No join within " + limit.toSeconds() + " s; the connection is closed."), Outbox.JOIN_TIMEOUT);
+    }
+
     private void handle(ClientMessage message) {
         if (message instanceof ClientMessage.Ping) {
             outbox.post(new ServerMessage.Pong());
         } else if (message instanceof ClientMessage.Join join) {
             requireNoSeat();
-            seat(joinGuessing(join));
+            join(join);
         } else if (message instanceof ClientMessage.Resume resume) {
             requireNoSeat();
             seat(rooms.resume(roomId, resume.token(), outbox));
@@ -183,6 +235,7 @@ public final class Conversation {
         } else if (message instanceof ClientMessage.MediaState media) {
             rooms.setMedia(current, media.audioMuted(), media.videoMuted());
         } else if (message instanceof ClientMessage.Leave) {
+            seatlessSinceNanos = System.nanoTime();
             seat = null;
             rooms.leave(current);
         } else {
@@ -191,30 +244,96 @@ public final class Conversation {
     }
 
     /**
-     * After {@value #FREE_PASSCODE_TRIES} wrong passcodes on this connection, or
-     * {@value PasscodeGuard#FREE_TRIES_PER_ADDRESS} for this room from this connection's address,
-     * each further try has to wait twice as long as the one before (2 s, 4 s, ... 64 s).
+     * Cheap checks first; a room without a passcode is joined at once, with nothing to guess. A
+     * passcode is checked on the passcode threads, within this connection's budget.
      */
-    private Seat joinGuessing(ClientMessage.Join join) {
+    private void join(ClientMessage.Join join) {
+        if (!rooms.precheckJoin(roomId, join.name(), join.passcode())) {
+            seat(rooms.join(roomId, join.name(), join.passcode(), outbox));
+            return;
+        }
         long now = System.nanoTime();
         long wait = wrongPasscodes.begin(now);
         if (wait > 0) {
             throw new RoomException("too-many-attempts", "Too many wrong passcodes; try again in " + wait + " s.");
         }
-        boolean wrong = false;
-        try {
-            if (address != null) {
-                guard.begin(address, roomId, now);
-            }
-        } catch (RoomException slowed) {
-            wrongPasscodes.end(now, false);
-            throw slowed;
+        boolean wasChecking;
+        synchronized (this) {
+            wasChecking = checking;
+            checking = true;
+            handOffs++; // before the check can start: its thread must see it when it takes over held messages
         }
         try {
-            Seat joined = rooms.join(roomId, join.name(), join.passcode(), outbox);
-            if (address != null) {
-                guard.right(address, roomId);
+            if (!passcodeChecks.tryTake()) {
+                throw new RoomException("too-many-attempts", "Too many passcode checks on this connection; try again in "
+                        + passcodeChecks.secondsUntilNext() + " s.");
             }
+            checks.submit(address, () -> checkedJoin(join));
+        } catch (RoomException refused) {
+            wrongPasscodes.end(now, false);
+            synchronized (this) {
+                handOffs--; // nothing went to the passcode threads; this thread goes on
+                if (!wasChecking) {
+                    checking = false; // nothing was held: only the container's thread holds, and it is here
+                }
+            }
+            throw refused;
+        }
+    }
+
+    /** On a passcode thread: the join, then whatever the socket sent meanwhile. */
+    private void checkedJoin(ClientMessage.Join join) {
+        try {
+            seat(joinGuessing(join));
+        } catch (RoomException e) {
+            reply(e.code(), e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "unexpected failure checking a passcode", e);
+            reply("internal-error", "The server could not handle this message.");
+        }
+        handleHeld();
+    }
+
+    private void handleHeld() {
+        while (true) {
+            String next;
+            long before;
+            synchronized (this) {
+                next = held.poll();
+                if (next == null) {
+                    checking = false;
+                    heldDropped = false;
+                    return;
+                }
+                before = handOffs;
+            }
+            process(next);
+            synchronized (this) {
+                if (handOffs != before) {
+                    return; // a held join went to the passcode threads: they go on from there
+                }
+            }
+        }
+    }
+
+    /**
+     * After {@value #FREE_PASSCODE_TRIES} wrong passcodes on this connection, or
+     * {@value PasscodeGuard#FREE_TRIES_PER_ADDRESS} for this room from this connection's address,
+     * each further try has to wait twice as long as the one before (2 s, 4 s, ... 64 s). The
+     * address's turn is taken here, on a passcode thread, so that only as many tries as there are
+     * such threads can race past its allowance.
+     */
+    private Seat joinGuessing(ClientMessage.Join join) {
+        try {
+            guard.begin(address, roomId, System.nanoTime());
+        } catch (RoomException slowed) {
+            wrongPasscodes.end(System.nanoTime(), false);
+            throw slowed;
+        }
+        boolean wrong = false;
+        try {
+            Seat joined = rooms.join(roomId, join.name(), join.passcode(), outbox);
+            guard.right(address, roomId);
             return joined;
         } catch (RoomException e) {
             wrong = "passcode-invalid".equals(e.code());
@@ -222,12 +341,10 @@ public final class Conversation {
         } finally {
             long judged = System.nanoTime();
             wrongPasscodes.end(judged, wrong);
-            if (address != null) {
-                if (wrong) {
-                    guard.wrong(address, roomId, judged);
-                } else {
-                    guard.undecided(address, roomId, judged); // after right() this finds nothing
-                }
+            if (wrong) {
+                guard.wrong(address, roomId, judged);
+            } else {
+                guard.undecided(address, roomId, judged); // after right() this finds nothing
             }
         }
     }

@@ -27,7 +27,10 @@ import org.palaver.signaling.entity.ServerMessage;
 /**
  * The open signaling sockets, and their heartbeat: every interval each socket gets a ping frame
  * (browsers answer those by themselves), and a socket silent for longer than the timeout is
- * treated as dropped, so a dead connection is noticed within the timeout.
+ * treated as dropped, so a dead connection is noticed within the timeout. A socket out of any room
+ * (never joined, or left) for {@code palaver.limits.join-timeout} is closed too: idle sockets
+ * would otherwise hold the server's connections for ever. Each client address may hold
+ * {@code palaver.limits.connections-per-address} sockets.
  */
 @ApplicationScoped
 public class Conversations {
@@ -58,7 +61,18 @@ public class Conversations {
     int messageBurst;
 
     @Inject
+    @ConfigProperty(name = "palaver.limits.connections-per-address", defaultValue = "200")
+    int connectionsPerAddress;
+
+    @Inject
+    @ConfigProperty(name = "palaver.limits.join-timeout", defaultValue = "PT30S")
+    Duration joinTimeout;
+
+    @Inject
     PasscodeGuard passcodeGuard;
+
+    @Inject
+    PasscodeChecks passcodeChecks;
 
     @Inject
     ClientAddresses addresses;
@@ -73,9 +87,11 @@ public class Conversations {
     private final Set<Conversation> open = ConcurrentHashMap.newKeySet();
     private final OnceLog limitLog = new OnceLog(LOG);
     private ScheduledFuture<?> heartbeat;
+    private SocketsPerAddress perAddress;
 
     @PostConstruct
     void startHeartbeat() {
+        perAddress = new SocketsPerAddress(connectionsPerAddress);
         long period = heartbeatInterval.toMillis();
         heartbeat = scheduler.scheduleWithFixedDelay(this::beat, period, period, TimeUnit.MILLISECONDS);
     }
@@ -90,30 +106,38 @@ public class Conversations {
         }
     }
 
-    /** A new conversation, or empty when the server holds {@code palaver.limits.max-connections} already. */
+    /**
+     * A new conversation, or empty when the server holds {@code palaver.limits.max-connections}
+     * already, or the client's address {@code palaver.limits.connections-per-address}.
+     */
     public Optional<Conversation> open(Session session, String roomId) {
-        String address = addresses.claim(session.getUserProperties().get(ClientAddresses.USER_PROPERTY)).orElse(null);
+        String address = addresses.claim(session.getUserProperties().get(ClientAddresses.USER_PROPERTY));
         if (open.size() >= maxConnections) {
             limitLog.warn("max-connections", "connection limit reached (palaver.limits.max-connections=" + maxConnections + ")");
-            refuse(session);
+            refuse(session, "server-full", "The server is at its connection limit; try again later.");
             return Optional.empty();
         }
-        if (address == null) {
+        if (!perAddress.tryOpen(address)) {
+            limitLog.warn("per-address:" + address, "connection limit reached for " + address
+                    + " (palaver.limits.connections-per-address=" + connectionsPerAddress + ")");
+            refuse(session, "too-many-connections", "Too many connections from your address; close some and try again.");
+            return Optional.empty();
+        }
+        if (ClientAddresses.UNKNOWN.equals(address)) {
             limitLog.warn("no-address", "a signaling connection opened without a known client address;"
-                    + " its passcode guessing is slowed down per connection only");
+                    + " it shares its per-address limits with every other such connection");
         }
         Conversation conversation = new Conversation(roomId, rooms, codec, new Outbox(session, codec, executor),
-                new TokenBucket(messageBurst, messagesPerSecond), limitLog, passcodeGuard, address);
+                new TokenBucket(messageBurst, messagesPerSecond), limitLog, passcodeGuard, passcodeChecks, address);
         open.add(conversation);
         return Optional.of(conversation);
     }
 
     // Runs on the handshake's thread before any room is involved, so a blocking send is harmless.
-    private void refuse(Session session) {
+    private void refuse(Session session, String code, String message) {
         try {
-            session.getBasicRemote().sendText(codec.encode(
-                    new ServerMessage.Error("server-full", "The server is at its connection limit; try again later.")));
-            session.close(new CloseReason(CloseReason.CloseCodes.TRY_AGAIN_LATER, "server full"));
+            session.getBasicRemote().sendText(codec.encode(new ServerMessage.Error(code, message)));
+            session.close(new CloseReason(CloseReason.CloseCodes.TRY_AGAIN_LATER, code));
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.FINE, "refusing a connection failed", e);
         }
@@ -122,17 +146,28 @@ public class Conversations {
     /** The container reported the socket closed (not our own heartbeat timeout). */
     public void closed(Conversation conversation) {
         conversation.outbox().closedByContainer();
-        open.remove(conversation);
+        forget(conversation);
         conversation.onClose();
+    }
+
+    /** Once per conversation, whoever notices its end first (the container or the heartbeat). */
+    private void forget(Conversation conversation) {
+        if (open.remove(conversation)) {
+            perAddress.closed(conversation.address());
+        }
     }
 
     private void beat() {
         try {
             long timeout = heartbeatTimeout.toNanos();
+            long seatless = joinTimeout.toNanos();
             for (Conversation conversation : open) {
                 if (conversation.idleNanos() > timeout) {
-                    open.remove(conversation);
+                    forget(conversation);
                     conversation.timedOut();
+                } else if (conversation.seatlessLongerThan(seatless)) {
+                    forget(conversation);
+                    conversation.joinTimedOut(joinTimeout);
                 } else {
                     conversation.outbox().kick();
                     conversation.outbox().ping();

@@ -32,6 +32,7 @@ public final class Outbox implements Mailbox {
     public static final CloseReason REPLACED = new CloseReason(() -> 4001, "replaced by a newer connection");
     public static final CloseReason TOO_SLOW = new CloseReason(() -> 4002, "too slow to receive");
     public static final CloseReason TIMED_OUT = new CloseReason(() -> 4003, "no heartbeat");
+    public static final CloseReason JOIN_TIMEOUT = new CloseReason(() -> 4004, "no join in time");
 
     private static final Logger LOG = Logger.getLogger(Outbox.class.getName());
     private static final Object PING = new Object();
@@ -83,6 +84,15 @@ public final class Outbox implements Mailbox {
             closeReason = reason;
             scheduleClose();
         }
+    }
+
+    /** Sends {@code last} after what is queued, then closes, so the client learns why. */
+    void finish(ServerMessage last, CloseReason reason) {
+        enqueue(last);
+        enqueue(new Closing(reason));
+    }
+
+    private record Closing(CloseReason reason) {
     }
 
     /**
@@ -195,6 +205,11 @@ public final class Outbox implements Mailbox {
                 return;
             }
             queued.decrementAndGet();
+            if (item instanceof Closing closing) { // everything before it has been written
+                draining.set(false);
+                close(closing.reason());
+                return;
+            }
             if (!beginWrite()) {
                 draining.set(false);
                 return;

@@ -1,9 +1,6 @@
 package org.palaver.signaling.control;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
-import java.util.HexFormat;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
@@ -16,7 +13,8 @@ import org.palaver.rooms.entity.RoomException;
  * socket for every few tries is slowed down all the same. Keyed by room too, so that one room's
  * guessing never slows down anyone joining another room; a right passcode clears its key, and
  * ten quiet minutes forget it. IPv6 clients count per /64, the block one host usually has. Behind
- * a reverse proxy every user shares the proxy's address, so the allowance is generous.
+ * a reverse proxy every user shares the proxy's address, so the allowance is generous. Connections
+ * whose address is unknown all count as one, {@link ClientAddresses#UNKNOWN}.
  */
 @ApplicationScoped
 public class PasscodeGuard {
@@ -69,18 +67,6 @@ public class PasscodeGuard {
     }
 
     static String key(String address, String roomId) {
-        return block(address) + ' ' + roomId;
-    }
-
-    private static String block(String address) {
-        if (address.indexOf(':') < 0) {
-            return address;
-        }
-        try {
-            byte[] bytes = InetAddress.getByName(address).getAddress(); // a literal: no lookup
-            return bytes.length == 16 ? HexFormat.of().formatHex(bytes, 0, 8) + "::/64" : address;
-        } catch (UnknownHostException e) {
-            return address;
-        }
+        return ClientAddresses.block(address) + ' ' + roomId;
     }
 }

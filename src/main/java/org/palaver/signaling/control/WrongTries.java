@@ -3,9 +3,11 @@ package org.palaver.signaling.control;
 /**
  * Wrong passcodes from one source (a connection, or an address for one room): the first
  * {@code free} are answered at once; after that each try has to wait twice as long as the one
- * before (2 s, 4 s, ... 64 s). A try is taken with {@link #begin} and judged with {@link #end}, so
- * that tries racing in on several connections cannot all pass one check before the first of
- * them is counted. Thread-safe; times are {@link System#nanoTime()} values passed in.
+ * before (2 s, 4 s, ... 64 s). A try is taken with {@link #begin} and judged with {@link #end}.
+ * Only wrong tries use up the allowance, never tries under way: a crowd joining at once with the
+ * right passcode all get in. How many tries run at once is bounded by the caller (one per
+ * connection, and a small pool of passcode threads, see {@link PasscodeChecks}). Thread-safe;
+ * times are {@link System#nanoTime()} values passed in.
  */
 public final class WrongTries {
 
@@ -27,7 +29,7 @@ public final class WrongTries {
      * least 1) to wait. Past the free allowance only one try at a time is let through.
      */
     public synchronized long begin(long now) {
-        boolean allowanceUsed = wrong + pending >= free;
+        boolean allowanceUsed = wrong >= free;
         if (allowanceUsed && (pending > 0 || now - nextTryNanos < 0)) {
             return Math.max(1, (nextTryNanos - now + 999_999_999L) / 1_000_000_000L);
         }

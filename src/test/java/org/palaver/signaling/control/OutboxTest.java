@@ -118,6 +118,19 @@ class OutboxTest {
         completes.join();
     }
 
+    @Test
+    void finishWritesTheLastWordThenCloses() throws Exception {
+        Outbox outbox = new Outbox(session(), codec, executor);
+        outbox.finish(new ServerMessage.Error("join-timeout", "No join in time."), Outbox.JOIN_TIMEOUT);
+        outbox.post(new ServerMessage.Pong());
+        executor.submit(() -> { }).get(5, TimeUnit.SECONDS);
+        executor.submit(() -> { }).get(5, TimeUnit.SECONDS); // the close the drain scheduled
+        assertEquals(1, written.size(), "only the last word: " + written);
+        assertTrue(written.get(0).contains("join-timeout"), written.get(0));
+        assertEquals(1, closes.size());
+        assertTrue(closes.get(0).contains("4004"), closes.get(0));
+    }
+
     private void awaitWritten(int count) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (written.size() < count && System.nanoTime() < deadline) {

@@ -47,6 +47,18 @@ class PasscodeGuardTest {
     }
 
     @Test
+    void manyRightPasscodesAtOnceFromOneAddressAllGoAhead() {
+        int crowd = 2 * PasscodeGuard.FREE_TRIES_PER_ADDRESS;
+        for (int i = 0; i < crowd; i++) {
+            guard.begin("10.1.1.1", "room-a", 0); // none judged yet
+        }
+        for (int i = 0; i < crowd; i++) {
+            guard.right("10.1.1.1", "room-a");
+        }
+        guard.begin("10.1.1.1", "room-a", 0);
+    }
+
+    @Test
     void ipv6ClientsCountPerSlash64() {
         assertEquals(PasscodeGuard.key("2001:db8:1:2::1", "r"), PasscodeGuard.key("2001:db8:1:2:ffff::9", "r"));
         assertNotEquals(PasscodeGuard.key("2001:db8:1:2::1", "r"), PasscodeGuard.key("2001:db8:1:3::1", "r"));
