@@ -2,6 +2,7 @@ package org.palaver.signaling.control;
 
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.palaver.ice.boundary.IceServerSource;
 import org.palaver.platform.OnceLog;
 import org.palaver.platform.TokenBucket;
 import org.palaver.rooms.boundary.RoomService;
@@ -28,6 +29,7 @@ public final class Conversation {
     private final RoomService rooms;
     private final MessageCodec codec;
     private final Outbox outbox;
+    private final ConnectionMailbox mailbox; // what rooms post to: the outbox, with joined completed
     private final TokenBucket rate;
     private final TokenBucket chatRate = new TokenBucket(CHAT_BURST, CHAT_PER_SECOND);
     private final OnceLog limitLog;
@@ -41,7 +43,7 @@ public final class Conversation {
     private volatile long lastSeenNanos = System.nanoTime();
 
     Conversation(String roomId, RoomService rooms, MessageCodec codec, Outbox outbox, TokenBucket rate, OnceLog limitLog,
-            PasscodeGuard guard, String address) {
+            PasscodeGuard guard, String address, IceServerSource ice) {
         this.roomId = roomId;
         this.guard = guard;
         this.address = address;
@@ -50,6 +52,7 @@ public final class Conversation {
         this.rooms = rooms;
         this.codec = codec;
         this.outbox = outbox;
+        this.mailbox = new ConnectionMailbox(outbox, ice);
     }
 
     public void onText(String text) {
@@ -151,7 +154,8 @@ public final class Conversation {
             seat(joinGuessing(join));
         } else if (message instanceof ClientMessage.Resume resume) {
             requireNoSeat();
-            seat(rooms.resume(roomId, resume.token(), outbox));
+            mailbox.chatSince(resume.chatSince());
+            seat(rooms.resume(roomId, resume.token(), mailbox));
         } else {
             handleInRoom(requireSeat(), message);
         }
@@ -182,6 +186,8 @@ public final class Conversation {
             rooms.sfuCandidate(current, candidate.stream(), candidate.candidate());
         } else if (message instanceof ClientMessage.MediaState media) {
             rooms.setMedia(current, media.audioMuted(), media.videoMuted());
+        } else if (message instanceof ClientMessage.IceServersRequest) {
+            outbox.post(mailbox.iceServers(self));
         } else if (message instanceof ClientMessage.Leave) {
             seat = null;
             rooms.leave(current);
@@ -211,7 +217,7 @@ public final class Conversation {
             throw slowed;
         }
         try {
-            Seat joined = rooms.join(roomId, join.name(), join.passcode(), outbox);
+            Seat joined = rooms.join(roomId, join.name(), join.passcode(), mailbox);
             if (address != null) {
                 guard.right(address, roomId);
             }

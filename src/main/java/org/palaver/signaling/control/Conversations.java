@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.palaver.ice.boundary.IceServerSource;
 import org.palaver.platform.OnceLog;
 import org.palaver.platform.TokenBucket;
 import org.palaver.rooms.boundary.RoomService;
@@ -63,6 +64,9 @@ public class Conversations {
     @Inject
     ClientAddresses addresses;
 
+    @Inject
+    IceServerSource iceServers;
+
     @Resource
     ManagedExecutorService executor;
 
@@ -103,7 +107,7 @@ public class Conversations {
                     + " its passcode guessing is slowed down per connection only");
         }
         Conversation conversation = new Conversation(roomId, rooms, codec, new Outbox(session, codec, executor),
-                new TokenBucket(messageBurst, messagesPerSecond), limitLog, passcodeGuard, address);
+                new TokenBucket(messageBurst, messagesPerSecond), limitLog, passcodeGuard, address, iceServers);
         open.add(conversation);
         return Optional.of(conversation);
     }
