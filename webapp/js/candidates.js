@@ -1,5 +1,6 @@
-// Trickled ICE candidates that arrive before their connection has a remote description are
-// kept, not dropped, and added once it has one. Shared by mesh (peer.js) and SFU (sfu.js) links.
+// ICE helpers shared by mesh (peer.js) and SFU (sfu.js) links. Trickled ICE candidates that
+// arrive before their connection has a remote description are kept, not dropped, and added once
+// it has one.
 
 export class CandidateQueue {
   #pending = [];
@@ -27,5 +28,18 @@ export class CandidateQueue {
   /** Forgets what was kept (the connection it was for is gone). */
   clear() {
     this.#pending = [];
+  }
+}
+
+/**
+ * Gives a live connection new ICE servers (renewed TURN credentials). Browsers use them from the
+ * next gathering on (an ICE restart); allocations already made keep working.
+ */
+export function setIceServers(pc, iceServers) {
+  if (pc.signalingState === 'closed') return;
+  try {
+    pc.setConfiguration({ ...pc.getConfiguration(), iceServers });
+  } catch (error) {
+    console.warn('could not renew the ICE servers of a connection', error);
   }
 }

@@ -1,5 +1,7 @@
 // The side panel of the call: who is here (with mic, camera and hand state) and the chat.
 // DOM only. Chat text is only ever set as text: links become <a> elements built here, never HTML.
+// Names sit in <bdi> (a right-to-left name cannot reorder what follows it), and "(you)" is an
+// element of its own, styled apart, so a name that ends in "(you)" does not look like oneself.
 
 const $ = (id) => document.getElementById(id);
 const URL_PATTERN = /\bhttps?:\/\/[^\s<>"']+/g;
@@ -33,12 +35,13 @@ export function showChat(message, selfId) {
   const author = document.createElement('span');
   author.className = 'chat-author';
   author.dataset.testid = 'chat-author';
-  author.textContent = message.from === selfId ? `${message.name} (you)` : message.name;
+  author.append(...nameWithMarker(message.name, message.from === selfId));
   const time = document.createElement('time');
   time.dateTime = message.at;
   time.textContent = new Date(message.at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
   const text = document.createElement('p');
   text.className = 'chat-text';
+  text.dir = 'auto';
   text.dataset.testid = 'chat-text';
   appendLinkified(text, message.text);
   item.append(author, ' ', time, text);
@@ -66,7 +69,7 @@ export function showPeople(people) {
     item.dataset.handRaised = String(Boolean(p.handRaised));
     const name = document.createElement('span');
     name.className = 'person-name';
-    name.textContent = p.self ? `${p.name} (you)` : p.name;
+    name.append(...nameWithMarker(p.name, p.self));
     const icons = document.createElement('span');
     icons.className = 'person-state';
     icons.append(
@@ -78,6 +81,21 @@ export function showPeople(people) {
     return item;
   }));
   $('participant-count').textContent = String(people.length);
+}
+
+/** A name as isolated text, and for oneself a separate "(you)" marker. */
+function nameWithMarker(text, self) {
+  const name = document.createElement('bdi');
+  name.textContent = text;
+  return self ? [name, ' ', youMarker()] : [name];
+}
+
+export function youMarker() {
+  const you = document.createElement('span');
+  you.className = 'you';
+  you.dataset.testid = 'you-marker';
+  you.textContent = '(you)';
+  return you;
 }
 
 function badge(kind, title, text) {

@@ -9,7 +9,7 @@
 // a shared screen from the start (sendrecv on both sides, sending nothing until someone shares),
 // so starting and stopping a share is a replaceTrack on either side.
 
-import { CandidateQueue } from './candidates.js';
+import { CandidateQueue, setIceServers } from './candidates.js';
 
 const RESTART_AFTER_DISCONNECT_MS = 4000;
 
@@ -79,6 +79,11 @@ export class PeerLink {
 
   get remoteId() { return this.#remoteId; }
   get connection() { return this.#pc; }
+
+  /** New ICE servers (renewed TURN credentials): used from the next gathering on, e.g. an ICE restart. */
+  setIceServers(iceServers) {
+    setIceServers(this.#pc, iceServers);
+  }
 
   async acceptOffer(sdp) {
     const pc = this.#pc;

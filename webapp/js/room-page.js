@@ -39,6 +39,7 @@ const state = {
   mediaDown: false, // kurento: the media server is away (media-interrupted until sfu-restart)
   unconfirmed: new Set(), // after a restart: peers not yet back in the rebuilt room
   iceServers: [],
+  iceRenewal: null, // timer asking for fresh TURN credentials before they expire
 };
 
 function showError(text) {
@@ -305,8 +306,14 @@ function showScreen(id, stream) {
   if (!tile) {
     tile = $('screen-template').content.firstElementChild.cloneNode(true);
     tile.dataset.participantId = id;
-    const name = id === state.signaling?.selfId ? 'Your screen' : `${state.people.get(id)?.name || 'Someone'}'s screen`;
-    tile.querySelector('.screen-name').textContent = name;
+    const caption = tile.querySelector('.screen-name');
+    if (id === state.signaling?.selfId) {
+      caption.textContent = 'Your screen';
+    } else {
+      const name = document.createElement('bdi'); // a right-to-left name cannot reorder the words around it
+      name.textContent = state.people.get(id)?.name || 'Someone';
+      caption.replaceChildren(name, "'s screen");
+    }
     $('tiles').prepend(tile);
   }
   const video = tile.querySelector('video');
@@ -498,8 +505,23 @@ function startSampling() {
   setTimeout(loop, STATS_EVERY_MS);
 }
 
+/**
+ * ICE servers from the server: STUN for anyone, TURN (with expiring credentials) only for
+ * participants, in `joined` and on request. New connections use them; existing ones from their
+ * next ICE restart. Asks again at three quarters of the credentials' life.
+ */
+function applyIceServers(iceServers, ttlSeconds) {
+  state.iceServers = iceServers;
+  for (const link of [...state.links.values(), ...state.screenLinks.values(), state.publisher, state.screenPublisher]) {
+    link?.setIceServers?.(iceServers);
+  }
+  clearTimeout(state.iceRenewal);
+  state.iceRenewal = ttlSeconds ? setTimeout(() => state.signaling?.requestIceServers(), ttlSeconds * 750) : null;
+}
+
 function onJoined({ detail: joined }) {
   showError('');
+  if (joined.iceServers) applyIceServers(joined.iceServers, joined.iceServersTtl);
   $('self-name').textContent = joined.self.name;
   if (!joined.resumed) clearChat();
   state.self = joined.self;
@@ -575,6 +597,7 @@ function wireSignaling(signaling) {
   signaling.addEventListener('participant-connection', ({ detail }) => updateParticipant({ id: detail.id, connection: detail.state }));
   signaling.addEventListener('media-state', ({ detail }) => updateParticipant(detail));
   signaling.addEventListener('chat', ({ detail }) => showChat(detail, signaling.selfId));
+  signaling.addEventListener('ice-servers', ({ detail }) => applyIceServers(detail.iceServers, detail.ttl));
   signaling.addEventListener('screen', onScreenMessage);
   signaling.addEventListener('hand', ({ detail }) => {
     if (detail.id === signaling.selfId) {
@@ -645,6 +668,7 @@ async function join(event) {
 }
 
 function leave() {
+  clearTimeout(state.iceRenewal);
   stopScreenShare();
   state.signaling?.leave();
   state.signaling = null;

@@ -6,7 +6,7 @@
 // The browser always offers; the media server answers (sfu-answer) and trickles candidates
 // (sfu-candidate). Candidates that arrive before the answer are queued, not dropped.
 
-import { CandidateQueue } from './candidates.js';
+import { CandidateQueue, setIceServers } from './candidates.js';
 
 const RESTART_AFTER_DISCONNECT_MS = 4000;
 
@@ -45,6 +45,12 @@ export class SfuLink {
 
   get remoteId() { return this.#streamId; }
   get connection() { return this.#pc; }
+
+  /** New ICE servers (renewed TURN credentials), for this connection and any it is replaced by. */
+  setIceServers(iceServers) {
+    this.#iceServers = iceServers;
+    if (this.#pc) setIceServers(this.#pc, iceServers);
+  }
 
   /** Starts over with a new connection: after the media server lost the old one, or ICE failed. */
   restart() {

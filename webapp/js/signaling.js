@@ -12,6 +12,7 @@ export class Signaling extends EventTarget {
   #passcode;
   #socket = null;
   #token = null;
+  #lastChatId = null; // the last chat message this page has, so a resume brings only newer ones
   #selfId = null;
   #state = 'disconnected';
   #attempt = 0;
@@ -64,7 +65,7 @@ export class Signaling extends EventTarget {
     this.#socket = socket;
     socket.onopen = () => {
       this.#lastHeard = Date.now();
-      socket.send(JSON.stringify(this.#token ? { type: 'resume', token: this.#token } : this.#joinMessage()));
+      socket.send(JSON.stringify(this.#token ? this.#resumeMessage() : this.#joinMessage()));
       clearInterval(this.#keepAlive);
       this.#keepAlive = setInterval(() => this.#checkAlive(socket), PING_EVERY_MS);
     };
@@ -95,6 +96,15 @@ export class Signaling extends EventTarget {
     };
   }
 
+  /** Asks for fresh ICE servers (TURN credentials expire); answered by an `ice-servers` event. */
+  requestIceServers() {
+    this.send({ type: 'ice-servers' });
+  }
+
+  #resumeMessage() {
+    return this.#lastChatId ? { type: 'resume', token: this.#token, chatSince: this.#lastChatId } : { type: 'resume', token: this.#token };
+  }
+
   #joinMessage() {
     return this.#passcode ? { type: 'join', name: this.#name, passcode: this.#passcode } : { type: 'join', name: this.#name };
   }
@@ -110,6 +120,8 @@ export class Signaling extends EventTarget {
 
   #receive(message) {
     if (message.type === 'joined') {
+      if (!message.resumed) this.#lastChatId = null;
+      this.#lastChatId = message.chat?.at(-1)?.id ?? this.#lastChatId;
       this.#token = message.resumeToken;
       this.#selfId = message.self.id;
       this.#attempt = 0;
@@ -128,6 +140,12 @@ export class Signaling extends EventTarget {
       this.#socket.send(JSON.stringify(this.#joinMessage()));
       return;
     }
+    if (message.type === 'error' && message.error === 'too-many-rooms' && this.#token) {
+      // After a server restart the server cannot rebuild our room just now: try again later.
+      this.#socket.close(4000, 'try again');
+      return;
+    }
+    if (message.type === 'chat') this.#lastChatId = message.id;
     if (message.type === 'pong') return;
     this.dispatchEvent(new CustomEvent(message.type, { detail: message }));
   }

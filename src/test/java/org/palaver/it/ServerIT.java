@@ -396,6 +396,66 @@ class ServerIT {
     }
 
     @Test
+    void chatHistoryComesOncePerConnectionSmallAndCleanAndOnResumeOnlyWhatIsNew() throws Exception {
+        String room = createRoom();
+        try (SignalClient alice = SignalClient.join(base, room, "Alice")) {
+            String big = "\u0001".repeat(1000) + "x".repeat(1990) + "\n\u202Etxt.exe";
+            for (int i = 0; i < 4; i++) { // the fifth chat of the burst comes below
+                alice.send(Json.createObjectBuilder().add("type", "chat").add("text", i + big).build().toString());
+            }
+            JsonObject last = alice.await(m -> m.getString("type").equals("chat") && m.getString("text").startsWith("3"), "the fourth");
+            assertEquals("3" + "x".repeat(1990) + " txt.exe", last.getString("text"), "control and direction characters dropped, line break a space");
+            SignalClient looper = SignalClient.join(base, room, "Looper");
+            looper.send("{\"type\":\"leave\"}");
+            looper.send("{\"type\":\"join\",\"name\":\"Looper\"}");
+            looper.await(m -> m.getString("type").equals("joined") && m != looper.joined(), "the second joined");
+            List<JsonObject> joineds = looper.all("joined");
+            assertEquals(4, joineds.get(0).getJsonArray("chat").size(), "the history once");
+            assertEquals(0, joineds.get(1).getJsonArray("chat").size(), "not again on the same connection");
+
+            // A page that resumes says what it has, and gets only what came after it.
+            String token = joineds.get(1).getString("resumeToken");
+            String since = last.getString("id");
+            looper.abort();
+            alice.send("{\"type\":\"chat\",\"text\":\"while you were away\"}");
+            alice.await(m -> m.getString("type").equals("chat") && m.getString("text").startsWith("while"), "the fifth");
+            try (SignalClient back = SignalClient.connect(base, room)) {
+                back.send(Json.createObjectBuilder().add("type", "resume").add("token", token).add("chatSince", since).build().toString());
+                List<JsonObject> missed = back.await("joined").getJsonArray("chat").getValuesAs(JsonObject.class);
+                assertEquals(List.of("while you were away"), missed.stream().map(m -> m.getString("text")).toList());
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "name {0}")
+    @CsvSource({"ZWSP", "HANGUL-FILLER", "CGJ", "ALL-INVISIBLE"})
+    void namesWithNothingVisibleAreRefused(String which) throws Exception {
+        String name = switch (which) {
+            case "ZWSP" -> "\u200B";
+            case "HANGUL-FILLER" -> "\u3164";
+            case "CGJ" -> "\u034F";
+            default -> "\u200B\u3164 \u034F\u2800";
+        };
+        try (SignalClient c = SignalClient.connect(base, createRoom())) {
+            c.send(Json.createObjectBuilder().add("type", "join").add("name", name).build().toString());
+            assertEquals("invalid-name", c.await("error").getString("error"));
+        }
+    }
+
+    @Test
+    void aSecondBobIsNumberedAndSoIsALookAlike() throws Exception {
+        String room = createRoom();
+        try (SignalClient bob = SignalClient.join(base, room, "Bob");
+             SignalClient second = SignalClient.join(base, room, "Bob");
+             SignalClient cyrillic = SignalClient.join(base, room, "\u0412\u043Eb")) {
+            assertEquals("Bob", bob.joined().getJsonObject("self").getString("name"));
+            assertEquals("Bob (2)", second.joined().getJsonObject("self").getString("name"));
+            assertEquals("\u0412\u043Eb (3)", cyrillic.joined().getJsonObject("self").getString("name"));
+            assertEquals("Bob (2)", bob.await("participant-joined").getJsonObject("participant").getString("name"));
+        }
+    }
+
+    @Test
     void chatIsLimitedInSizeAndRate() throws Exception {
         String room = createRoom();
         try (SignalClient alice = SignalClient.join(base, room, "Alice");

@@ -16,8 +16,10 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The RTCIceServer list for browsers. TURN URLs get short-lived credentials in the coturn REST API
- * scheme ({@code use-auth-secret}): username {@code <expiry-epoch-seconds>:<random>}, credential
+ * scheme ({@code use-auth-secret}): username {@code <expiry-epoch-seconds>:<user>}, credential
  * base64(HMAC-SHA1(secret, username)), so no long-lived TURN password ever reaches a browser.
+ * coturn counts its {@code user-quota} per {@code <user>}: a participant's id there makes the
+ * quota hold per participant however often its credentials are renewed.
  */
 public final class IceServers {
 
@@ -31,6 +33,12 @@ public final class IceServers {
 
     public static List<IceServer> forBrowser(Optional<String> configuredUrls, Optional<String> turnSecret,
                                              Duration lifetime, Instant now) {
+        return forBrowser(configuredUrls, turnSecret, lifetime, now, randomTag());
+    }
+
+    /** {@code user}: who the TURN credentials are for (no {@code :} in it). */
+    public static List<IceServer> forBrowser(Optional<String> configuredUrls, Optional<String> turnSecret,
+                                             Duration lifetime, Instant now, String user) {
         List<String> urls = configuredUrls.stream()
                 .flatMap(value -> Arrays.stream(value.split(",")))
                 .map(String::strip)
@@ -43,7 +51,7 @@ public final class IceServers {
             servers.add(new IceServer(stun, null, null));
         }
         if (!turn.isEmpty() && turnSecret.isPresent()) {
-            String username = now.plus(lifetime).getEpochSecond() + ":" + randomTag();
+            String username = now.plus(lifetime).getEpochSecond() + ":" + user;
             servers.add(new IceServer(turn, username, credential(turnSecret.get(), username)));
         }
         return servers;

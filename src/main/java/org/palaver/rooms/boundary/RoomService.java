@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ScheduledFuture;
@@ -78,6 +79,13 @@ public class RoomService {
     Clock clock = Clock.systemUTC();
 
     private final ConcurrentMap<RoomId, Room> rooms = new ConcurrentHashMap<>();
+    /**
+     * Rooms rebuilt after the restart that then expired here: tokens of the earlier start must not
+     * bring them back. Needed only while such tokens are young enough to rebuild a room.
+     */
+    private final Set<RoomId> expiredRebuilt = ConcurrentHashMap.newKeySet();
+    static final int EXPIRED_REBUILT_LIMIT = 100_000;
+    private final Instant started = Instant.now();
     private final OnceLog limitLog = new OnceLog(LOG);
     private ScheduledFuture<?> ticking;
 
@@ -176,15 +184,24 @@ public class RoomService {
     }
 
     /**
-     * Resumes a seat. A room this server does not know (it restarted) is rebuilt from a valid
-     * token for that very room; an invalid token cannot conjure a room.
+     * Resumes a seat. A room this server does not know is rebuilt only when this server lost it by
+     * restarting: from a valid token for that very room issued before this start, unless the room
+     * was rebuilt and expired since, and within {@code palaver.limits.max-rooms}. An invalid token
+     * cannot conjure a room, and a room that expired stays gone.
      */
     public Seat resume(String roomId, String token, Mailbox mailbox) {
         RoomId id = RoomId.parse(roomId).orElseThrow(RoomService::notFound);
         Optional<ResumeClaims> claims = tokens.verify(token, clock.instant()).filter(c -> c.room().equals(id));
         Room room = rooms.get(id);
         if (room == null) {
-            ResumeClaims vouched = claims.orElseThrow(RoomService::notFound);
+            ResumeClaims vouched = claims.filter(ResumeClaims::earlierStart).orElseThrow(RoomService::notFound);
+            if (expiredRebuilt.contains(id) || expiredRebuilt.size() >= EXPIRED_REBUILT_LIMIT) {
+                throw notFound();
+            }
+            if (rooms.size() >= maxRooms) {
+                limitLog.warn("max-rooms", "room limit reached (palaver.limits.max-rooms=" + maxRooms + ")");
+                throw new RoomException("too-many-rooms", "This server has as many rooms as it may hold; try again later.");
+            }
             room = rooms.computeIfAbsent(id, key -> newRoom(key, vouched.passcode(), true, clock.instant()));
         }
         return room.resume(token, mailbox, claims);
@@ -249,9 +266,15 @@ public class RoomService {
         Instant now = clock.instant();
         for (Room room : rooms.values()) {
             if (room.expire(now)) {
+                if (room.rebuilt()) {
+                    expiredRebuilt.add(room.id()); // before it is gone from the map, so no resume rebuilds it meanwhile
+                }
                 // A closed room refuses joins, so nobody can slip in between expire() and remove().
                 rooms.remove(room.id(), room);
             }
+        }
+        if (!expiredRebuilt.isEmpty() && now.isAfter(started.plus(ResumeTokens.MAX_AGE))) {
+            expiredRebuilt.clear(); // every token of an earlier start is too old to rebuild anything now
         }
     }
 

@@ -1,14 +1,18 @@
 package org.palaver.rooms.control;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Optional;
+import javax.crypto.Cipher;
 import javax.crypto.Mac;
+import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 import org.palaver.rooms.entity.Passcode;
 import org.palaver.rooms.entity.ResumeClaims;
@@ -17,24 +21,36 @@ import org.palaver.rooms.entity.TokenIssuer;
 
 /**
  * Resume tokens signed with HMAC-SHA256 under the server secret: after a restart the server can
- * trust what a token says (room, participant id, name, the room's passcode hash) without having
- * kept any state. {@code base64url(payload) "." base64url(mac)}; the payload's lines are
- * version, room, participant, name, issue time, passcode hash.
+ * trust what a token says (room, participant id, name, the room's passcode) without having kept
+ * any state. {@code base64url(payload) "." base64url(mac)}; the payload's lines are version,
+ * room, participant, name, issue time, the issuing server start, and the room's passcode hash
+ * encrypted (AES-GCM under a key derived from the secret), so a token holder cannot guess the
+ * passcode offline.
+ *
+ * <p>Each server start has an id of its own. A token issued by this start never rebuilds a room:
+ * a room this start created and no longer knows has expired, it was not lost by a restart.
  */
 public final class ResumeTokens implements TokenIssuer {
 
     /** Older tokens cannot rebuild a room: a restart is expected to be minutes, not days. */
-    static final Duration MAX_AGE = Duration.ofHours(12);
+    public static final Duration MAX_AGE = Duration.ofHours(12);
+    private static final String VERSION = "2";
+    private static final int IV_BYTES = 12;
+    private static final SecureRandom RANDOM = new SecureRandom();
 
-    private final byte[] secret;
+    private final byte[] macKey;
+    private final byte[] passcodeKey;
+    private final String start;
 
     public ResumeTokens(byte[] secret) {
-        this.secret = secret.clone();
+        this.macKey = secret.clone();
+        this.passcodeKey = Arrays.copyOf(hmac(secret, "palaver resume-token passcode key".getBytes(StandardCharsets.UTF_8)), 16);
+        this.start = random(9);
     }
 
     public static ResumeTokens random() {
         byte[] secret = new byte[32];
-        new SecureRandom().nextBytes(secret);
+        RANDOM.nextBytes(secret);
         return new ResumeTokens(secret);
     }
 
@@ -44,11 +60,11 @@ public final class ResumeTokens implements TokenIssuer {
 
     @Override
     public String issue(RoomId room, String participantId, String name, Passcode passcode) {
-        String payload = String.join("\n", "1", room.value(), participantId, name,
-                Long.toString(Instant.now().getEpochSecond()), passcode == null ? "" : passcode.encoded());
+        String payload = String.join("\n", VERSION, room.value(), participantId, name,
+                Long.toString(Instant.now().getEpochSecond()), start, passcode == null ? "" : seal(passcode.encoded()));
         byte[] bytes = payload.getBytes(StandardCharsets.UTF_8);
         Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
-        return b64.encodeToString(bytes) + "." + b64.encodeToString(mac(bytes));
+        return b64.encodeToString(bytes) + "." + b64.encodeToString(hmac(macKey, bytes));
     }
 
     public Optional<ResumeClaims> verify(String token, Instant now) {
@@ -59,31 +75,68 @@ public final class ResumeTokens implements TokenIssuer {
             }
             Base64.Decoder b64 = Base64.getUrlDecoder();
             byte[] payload = b64.decode(token.substring(0, dot));
-            if (!MessageDigest.isEqual(mac(payload), b64.decode(token.substring(dot + 1)))) {
+            if (!MessageDigest.isEqual(hmac(macKey, payload), b64.decode(token.substring(dot + 1)))) {
                 return Optional.empty();
             }
             String[] fields = new String(payload, StandardCharsets.UTF_8).split("\n", -1);
-            if (fields.length != 6 || !"1".equals(fields[0])) {
+            if (fields.length != 7 || !VERSION.equals(fields[0])) {
                 return Optional.empty();
             }
             Instant issued = Instant.ofEpochSecond(Long.parseLong(fields[4]));
             if (issued.plus(MAX_AGE).isBefore(now)) {
                 return Optional.empty();
             }
-            Passcode passcode = fields[5].isEmpty() ? null : Passcode.decode(fields[5]);
-            return RoomId.parse(fields[1]).map(room -> new ResumeClaims(room, fields[2], fields[3], passcode, issued));
+            boolean earlierStart = !start.equals(fields[5]);
+            Passcode passcode = fields[6].isEmpty() ? null : Passcode.decode(open(fields[6]));
+            return RoomId.parse(fields[1]).map(room -> new ResumeClaims(room, fields[2], fields[3], passcode, issued, earlierStart));
         } catch (IllegalArgumentException e) { // bad base64, number or passcode encoding
             return Optional.empty();
         }
     }
 
-    private byte[] mac(byte[] payload) {
+    private String seal(String plain) {
+        try {
+            byte[] iv = new byte[IV_BYTES];
+            RANDOM.nextBytes(iv);
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(passcodeKey, "AES"), new GCMParameterSpec(128, iv));
+            byte[] sealed = cipher.doFinal(plain.getBytes(StandardCharsets.UTF_8));
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(
+                    ByteBuffer.allocate(iv.length + sealed.length).put(iv).put(sealed).array());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES/GCM is part of every Java runtime", e);
+        }
+    }
+
+    private String open(String sealed) {
+        byte[] bytes = Base64.getUrlDecoder().decode(sealed);
+        if (bytes.length <= IV_BYTES) {
+            throw new IllegalArgumentException("sealed passcode too short");
+        }
+        try {
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(Cipher.DECRYPT_MODE, new SecretKeySpec(passcodeKey, "AES"), new GCMParameterSpec(128, bytes, 0, IV_BYTES));
+            return new String(cipher.doFinal(bytes, IV_BYTES, bytes.length - IV_BYTES), StandardCharsets.UTF_8);
+        } catch (javax.crypto.AEADBadTagException e) {
+            throw new IllegalArgumentException("sealed passcode does not open", e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES/GCM is part of every Java runtime", e);
+        }
+    }
+
+    private static byte[] hmac(byte[] key, byte[] payload) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret, "HmacSHA256"));
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
             return mac.doFinal(payload);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is part of every Java runtime", e);
         }
+    }
+
+    private static String random(int bytes) {
+        byte[] raw = new byte[bytes];
+        RANDOM.nextBytes(raw);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
     }
 }

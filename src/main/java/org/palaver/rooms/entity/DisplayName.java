@@ -1,9 +1,25 @@
 package org.palaver.rooms.entity;
 
+import java.text.Normalizer;
+import java.util.Collection;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
+
 /** Rules for the name a person types before joining; everything else about them the server assigns. */
 public final class DisplayName {
 
     public static final int MAX_LENGTH = 64;
+
+    /** Letters that render blank: a name of only these looks empty (or like someone else's with spaces). */
+    private static final Set<Integer> BLANK_LETTERS = Set.of(0x115F, 0x1160, 0x3164, 0xFFA0, 0x2800, 0x17B4, 0x17B5);
+
+    /**
+     * Cyrillic and Greek letters drawn like Latin ones, and digits like letters (a small part of
+     * Unicode's confusables, the part that fits names): "Воb" and "B0b" are Bob to a reader.
+     */
+    private static final String CONFUSABLE_FROM = "\u0430\u0435\u043E\u0440\u0441\u0443\u0445\u0456\u0458\u0455\u0501\u051B\u051D\u04BB\u04CF\u0432\u043A\u043C\u043D\u0442\u03B1\u03B2\u03B5\u03B6\u03B7\u03B9\u03BA\u03BC\u03BD\u03BF\u03C1\u03C4\u03C5\u03C701|";
+    private static final String CONFUSABLE_TO = "aeopcyxijsdqwhlbkmhtabeznikmvoptuxoll";
 
     private DisplayName() {
     }
@@ -20,10 +36,44 @@ public final class DisplayName {
         if (name.codePoints().anyMatch(DisplayName::forbidden)) {
             throw invalid("A display name cannot contain control or text-direction characters.");
         }
+        if (name.codePoints().noneMatch(DisplayName::visible)) {
+            throw invalid("A display name needs at least one visible character.");
+        }
         return name;
     }
 
-    // Control characters break layouts and logs; bidi overrides let a name impersonate another.
+    /**
+     * {@code name}, or {@code name (2)}, {@code name (3)}, ... when someone here already has a name
+     * that looks the same (see {@link #skeleton}): two people never show under one name.
+     */
+    public static String distinct(String name, Collection<String> taken) {
+        Set<String> seen = taken.stream().map(DisplayName::skeleton).collect(Collectors.toSet());
+        String candidate = name;
+        for (int n = 2; seen.contains(skeleton(candidate)); n++) {
+            candidate = name + " (" + n + ")";
+        }
+        return candidate;
+    }
+
+    /**
+     * What a name looks like, roughly: compatibility forms folded, accents, invisible and format
+     * characters and spaces dropped, look-alike letters mapped to Latin, lower case.
+     */
+    static String skeleton(String name) {
+        StringBuilder out = new StringBuilder();
+        Normalizer.normalize(name, Normalizer.Form.NFKD).toLowerCase(Locale.ROOT).codePoints().forEach(cp -> {
+            int type = Character.getType(cp);
+            if (type == Character.NON_SPACING_MARK || type == Character.ENCLOSING_MARK || type == Character.COMBINING_SPACING_MARK
+                    || type == Character.FORMAT || Character.isWhitespace(cp) || Character.isSpaceChar(cp) || BLANK_LETTERS.contains(cp)) {
+                return;
+            }
+            int at = cp < 0x10000 ? CONFUSABLE_FROM.indexOf(cp) : -1;
+            out.appendCodePoint(at >= 0 ? CONFUSABLE_TO.charAt(at) : cp);
+        });
+        return out.toString();
+    }
+
+    // Control characters break layouts and logs; bidi controls let a name impersonate another.
     private static boolean forbidden(int cp) {
         int type = Character.getType(cp);
         return type == Character.CONTROL
@@ -31,8 +81,18 @@ public final class DisplayName {
                 || type == Character.PARAGRAPH_SEPARATOR
                 || type == Character.UNASSIGNED
                 || type == Character.SURROGATE
-                || (cp >= 0x202A && cp <= 0x202E)
-                || (cp >= 0x2066 && cp <= 0x2069);
+                || ChatText.isBidiControl(cp);
+    }
+
+    // Spaces, format characters (U+200B), combining marks alone (U+034F) and blank letters (U+3164) show nothing.
+    private static boolean visible(int cp) {
+        int type = Character.getType(cp);
+        return !(Character.isWhitespace(cp) || Character.isSpaceChar(cp)
+                || type == Character.FORMAT
+                || type == Character.NON_SPACING_MARK
+                || type == Character.ENCLOSING_MARK
+                || type == Character.COMBINING_SPACING_MARK
+                || BLANK_LETTERS.contains(cp));
     }
 
     private static RoomException invalid(String message) {

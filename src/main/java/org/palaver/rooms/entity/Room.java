@@ -45,11 +45,16 @@ public final class Room {
 
     /** Chat kept for late joiners: memory only, gone with the room. */
     static final int CHAT_HISTORY = 100;
+    /** ... and at most this much of it (JSON bytes), so a {@code joined} stays small whatever was said. */
+    static final int CHAT_HISTORY_BYTES = 32 * 1024;
     public static final int CHAT_MAX_CHARS = 2000;
 
     private final Map<String, Participant> participants = new LinkedHashMap<>();
     private final Deque<ServerMessage.Chat> chat = new ArrayDeque<>();
     private long chatSequence;
+    private long chatBytes;
+    /** Chat ids are this room instance's tag and a count: a room rebuilt after a restart never reuses one. */
+    private final String chatTag = Tokens.random(6);
     private final Map<String, Participant> byToken = new HashMap<>();
     private Instant emptySince;
     private boolean closed;
@@ -78,6 +83,11 @@ public final class Room {
 
     public RoomId id() {
         return id;
+    }
+
+    /** Whether this room was rebuilt from resume tokens after a restart. */
+    public boolean rebuilt() {
+        return restored;
     }
 
     public String media() {
@@ -121,9 +131,9 @@ public final class Room {
     }
 
     public synchronized Seat join(String rawName, Mailbox mailbox) {
-        String name = DisplayName.validate(rawName);
         requireOpen();
         requireRoomForOneMore();
+        String name = DisplayName.distinct(DisplayName.validate(rawName), names());
         String participantId;
         do {
             participantId = Tokens.random(8);
@@ -146,7 +156,7 @@ public final class Room {
         Participant participant = byToken.get(token);
         if (participant == null) {
             return restore(token, mailbox, claims
-                    .filter(c -> restored && c.room().equals(id))
+                    .filter(c -> restored && c.earlierStart() && c.room().equals(id))
                     .filter(c -> !gone.contains(c.participantId()) && !participants.containsKey(c.participantId()))
                     .orElseThrow(() -> new RoomException("resume-failed", "Your place in this room has expired. Join again.")));
         }
@@ -166,9 +176,11 @@ public final class Room {
         return new Seat(this, participant, mailbox);
     }
 
+    /** The restored participant gets a token of this server start, which cannot rebuild the room again. */
     private Seat restore(String token, Mailbox mailbox, ResumeClaims claims) {
         requireRoomForOneMore();
-        return admit(new Participant(claims.participantId(), claims.name(), token, mailbox), true);
+        String name = DisplayName.distinct(claims.name(), names());
+        return admit(new Participant(claims.participantId(), name, tokens.issue(id, claims.participantId(), name, passcode), mailbox), true);
     }
 
     /** Seats a newcomer (a join, or a restore into a rebuilt room) and tells everyone. */
@@ -213,25 +225,37 @@ public final class Room {
 
     /**
      * A chat message to everyone here, the sender included, named as the server knows the sender.
-     * Text is kept as sent (pages render it as text, never HTML); the last {@value #CHAT_HISTORY}
-     * go to whoever joins later.
+     * Text is cleaned ({@link ChatText}) and trimmed, never escaped (pages render it as text, never
+     * HTML); the last {@value #CHAT_HISTORY} (at most {@value #CHAT_HISTORY_BYTES} bytes) go to
+     * whoever joins later.
      */
     public synchronized void chat(Seat seat, String text, Instant now) {
         Participant sender = requireCurrent(seat);
-        String trimmed = text.strip();
+        String trimmed = ChatText.clean(text).strip();
         if (trimmed.isEmpty()) {
             throw new RoomException("invalid-chat", "A chat message needs some text.");
         }
         if (trimmed.codePointCount(0, trimmed.length()) > CHAT_MAX_CHARS) {
             throw new RoomException("chat-too-long", "A chat message can be at most " + CHAT_MAX_CHARS + " characters.");
         }
-        ServerMessage.Chat message = new ServerMessage.Chat(Long.toString(++chatSequence), sender.id(), sender.name(),
+        ServerMessage.Chat message = new ServerMessage.Chat(chatTag + "-" + ++chatSequence, sender.id(), sender.name(),
                 trimmed, now.toString());
         chat.addLast(message);
-        if (chat.size() > CHAT_HISTORY) {
-            chat.removeFirst();
+        chatBytes += jsonBytes(message);
+        while (chat.size() > CHAT_HISTORY || chatBytes > CHAT_HISTORY_BYTES) {
+            chatBytes -= jsonBytes(chat.removeFirst());
         }
         broadcast(null, message);
+    }
+
+    /** About what the message takes in JSON: its text, with room for the escapes of quotes and backslashes. */
+    static int jsonBytes(ServerMessage.Chat message) {
+        int bytes = 64; // field names, punctuation
+        for (String field : new String[] {message.id(), message.from(), message.name(), message.text(), message.at()}) {
+            bytes += field.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+            bytes += (int) field.chars().filter(c -> c == '"' || c == '\\').count();
+        }
+        return bytes;
     }
 
     /** One screen at a time per room: a second sharer is refused until the first one stops. */
@@ -369,6 +393,10 @@ public final class Room {
                 p.mailbox().post(message);
             }
         }
+    }
+
+    private List<String> names() {
+        return participants.values().stream().map(Participant::name).toList();
     }
 
     private List<ParticipantInfo> infos() {

@@ -4,6 +4,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.palaver.ice.boundary.IceServerSource;
 import org.palaver.platform.OnceLog;
 import org.palaver.platform.TokenBucket;
 import org.palaver.rooms.boundary.RoomService;
@@ -37,6 +38,7 @@ public final class Conversation {
     private final RoomService rooms;
     private final MessageCodec codec;
     private final Outbox outbox;
+    private final ConnectionMailbox mailbox; // what rooms post to: the outbox, with joined completed
     private final TokenBucket rate;
     private final TokenBucket chatRate = new TokenBucket(CHAT_BURST, CHAT_PER_SECOND);
     private final OnceLog limitLog;
@@ -57,7 +59,7 @@ public final class Conversation {
     private volatile long lastSeenNanos = System.nanoTime();
 
     Conversation(String roomId, RoomService rooms, MessageCodec codec, Outbox outbox, TokenBucket rate, OnceLog limitLog,
-            PasscodeGuard guard, PasscodeChecks checks, String address) {
+            PasscodeGuard guard, PasscodeChecks checks, String address, IceServerSource ice) {
         this.roomId = roomId;
         this.guard = guard;
         this.checks = checks;
@@ -67,6 +69,7 @@ public final class Conversation {
         this.rooms = rooms;
         this.codec = codec;
         this.outbox = outbox;
+        this.mailbox = new ConnectionMailbox(outbox, ice);
     }
 
     public void onText(String text) {
@@ -203,7 +206,8 @@ public final class Conversation {
             join(join);
         } else if (message instanceof ClientMessage.Resume resume) {
             requireNoSeat();
-            seat(rooms.resume(roomId, resume.token(), outbox));
+            mailbox.chatSince(resume.chatSince());
+            seat(rooms.resume(roomId, resume.token(), mailbox));
         } else {
             handleInRoom(requireSeat(), message);
         }
@@ -234,6 +238,8 @@ public final class Conversation {
             rooms.sfuCandidate(current, candidate.stream(), candidate.candidate());
         } else if (message instanceof ClientMessage.MediaState media) {
             rooms.setMedia(current, media.audioMuted(), media.videoMuted());
+        } else if (message instanceof ClientMessage.IceServersRequest) {
+            outbox.post(mailbox.iceServers(self));
         } else if (message instanceof ClientMessage.Leave) {
             seatlessSinceNanos = System.nanoTime();
             seat = null;
@@ -249,7 +255,7 @@ public final class Conversation {
      */
     private void join(ClientMessage.Join join) {
         if (!rooms.precheckJoin(roomId, join.name(), join.passcode())) {
-            seat(rooms.join(roomId, join.name(), join.passcode(), outbox));
+            seat(rooms.join(roomId, join.name(), join.passcode(), mailbox));
             return;
         }
         long now = System.nanoTime();
@@ -332,7 +338,7 @@ public final class Conversation {
         }
         boolean wrong = false;
         try {
-            Seat joined = rooms.join(roomId, join.name(), join.passcode(), outbox);
+            Seat joined = rooms.join(roomId, join.name(), join.passcode(), mailbox);
             guard.right(address, roomId);
             return joined;
         } catch (RoomException e) {

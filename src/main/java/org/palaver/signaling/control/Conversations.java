@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.palaver.ice.boundary.IceServerSource;
 import org.palaver.platform.OnceLog;
 import org.palaver.platform.TokenBucket;
 import org.palaver.rooms.boundary.RoomService;
@@ -77,6 +78,9 @@ public class Conversations {
     @Inject
     ClientAddresses addresses;
 
+    @Inject
+    IceServerSource iceServers;
+
     @Resource
     ManagedExecutorService executor;
 
@@ -128,7 +132,7 @@ public class Conversations {
                     + " it shares its per-address limits with every other such connection");
         }
         Conversation conversation = new Conversation(roomId, rooms, codec, new Outbox(session, codec, executor),
-                new TokenBucket(messageBurst, messagesPerSecond), limitLog, passcodeGuard, passcodeChecks, address);
+                new TokenBucket(messageBurst, messagesPerSecond), limitLog, passcodeGuard, passcodeChecks, address, iceServers);
         open.add(conversation);
         return Optional.of(conversation);
     }

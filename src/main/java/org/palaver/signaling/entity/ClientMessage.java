@@ -22,7 +22,8 @@ import jakarta.json.bind.annotation.JsonbTypeInfo;
         @JsonbSubtype(alias = "subscribe", type = ClientMessage.Subscribe.class),
         @JsonbSubtype(alias = "sfu-candidate", type = ClientMessage.SfuCandidate.class),
         @JsonbSubtype(alias = "leave", type = ClientMessage.Leave.class),
-        @JsonbSubtype(alias = "ping", type = ClientMessage.Ping.class)
+        @JsonbSubtype(alias = "ping", type = ClientMessage.Ping.class),
+        @JsonbSubtype(alias = "ice-servers", type = ClientMessage.IceServersRequest.class)
 })
 public sealed interface ClientMessage {
 
@@ -33,8 +34,12 @@ public sealed interface ClientMessage {
         }
     }
 
-    /** Take back one's place after a dropped socket, with the token from {@code joined}. */
-    record Resume(String token) implements ClientMessage {
+    /**
+     * Take back one's place after a dropped socket, with the token from {@code joined}.
+     * {@code chatSince}, optional: the id of the last chat message the page has, so {@code joined}
+     * carries only what came after it.
+     */
+    record Resume(String token, String chatSince) implements ClientMessage {
         public Resume {
             require(token, "token");
         }
@@ -138,6 +143,10 @@ public sealed interface ClientMessage {
 
     /** Application-level keep-alive; browsers cannot see WebSocket ping frames. */
     record Ping() implements ClientMessage {
+    }
+
+    /** A participant asks for fresh ICE servers before its TURN credentials expire. */
+    record IceServersRequest() implements ClientMessage {
     }
 
     /** Messages relayed to one other participant of the same room. */

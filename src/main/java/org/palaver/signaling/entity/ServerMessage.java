@@ -3,6 +3,7 @@ package org.palaver.signaling.entity;
 import jakarta.json.bind.annotation.JsonbSubtype;
 import jakarta.json.bind.annotation.JsonbTypeInfo;
 import java.util.List;
+import org.palaver.ice.control.IceServers.IceServer;
 
 /** What the server sends on the signaling socket, one record per {@code type}. See docs/protocol.md. */
 @JsonbTypeInfo(key = "type", value = {
@@ -22,6 +23,7 @@ import java.util.List;
         @JsonbSubtype(alias = "media-interrupted", type = ServerMessage.MediaInterrupted.class),
         @JsonbSubtype(alias = "sfu-restart", type = ServerMessage.SfuRestart.class),
         @JsonbSubtype(alias = "pong", type = ServerMessage.Pong.class),
+        @JsonbSubtype(alias = "ice-servers", type = ServerMessage.IceServerList.class),
         @JsonbSubtype(alias = "error", type = ServerMessage.Error.class)
 })
 public sealed interface ServerMessage {
@@ -30,10 +32,26 @@ public sealed interface ServerMessage {
      * Answer to {@code join} and {@code resume}: who you are, the token to resume with, everyone
      * else in the room, and the room's recent chat (the last 100 messages, oldest first). {@code resumed} is true when the server kept your place; {@code restored}
      * when the server had restarted and rebuilt the room from resume tokens, so others may still
-     * be on their way back.
+     * be on their way back. {@code iceServers} (with TURN credentials for this participant, valid
+     * {@code iceServersTtl} seconds) is added by the connection, which also trims {@code chat} to
+     * what the page has not had yet.
      */
     record Joined(ParticipantInfo self, String resumeToken, String media, List<ParticipantInfo> participants,
-                  boolean resumed, boolean restored, List<Chat> chat) implements ServerMessage {
+                  boolean resumed, boolean restored, List<Chat> chat, List<IceServer> iceServers, Long iceServersTtl)
+            implements ServerMessage {
+
+        public Joined(ParticipantInfo self, String resumeToken, String media, List<ParticipantInfo> participants,
+                      boolean resumed, boolean restored, List<Chat> chat) {
+            this(self, resumeToken, media, participants, resumed, restored, chat, null, null);
+        }
+
+        public Joined with(List<Chat> newChat, List<IceServer> servers, Long ttl) {
+            return new Joined(self, resumeToken, media, participants, resumed, restored, newChat, servers, ttl);
+        }
+    }
+
+    /** Fresh ICE servers for a participant who asked ({@code ice-servers}); TURN credentials valid {@code ttl} seconds. */
+    record IceServerList(List<IceServer> iceServers, Long ttl) implements ServerMessage {
     }
 
     /**

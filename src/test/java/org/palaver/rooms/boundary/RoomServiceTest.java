@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 import org.palaver.platform.LimitExceeded;
+import org.palaver.rooms.control.ResumeTokens;
 import org.palaver.rooms.entity.Mailbox;
 import org.palaver.rooms.entity.RoomException;
 import org.palaver.rooms.entity.Seat;
@@ -38,6 +39,81 @@ class RoomServiceTest {
         public void replaced() {
         }
     };
+
+    /** Keeps the resume token of the joined it gets. */
+    static final class TokenBox implements Mailbox {
+        String token;
+
+        @Override
+        public void post(ServerMessage message) {
+            if (message instanceof ServerMessage.Joined joined) {
+                token = joined.resumeToken();
+            }
+        }
+
+        @Override
+        public void replaced() {
+        }
+    }
+
+    /** Another start of this server, with the same secret, the same clock and the given room limit. */
+    RoomService restarted(int maxRooms) {
+        RoomService next = new RoomService();
+        next.meshMaxParticipants = service.meshMaxParticipants;
+        next.emptyTtl = service.emptyTtl;
+        next.reconnectGrace = service.reconnectGrace;
+        next.maxRooms = maxRooms;
+        next.media = service.media;
+        next.clock = service.clock;
+        next.tokens = ResumeTokens.of("one secret");
+        return next;
+    }
+
+    void at(Duration later, RoomService... services) {
+        for (RoomService s : services) {
+            s.clock = Clock.fixed(t0.plus(later), ZoneOffset.UTC);
+            s.tick();
+        }
+    }
+
+    @Test
+    void aRoomThatExpiredStaysGoneWhateverTokenComesBack() {
+        service.tokens = ResumeTokens.of("one secret");
+        String room = service.create().id();
+        TokenBox bob = new TokenBox();
+        service.leave(service.join(room, "Bob", bob));
+        at(Duration.ofMinutes(5), service);
+        assertTrue(service.find(room).isEmpty());
+        assertEquals("room-not-found", assertThrows(RoomException.class, () -> service.resume(room, bob.token, SILENT)).code(),
+                "a token of this start cannot rebuild a room that expired here");
+        assertEquals(0, service.roomCount());
+    }
+
+    @Test
+    void afterARestartLostRoomsComeBackOnceAndWithinTheRoomLimit() {
+        service.tokens = ResumeTokens.of("one secret");
+        String first = service.create().id();
+        String second = service.create().id();
+        TokenBox alice = new TokenBox();
+        TokenBox bob = new TokenBox();
+        TokenBox carol = new TokenBox();
+        service.join(first, "Alice", alice);
+        service.join(first, "Bob", bob);
+        service.join(second, "Carol", carol);
+
+        RoomService next = restarted(1);
+        Seat back = next.resume(first, alice.token, SILENT);
+        assertEquals("Alice", back.participant().name());
+        assertEquals("too-many-rooms", assertThrows(RoomException.class, () -> next.resume(second, carol.token, SILENT)).code());
+        assertEquals(1, next.roomCount());
+
+        // The rebuilt room empties and expires: Bob's token of the earlier start does not bring it back.
+        next.leave(back);
+        at(Duration.ofMinutes(5), next);
+        assertEquals(0, next.roomCount());
+        assertEquals("room-not-found", assertThrows(RoomException.class, () -> next.resume(first, bob.token, SILENT)).code());
+        assertEquals(0, next.roomCount());
+    }
 
     @Test
     void refusesRoomsBeyondTheLimit() {

@@ -143,11 +143,12 @@ class RoomTest {
         String aliceToken = a.last(ServerMessage.Joined.class).resumeToken();
         String bobToken = b.last(ServerMessage.Joined.class).resumeToken();
 
-        // The server restarted: the room is rebuilt from the first token that comes back.
-        Room rebuilt = new Room(room.id(), "mesh", 3, GRACE, TTL, null, TOKENS, true, t0);
+        // The server restarted (same secret, a new start): the room is rebuilt from the first token that comes back.
+        ResumeTokens restarted = ResumeTokens.of("test secret");
+        Room rebuilt = new Room(room.id(), "mesh", 3, GRACE, TTL, null, restarted, true, t0);
         RecordingMailbox a2 = new RecordingMailbox();
-        rebuilt.resume(bobToken, new RecordingMailbox(), TOKENS.verify(bobToken, t0));
-        rebuilt.resume(aliceToken, a2, TOKENS.verify(aliceToken, t0));
+        rebuilt.resume(bobToken, new RecordingMailbox(), restarted.verify(bobToken, t0));
+        rebuilt.resume(aliceToken, a2, restarted.verify(aliceToken, t0));
         ServerMessage.Joined joined = a2.last(ServerMessage.Joined.class);
         assertTrue(joined.resumed() && joined.restored());
         assertEquals(alice.participant().id(), joined.self().id());
@@ -157,10 +158,28 @@ class RoomTest {
         // A room that never lost anyone restores nobody, and a forged token restores nothing.
         assertEquals("resume-failed", assertThrows(RoomException.class,
                 () -> room.resume("forged", new RecordingMailbox(), TOKENS.verify("forged", t0))).code());
-        Room other = new Room(RoomId.random(), "mesh", 3, GRACE, TTL, null, TOKENS, true, t0);
+        Room other = new Room(RoomId.random(), "mesh", 3, GRACE, TTL, null, restarted, true, t0);
         assertEquals("resume-failed", assertThrows(RoomException.class,
-                () -> other.resume(aliceToken, new RecordingMailbox(), TOKENS.verify(aliceToken, t0))).code(),
+                () -> other.resume(aliceToken, new RecordingMailbox(), restarted.verify(aliceToken, t0))).code(),
                 "a token only opens its own room");
+        // The restored get tokens of the new start, which never rebuild a room again.
+        String newToken = joined.resumeToken();
+        assertTrue(restarted.verify(newToken, t0).isPresent());
+        assertFalse(restarted.verify(newToken, t0).get().earlierStart());
+        assertTrue(restarted.verify(aliceToken, t0).get().earlierStart());
+    }
+
+    @Test
+    void aTokenOfThisServerStartRestoresNobody() {
+        RecordingMailbox b = new RecordingMailbox();
+        room.join("Alice", new RecordingMailbox());
+        Seat bob = room.join("Bob", b);
+        String bobToken = b.last(ServerMessage.Joined.class).resumeToken();
+        room.leave(bob, t0);
+        // Even into a room marked rebuilt, a token of this very start brings no one back.
+        Room rebuilt = new Room(room.id(), "mesh", 3, GRACE, TTL, null, TOKENS, true, t0);
+        assertEquals("resume-failed", assertThrows(RoomException.class,
+                () -> rebuilt.resume(bobToken, new RecordingMailbox(), TOKENS.verify(bobToken, t0))).code());
     }
 
     @Test
@@ -178,6 +197,87 @@ class RoomTest {
         assertTrue(TOKENS.verify(tampered, Instant.now()).isEmpty());
         assertTrue(TOKENS.verify(token, Instant.now().plus(Duration.ofHours(13))).isEmpty(), "too old to rebuild a room");
         assertTrue(TOKENS.verify("no-dot", Instant.now()).isEmpty());
+    }
+
+    @Test
+    void tokensCarryNoReadablePasscodeMaterial() {
+        Passcode passcode = Passcode.of("correct horse");
+        String token = TOKENS.issue(RoomId.random(), "p1", "Zoë", passcode);
+        String payload = new String(java.util.Base64.getUrlDecoder().decode(token.substring(0, token.indexOf('.'))),
+                java.nio.charset.StandardCharsets.UTF_8);
+        for (String part : passcode.encoded().split(":")) {
+            assertFalse(payload.contains(part), "salt or hash readable in " + payload);
+        }
+        assertTrue(TOKENS.verify(token, Instant.now()).orElseThrow().passcode().matches("correct horse"));
+        assertTrue(ResumeTokens.of("another secret").verify(token, Instant.now()).isEmpty());
+    }
+
+    // ---- chat ----------------------------------------------------------------------------
+
+    @Test
+    void chatIdsAreNeverReusedByARoomRebuiltAfterARestart() {
+        RecordingMailbox first = new RecordingMailbox();
+        RecordingMailbox a = new RecordingMailbox();
+        room.chat(room.join("Alice", first), "before", t0);
+        Room rebuilt = new Room(room.id(), "mesh", 3, GRACE, TTL, null, TOKENS, true, t0);
+        rebuilt.chat(rebuilt.join("Alice", a), "after", t0);
+        String before = first.last(ServerMessage.Chat.class).id();
+        String after = a.last(ServerMessage.Chat.class).id();
+        assertFalse(before.equals(after), before + " reused");
+    }
+
+    @Test
+    void chatHistoryIsBoundedInBytes() {
+        Seat alice = room.join("Alice", new RecordingMailbox());
+        for (int i = 0; i < Room.CHAT_HISTORY; i++) {
+            room.chat(alice, i + " " + "ж".repeat(Room.CHAT_MAX_CHARS - 4), t0);
+        }
+        RecordingMailbox late = new RecordingMailbox();
+        room.join("Late", late);
+        List<ServerMessage.Chat> history = late.last(ServerMessage.Joined.class).chat();
+        int bytes = history.stream().mapToInt(m -> m.text().getBytes(java.nio.charset.StandardCharsets.UTF_8).length).sum();
+        assertTrue(bytes <= Room.CHAT_HISTORY_BYTES, bytes + " bytes of history");
+        assertFalse(history.isEmpty());
+        assertTrue(history.get(history.size() - 1).text().startsWith("99 "), "the newest are kept");
+    }
+
+    @Test
+    void chatTextLosesControlAndDirectionCharactersAndLineBreaks() {
+        RecordingMailbox a = new RecordingMailbox();
+        Seat alice = room.join("Alice", a);
+        room.chat(alice, " a\u0000b\u0007\u202Ec\nBob 10:42\rd\u2028e\tf\u2066g\u200Fh ", t0);
+        assertEquals("abc Bob 10:42 d e fgh", a.last(ServerMessage.Chat.class).text());
+        assertEquals("invalid-chat", assertThrows(RoomException.class, () -> room.chat(alice, "\u0000\u202E\n", t0)).code());
+    }
+
+    // ---- names ---------------------------------------------------------------------------
+
+    @Test
+    void namesWithNothingVisibleAreRefused() {
+        for (String name : new String[] {"\u200B", "\u3164", "\u034F", "\u200B\u3164\u034F\u3164", "\u2800", "\uFFA0\u115F",
+                "Bob\u200E", "\u061CBob"}) {
+            RoomException e = assertThrows(RoomException.class, () -> room.join(name, new RecordingMailbox()), name);
+            assertEquals("invalid-name", e.code());
+        }
+        assertEquals(0, room.size());
+        room.join("\u200BZoë\u200D", new RecordingMailbox());
+        assertEquals(1, room.size());
+    }
+
+    @Test
+    void aNameThatLooksLikeSomeoneHereIsMarked() {
+        Room big = new Room(RoomId.random(), "mesh", 10, GRACE, TTL, null, TOKENS, false, t0);
+        RecordingMailbox last = new RecordingMailbox();
+        big.join("Bob", new RecordingMailbox());
+        big.join("Alice", new RecordingMailbox());
+        big.join("Bob", new RecordingMailbox());
+        big.join("bob", new RecordingMailbox());
+        big.join("\u0412\u043Eb", new RecordingMailbox()); // Cyrillic Ve and o
+        big.join("B0b", new RecordingMailbox());
+        big.join("Bo\u200Bb", last);
+        assertEquals(List.of("Bob", "Alice", "Bob (2)", "bob (3)", "\u0412\u043Eb (4)", "B0b (5)", "Bo\u200Bb (6)"),
+                big.snapshot().participants().stream().map(RoomSnapshot.Member::name).toList());
+        assertEquals("Bo\u200Bb (6)", last.last(ServerMessage.Joined.class).self().name());
     }
 
     @Test

@@ -148,7 +148,8 @@ class ConversationTest {
                         default -> null;
                     });
             conversation = new Conversation(room, rooms, codec, new Outbox(session, codec, Runnable::run),
-                    new TokenBucket(200, 50), new OnceLog(java.util.logging.Logger.getAnonymousLogger()), guard, checks, address);
+                    new TokenBucket(200, 50), new OnceLog(java.util.logging.Logger.getAnonymousLogger()), guard, checks, address,
+                    new org.palaver.ice.boundary.IceServerSource(java.util.Optional.empty(), java.util.Optional.empty(), java.time.Duration.ofMinutes(10)));
         }
 
         List<String> types() {

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.palaver.ice.control.IceServers;
 import org.palaver.signaling.entity.ClientMessage;
 import org.palaver.signaling.entity.IceCandidate;
 import org.palaver.signaling.entity.ParticipantInfo;
@@ -32,7 +33,9 @@ class MessageCodecTest {
     void decodesEveryClientKind() throws ProtocolException {
         assertEquals(new ClientMessage.Join("Alice", null), codec.decode("{\"type\":\"join\",\"name\":\"Alice\"}"));
         assertEquals(new ClientMessage.Join("Alice", "1234"), codec.decode("{\"type\":\"join\",\"name\":\"Alice\",\"passcode\":\"1234\"}"));
-        assertEquals(new ClientMessage.Resume("tok"), codec.decode("{\"type\":\"resume\",\"token\":\"tok\"}"));
+        assertEquals(new ClientMessage.Resume("tok", null), codec.decode("{\"type\":\"resume\",\"token\":\"tok\"}"));
+        assertEquals(new ClientMessage.Resume("tok", "k3a-41"), codec.decode("{\"type\":\"resume\",\"token\":\"tok\",\"chatSince\":\"k3a-41\"}"));
+        assertEquals(new ClientMessage.IceServersRequest(), codec.decode("{\"type\":\"ice-servers\"}"));
         assertEquals(new ClientMessage.Offer("p2", "v=0"), codec.decode("{\"type\":\"offer\",\"to\":\"p2\",\"sdp\":\"v=0\"}"));
         assertEquals(new ClientMessage.Answer("p2", "v=0"), codec.decode("{\"sdp\":\"v=0\",\"to\":\"p2\",\"type\":\"answer\"}"));
         assertEquals(new ClientMessage.Candidate("p2", CANDIDATE), codec.decode(
@@ -82,7 +85,9 @@ class MessageCodecTest {
                 new Object[] {new ServerMessage.SfuAnswer("p1", "v=0"), "sfu-answer"},
                 new Object[] {new ServerMessage.SfuCandidate("p1", CANDIDATE), "sfu-candidate"},
                 new Object[] {new ServerMessage.MediaInterrupted(), "media-interrupted"},
-                new Object[] {new ServerMessage.SfuRestart(), "sfu-restart"});
+                new Object[] {new ServerMessage.SfuRestart(), "sfu-restart"},
+                new Object[] {new ServerMessage.IceServerList(List.of(new IceServers.IceServer(List.of("turn:t:3478"), "9:p1", "c")), 600L),
+                        "ice-servers"});
         for (Object[] c : cases) {
             JsonObject json = parse(codec.encode((ServerMessage) c[0]));
             assertEquals(c[1], json.getString("type"), json.toString());
@@ -95,6 +100,13 @@ class MessageCodecTest {
         JsonObject candidate = parse(codec.encode((ServerMessage) cases.get(7)[0]));
         assertEquals(0, candidate.getJsonObject("candidate").getInt("sdpMLineIndex"));
         assertEquals("p1", candidate.getString("from"));
+        assertTrue(!joined.containsKey("iceServers"), "left out until the connection adds them");
+        JsonObject withIce = parse(codec.encode(new ServerMessage.Joined(alice, "tok", "mesh", List.of(), false, false, List.of())
+                .with(List.of(), List.of(new IceServers.IceServer(List.of("stun:s:3478"), null, null)), null)));
+        assertEquals("stun:s:3478", withIce.getJsonArray("iceServers").getJsonObject(0).getJsonArray("urls").getString(0));
+        JsonObject ice = parse(codec.encode((ServerMessage) cases.get(cases.size() - 1)[0]));
+        assertEquals(600, ice.getInt("ttl"));
+        assertEquals("9:p1", ice.getJsonArray("iceServers").getJsonObject(0).getString("username"));
         assertEquals("{\"type\":\"error\",\"error\":\"room-full\",\"message\":\"full\"}",
                 codec.encode(new ServerMessage.Error("room-full", "full")));
     }
