@@ -44,6 +44,14 @@ public final class KurentoBenchmarks {
     }
 
     void run() throws Exception {
+        try {
+            measure();
+        } finally {
+            print(); // what was measured before a failure still counts
+        }
+    }
+
+    void measure() throws Exception {
         Map<String, String> config = Map.of(
                 "palaver.reconnect.grace", "PT2S",
                 "palaver.room.empty-ttl", "PT60S",
@@ -56,7 +64,7 @@ public final class KurentoBenchmarks {
             meshServer.start();
             kmsServer.start();
             awaitReady(kmsServer.base());
-            String offer = sendOnlyOffer();
+            String offer = checkedOffer(sendOnlyOffer(meshServer.base()));
             for (int round = 0; round < ROUNDS; round++) {
                 System.out.printf("round %d of %d%n", round + 1, ROUNDS);
                 firstFrame(meshServer.base(), mesh);
@@ -71,7 +79,6 @@ public final class KurentoBenchmarks {
                 recovery(kmsServer.base(), kms);
             }
         }
-        print();
     }
 
     // ---- join click to first decoded remote frame, third person joining ------------------------
@@ -206,9 +213,9 @@ public final class KurentoBenchmarks {
     // ---- helpers -----------------------------------------------------------------------------
 
     /** A send-only audio+video offer as Chromium makes it, for the media server to answer. */
-    static String sendOnlyOffer() throws Exception {
+    static String sendOnlyOffer(URI page) throws Exception {
         try (Browser b = new Browser("bench-offer")) {
-            b.open("about:blank");
+            b.open(page.toString()); // a secure context (loopback), where cameras may be asked for
             return (String) b.driver.executeAsyncScript("""
                     const done = arguments[arguments.length - 1];
                     (async () => {
@@ -219,6 +226,13 @@ public final class KurentoBenchmarks {
                       done(offer.sdp);
                     })().catch((e) => done('failed: ' + e));""");
         }
+    }
+
+    static String checkedOffer(String sdp) {
+        if (!sdp.startsWith("v=0")) {
+            throw new IllegalStateException("no offer from the browser: " + sdp);
+        }
+        return sdp;
     }
 
     String createRoom(URI base) throws Exception {

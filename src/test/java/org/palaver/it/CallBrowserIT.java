@@ -349,23 +349,9 @@ class CallBrowserIT {
         failed = false;
     }
 
-    /** The screen tile for {@code sharerId} shows the fake 800x600 screen, with frames still coming. */
     private static void assertScreenDecodes(Browser b, String sharerId) throws InterruptedException {
-        String frames = "const v = document.querySelector('[data-testid=screen-tile][data-participant-id=\"" + sharerId
-                + "\"] video'); return v ? v.getVideoPlaybackQuality().totalVideoFrames : -1;";
-        try {
-            b.waiting(UI).until(d -> ((Number) b.script(frames)).longValue() > 0);
-        } catch (org.openqa.selenium.TimeoutException e) {
-            throw new AssertionError(b.label + " shows no screen; peers: " + b.script("return window.__probe.describePeers()")
-                    + "; statuses " + b.script("return window.__probe.statuses"), e);
-        }
-        long first = ((Number) b.script(frames)).longValue();
-        Thread.sleep(700);
-        assertTrue(((Number) b.script(frames)).longValue() > first, b.label + ": the screen keeps decoding");
-        Object width = b.script("return document.querySelector('[data-testid=screen-tile][data-participant-id=\"" + sharerId + "\"] video').videoWidth");
-        assertEquals(800L, ((Number) width).longValue(), b.label + ": the fake screen, not a camera");
+        b.assertScreenDecodes(sharerId, UI);
     }
-
 
     @Test
     void passcodeRoomAsksForItAndRefusesAWrongOne() throws Exception {
@@ -425,36 +411,17 @@ class CallBrowserIT {
 
     /** Opens the room, checks the camera preview plays, joins; returns the moment of the click. */
     private long join(Browser b, String url, String name) {
-        b.open(url);
-        WebElement nameInput = b.byTestId("display-name");
-        b.waiting(UI).until(d -> nameInput.isDisplayed());
-        b.waiting(UI).until(d -> ((Number) b.script(
-                "return document.querySelector('[data-testid=\"preview\"]').videoWidth")).intValue() > 0);
-        nameInput.clear();
-        nameInput.sendKeys(name);
-        long clicked = System.nanoTime();
-        b.byTestId("join").click();
-        b.waiting(UI).until(d -> "connected".equals(status(b)));
+        long clicked = b.join(url, name, UI);
         assertTrue(b.byTestId("self-tile").isDisplayed());
         return clicked;
     }
 
     private static long awaitFirstFrame(Browser b, long clicked) {
-        b.waiting(UI).until(d -> b.framesDecoded().stream().anyMatch(n -> n > 0));
-        return Duration.ofNanos(System.nanoTime() - clicked).toMillis();
+        return b.awaitFirstFrame(clicked, UI);
     }
 
     private static void assertDecodingFromBoth(Browser b) throws InterruptedException {
-        b.waiting(UI).until(d -> {
-            List<Long> frames = b.framesDecoded();
-            return frames.size() == 2 && frames.stream().allMatch(n -> n > 0);
-        });
-        List<Long> before = b.framesDecoded();
-        Thread.sleep(1000);
-        List<Long> after = b.framesDecoded();
-        for (int i = 0; i < 2; i++) {
-            assertTrue(after.get(i) > before.get(i), b.label + " stopped decoding: " + before + " -> " + after);
-        }
+        b.assertDecodingFrom(2, UI);
     }
 
     private static void assertNames(Browser b, String... names) {
@@ -475,17 +442,15 @@ class CallBrowserIT {
     }
 
     private static String tileIdNamed(Browser b, String name) {
-        return b.tiles().stream()
-                .filter(t -> t.findElement(By.cssSelector("[data-testid=\"participant-name\"]")).getText().equals(name))
-                .findFirst().orElseThrow().getAttribute("data-participant-id");
+        return b.tileIdNamed(name);
     }
 
     private static WebElement tile(Browser b, String id) {
-        return b.driver.findElement(By.cssSelector("[data-testid=\"participant-tile\"][data-participant-id=\"" + id + "\"]"));
+        return b.tile(id);
     }
 
     private static void awaitTileAttribute(Browser b, String id, String attribute, String value) {
-        b.waiting(UI).until(d -> value.equals(tile(b, id).getAttribute(attribute)));
+        b.awaitTileAttribute(id, attribute, value, UI);
     }
 
     private static String status(Browser b) {

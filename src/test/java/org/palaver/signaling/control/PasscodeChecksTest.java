@@ -75,8 +75,13 @@ class PasscodeChecksTest {
     }
 
     @Test
-    void aFullQueueIsAnsweredBusyAtOnce() {
-        checks.submit("198.51.100.0", blocked); // runs, holding the one thread
+    void aFullQueueIsAnsweredBusyAtOnce() throws Exception {
+        CountDownLatch running = new CountDownLatch(1);
+        checks.submit("198.51.100.0", () -> {
+            running.countDown();
+            blocked.run();
+        });
+        assertTrue(running.await(5, TimeUnit.SECONDS), "holding the one thread, out of the queue");
         for (int i = 1; i <= PasscodeChecks.QUEUE; i++) {
             checks.submit("198.51.100." + i, () -> { });
         }
