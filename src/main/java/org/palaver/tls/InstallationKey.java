@@ -98,8 +98,10 @@ public final class InstallationKey {
 
     /** Makes the key and certificate unless DIR already has them; true when it made them now. */
     boolean ensure(List<String> extraNames) throws IOException, GeneralSecurityException {
-        Files.createDirectories(dir);
-        restrict(dir, "rwx------");
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir);
+            restrict(dir, "rwx------"); // one the admin made (a company certificate) keeps its own
+        }
         if (Files.exists(dir.resolve(KEYSTORE))) {
             return false;
         }
