@@ -158,6 +158,26 @@ for service in kms palaver; do
     fi
 done
 
+echo "== HTTPS certificate"
+# Payara Micro's built-in s1as certificate, whose private key is in every payara-micro.jar.
+builtin=8C:9D:5E:C6:40:81:8D:EB:0D:30:07:AC:3A:C7:84:F7:6D:E5:CC:9E:C5:EA:3C:7B:2B:CC:3D:15:E4:4E:2B:CA
+if command -v openssl >/dev/null 2>&1; then
+    served=$(openssl s_client -connect 127.0.0.1:8181 </dev/null 2>/dev/null | openssl x509 -noout -fingerprint -sha256 2>/dev/null \
+        | sed 's/.*=//')
+    logged=$("${compose[@]}" logs --no-color palaver 2>/dev/null | grep -o 'SHA-256 fingerprint: [0-9A-F:]*' | tail -n 1 | sed 's/.*: //')
+    if [ -z "$served" ]; then
+        fail "no certificate read from port 8181"
+    elif [ "$served" = "$builtin" ]; then
+        fail "port 8181 serves Payara's built-in s1as certificate"
+    elif [ "$served" != "$logged" ]; then
+        fail "port 8181 serves $served, the log printed ${logged:-no fingerprint}"
+    else
+        pass "port 8181 serves this installation's own certificate, SHA-256 $served as logged"
+    fi
+else
+    note "openssl missing: served certificate not checked"
+fi
+
 echo "== rooms"
 status=$(http -X POST "$base/api/rooms")
 id=$(json_string id)

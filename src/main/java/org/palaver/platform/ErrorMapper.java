@@ -21,6 +21,12 @@ public class ErrorMapper implements ExceptionMapper<Throwable> {
             // Requests the rooms refuse are the client's to fix.
             return ErrorBody.response(Response.Status.BAD_REQUEST, refused.code(), refused.getMessage());
         }
+        if (failure instanceof Refused refused) {
+            return Response.status(refused.status())
+                    .type(jakarta.ws.rs.core.MediaType.APPLICATION_JSON_TYPE)
+                    .entity(new ErrorBody(refused.code(), refused.getMessage()))
+                    .build();
+        }
         if (failure instanceof LimitExceeded limit) {
             return Response.status(limit.status())
                     .header("Retry-After", limit.retryAfterSeconds())

@@ -23,9 +23,26 @@ public final class PayaraMicroProcess implements ServerProcess {
     private Process process;
 
     private final java.util.List<String> extraDeployments;
+    /** With HTTPS: the key's directory, prepared by palaver-tls.jar at every start as the README's run command does. */
+    private Path tlsDir;
+    private int httpsPort;
 
     public PayaraMicroProcess(Map<String, String> systemProperties) throws IOException {
         this(systemProperties, java.util.List.of());
+    }
+
+    /** Serving HTTPS too, on a port of its own, with the installation key kept in {@code tlsDir}. */
+    public static PayaraMicroProcess withHttps(Map<String, String> systemProperties, Path tlsDir) throws IOException {
+        PayaraMicroProcess server = new PayaraMicroProcess(systemProperties);
+        server.tlsDir = tlsDir;
+        try (ServerSocket probe = new ServerSocket(0)) {
+            server.httpsPort = probe.getLocalPort();
+        }
+        return server;
+    }
+
+    public int httpsPort() {
+        return httpsPort;
     }
 
     /** {@code extraDeployments}: more WARs beside Palaver, each at the context root its descriptor names. */
@@ -53,12 +70,25 @@ public final class PayaraMicroProcess implements ServerProcess {
     @Override
     public Duration start() throws Exception {
         long began = System.nanoTime();
-        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("java", "-jar",
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("java"));
+        if (tlsDir != null) {
+            prepareHttpsKey();
+            // Payara Micro takes one --systemproperties file: the key's; the test's go on the command line.
+            Files.readAllLines(properties).stream().filter(line -> line.contains("=")).forEach(line -> command.add("-D" + line));
+        }
+        command.addAll(java.util.List.of("-jar",
                 System.getProperty("payara.microJar", "target/payara-micro.jar"),
-                "--nocluster", "--nohazelcast", "--port", Integer.toString(port),
-                "--systemproperties", properties.toString(),
+                "--nocluster", "--nohazelcast", "--port", Integer.toString(port)));
+        if (tlsDir != null) {
+            command.addAll(java.util.List.of("--sslport", Integer.toString(httpsPort),
+                    "--systemproperties", tlsDir.resolve("payara.properties").toString()));
+        } else {
+            command.addAll(java.util.List.of("--systemproperties", properties.toString()));
+        }
+        command.addAll(java.util.List.of(
                 // the same container settings as the README's run command
                 "--prebootcommandfile", System.getProperty("palaver.preboot", "payara-config/pre-boot-commands.asadmin"),
+                "--postbootcommandfile", System.getProperty("palaver.postboot", "payara-config/post-boot-commands.asadmin"),
                 "--deploy", System.getProperty("palaver.war", "target/palaver.war")));
         if (extraDeployments.isEmpty()) {
             command.addAll(java.util.List.of("--contextroot", "/"));
@@ -69,6 +99,19 @@ public final class PayaraMicroProcess implements ServerProcess {
         builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log));
         process = builder.start();
         return ServerProcess.awaitFirst200(base(), process, log, "Payara Micro", began);
+    }
+
+    /** The run command's first step: {@code java -jar palaver-tls.jar --dir <dir>}. */
+    private void prepareHttpsKey() throws Exception {
+        Process step = new ProcessBuilder("java", "-jar", System.getProperty("palaver.tlsJar", "target/palaver-tls.jar"),
+                "--dir", tlsDir.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log))
+                .start();
+        if (!step.waitFor(2, TimeUnit.MINUTES) || step.exitValue() != 0) {
+            step.destroyForcibly();
+            throw new IllegalStateException("palaver-tls.jar failed; see " + log);
+        }
     }
 
     @Override

@@ -49,6 +49,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class ServerIT {
 
     static final HttpClient HTTP = HttpClient.newHttpClient();
+    static final HttpClient HTTP_1_1 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     /** A server that never answers fails the test instead of hanging the build. */
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
@@ -713,6 +714,107 @@ class ServerIT {
         }
     }
 
+    @Test
+    void creationBodyIsSmallJsonOrNothing() throws Exception {
+        // Over HTTP/1.1 as curl sends it: over h2c the JDK client waits to send the whole body before it
+        // takes a response, and the server reads no more than the limit.
+        HttpResponse<String> big = HTTP_1_1.send(HttpRequest.newBuilder(base.resolve("api/rooms")).timeout(REQUEST_TIMEOUT)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"passcode\":\"" + "x".repeat(64 * 1024) + "\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(413, big.statusCode());
+        assertEquals("request-too-large", json(big.body()).getString("error"));
+        for (String type : new String[] {"application/x-www-form-urlencoded", "text/plain", "multipart/form-data; boundary=x"}) {
+            HttpResponse<String> other = send(HttpRequest.newBuilder(base.resolve("api/rooms")).header("Content-Type", type)
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"passcode\":\"blue-harbour\"}")));
+            assertEquals(415, other.statusCode(), type);
+            assertEquals("unsupported-media-type", json(other.body()).getString("error"), type);
+        }
+        HttpResponse<String> withCharset = send(HttpRequest.newBuilder(base.resolve("api/rooms"))
+                .header("Content-Type", "application/json; charset=utf-8")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"passcode\":\"blue-harbour\"}")));
+        assertEquals(201, withCharset.statusCode(), withCharset.body());
+        assertEquals(201, post("api/rooms").statusCode(), "no body at all, as the create page sends without a passcode");
+    }
+
+    @Test
+    void crossSiteCreationIsRefused() throws Exception {
+        String own = "http://127.0.0.1:" + base.getPort();
+        HttpResponse<String> evil = send(HttpRequest.newBuilder(base.resolve("api/rooms")).header("Origin", "https://evil.example")
+                .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString("")));
+        assertEquals(403, evil.statusCode());
+        assertEquals("origin-not-allowed", json(evil.body()).getString("error"));
+        HttpResponse<String> opaque = send(HttpRequest.newBuilder(base.resolve("api/rooms")).header("Origin", "null")
+                .POST(HttpRequest.BodyPublishers.noBody()));
+        assertEquals(403, opaque.statusCode());
+        HttpResponse<String> fetchMetadataOnly = send(HttpRequest.newBuilder(base.resolve("api/rooms")).header("Sec-Fetch-Site", "cross-site")
+                .POST(HttpRequest.BodyPublishers.noBody()));
+        assertEquals(403, fetchMetadataOnly.statusCode());
+        HttpResponse<String> sameOrigin = send(HttpRequest.newBuilder(base.resolve("api/rooms")).header("Origin", own)
+                .header("Sec-Fetch-Site", "same-origin").POST(HttpRequest.BodyPublishers.noBody()));
+        assertEquals(201, sameOrigin.statusCode(), sameOrigin.body());
+        assertEquals(201, post("api/rooms").statusCode(), "no Origin: not a browser (curl, scripts)");
+    }
+
+    @Test
+    void badCreationBodiesAreChargedToTheLimiter() throws Exception {
+        // From a loopback address of its own (127.0.0.3), so the other tests' budget stays intact.
+        int perMinute = 120;
+        int refusedAsBad = 0;
+        RawResponse response = rawPost("127.0.0.3", "/api/rooms", "application/json", "not json");
+        while (response.status == 400 && refusedAsBad < perMinute + 20) {
+            refusedAsBad++;
+            response = rawPost("127.0.0.3", "/api/rooms", "application/json", "not json");
+        }
+        assertEquals(429, response.status, "after " + refusedAsBad + " bad bodies");
+        assertTrue(refusedAsBad >= perMinute && refusedAsBad < perMinute + 10, "refused " + refusedAsBad);
+        assertEquals(429, rawPost("127.0.0.3", "/api/rooms").status, "a good request from there waits too");
+    }
+
+    @Test
+    void roomPagesAndApiAnswersAreNotStored() throws Exception {
+        for (String path : new String[] {"room/x", "api/rooms/x", "api/ice-servers"}) {
+            assertTrue(get(path).headers().firstValue("Cache-Control").orElse("").contains("no-store"), path);
+        }
+        assertTrue(post("api/rooms").headers().firstValue("Cache-Control").orElse("").contains("no-store"));
+    }
+
+    @Test
+    void containerExtrasAreNotExposed() throws Exception {
+        // Payara answers 403 for a service it has turned off, WildFly 404 for one that is not there.
+        for (String path : new String[] {"openapi", "metrics", "api/application.wadl"}) {
+            HttpResponse<String> response = get(path);
+            assertTrue(response.statusCode() == 403 || response.statusCode() == 404, path + ": " + response.statusCode() + " " + response.body());
+            assertFalse(response.body().contains("openapi:") || response.body().contains("# TYPE"), path + ": " + response.body());
+        }
+        HttpResponse<String> options = send(HttpRequest.newBuilder(base.resolve("api/rooms"))
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody()));
+        String type = options.headers().firstValue("Content-Type").orElse("");
+        assertFalse(type.contains("wadl") || options.body().contains("wadl") || options.body().contains("<application"),
+                type + " " + options.body());
+    }
+
+    @Test
+    void idleHttpConnectionsAreClosedButSignalingSocketsStay() throws Exception {
+        String room = createRoom();
+        try (SignalClient quiet = SignalClient.join(base, room, "Quiet");
+             Socket keepAlive = new Socket("127.0.0.1", base.getPort())) {
+            keepAlive.getOutputStream().write(("GET / HTTP/1.1\r\nHost: 127.0.0.1:" + base.getPort() + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            // A guard against hanging, far above any idle timeout the servers use (Payara 30 s, WildFly 60 s).
+            keepAlive.setSoTimeout((int) Duration.ofSeconds(150).toMillis());
+            InputStream in = keepAlive.getInputStream();
+            byte[] buffer = new byte[8192];
+            int read;
+            do {
+                read = in.read(buffer); // the page, then nothing until the server closes the idle connection
+            } while (read >= 0);
+            assertFalse(quiet.isClosed(), "the signaling socket, as quiet as the HTTP connection, is still open");
+            quiet.send("{\"type\":\"ping\"}");
+            quiet.await("pong");
+        }
+    }
+
     // ---- limits ------------------------------------------------------------------------------
 
     @Test
@@ -1012,6 +1114,10 @@ class ServerIT {
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    private static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+        return HTTP.send(request.timeout(REQUEST_TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     private static JsonObject json(String text) {
         return Json.createReader(new StringReader(text)).readObject();
     }
@@ -1027,9 +1133,16 @@ class ServerIT {
 
     /** An HTTP request from a chosen local address, which java.net.http cannot do. */
     private RawResponse rawPost(String fromAddress, String path) throws Exception {
+        return rawPost(fromAddress, path, null, "");
+    }
+
+    private RawResponse rawPost(String fromAddress, String path, String contentType, String payload) throws Exception {
         try (Socket socket = new Socket("127.0.0.1", base.getPort(), java.net.InetAddress.getByName(fromAddress), 0)) {
+            byte[] content = payload.getBytes(StandardCharsets.UTF_8);
             socket.getOutputStream().write(("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + base.getPort()
-                    + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                    + (contentType == null ? "" : "\r\nContent-Type: " + contentType)
+                    + "\r\nContent-Length: " + content.length + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().write(content);
             String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             int split = response.indexOf("\r\n\r\n");
             String head = response.substring(0, split);

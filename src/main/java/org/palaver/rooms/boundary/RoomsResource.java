@@ -2,11 +2,6 @@ package org.palaver.rooms.boundary;
 
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.json.Json;
-import jakarta.json.JsonException;
-import jakarta.json.JsonReader;
-import jakarta.json.JsonString;
-import jakarta.json.JsonValue;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -17,12 +12,15 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
-import java.io.StringReader;
+import java.io.InputStream;
 import java.net.URI;
 import java.util.Optional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.palaver.platform.ErrorBody;
+import org.palaver.platform.PublicUrl;
+import org.palaver.platform.Refused;
+import org.palaver.platform.RequestOrigin;
 import org.palaver.rooms.control.CreationLimiter;
-import org.palaver.rooms.entity.RoomException;
 import org.palaver.rooms.entity.RoomSnapshot;
 
 @Path("rooms")
@@ -35,6 +33,13 @@ public class RoomsResource {
     @Inject
     CreationLimiter limiter;
 
+    @Inject
+    PublicUrl publicUrl;
+
+    @Inject
+    @ConfigProperty(name = "palaver.allowed-origins")
+    Optional<String> allowedOrigins;
+
     @Context
     UriInfo uri;
 
@@ -44,35 +49,24 @@ public class RoomsResource {
     public record Created(String id, String url) {
     }
 
-    /** The body is optional: nothing, or {@code {"passcode": "..."}}. */
+    /** The body is optional: nothing, or {@code {"passcode": "..."}} as application/json (see {@link CreationBody}). */
     @POST
     @Consumes(MediaType.WILDCARD)
-    public Response create(String body) {
-        Optional<String> passcode = passcodeOf(body);
+    public Response create(InputStream body) {
+        // Cheapest first: a forged cross-site request must not spend its victim's creation budget,
+        // and every other request is charged before its body is even read.
+        if (!new RequestOrigin(allowedOrigins, publicUrl.configured())
+                .allows(request.getHeader("Origin"), request.getHeader("Sec-Fetch-Site"), request.getHeader("Host"))) {
+            throw new Refused(403, "origin-not-allowed", "Rooms can only be created from this site's own pages.");
+        }
         limiter.admit(request.getRemoteAddr());
+        Optional<String> passcode = CreationBody.passcode(request.getContentType(), request.getContentLengthLong(), body);
         RoomSnapshot room = rooms.create(passcode);
-        URI location = uri.getBaseUriBuilder().path("rooms").path(room.id()).build();
-        // The base URI ends in /api/; the room page lives beside it at /room/{id}.
-        URI page = uri.getBaseUri().resolve("../room/" + room.id());
-        return Response.created(location).entity(new Created(room.id(), page.toString())).build();
-    }
-
-    private static Optional<String> passcodeOf(String body) {
-        if (body == null || body.isBlank()) {
-            return Optional.empty();
-        }
-        try (JsonReader reader = Json.createReader(new StringReader(body))) {
-            JsonValue passcode = reader.readObject().get("passcode");
-            if (passcode == null || passcode.getValueType() == JsonValue.ValueType.NULL) {
-                return Optional.empty();
-            }
-            if (passcode instanceof JsonString text) {
-                return Optional.of(text.getString());
-            }
-        } catch (JsonException | ClassCastException e) {
-            // falls through to the error below
-        }
-        throw new RoomException("invalid-request", "The body must be empty or a JSON object like {\"passcode\": \"...\"}.");
+        // The base URI ends in /api/; the site, with the room page at room/{id}, is its parent.
+        URI site = uri.getBaseUri().resolve("..");
+        return Response.created(publicUrl.resolve(site, "api/rooms/" + room.id()))
+                .entity(new Created(room.id(), publicUrl.resolve(site, "room/" + room.id()).toString()))
+                .build();
     }
 
     @GET
