@@ -105,7 +105,7 @@ public final class SfuRoom {
             release(old);
             for (Map.Entry<Link, WebRtcEndpoint> receiver : receivers.entrySet()) {
                 if (receiver.getKey().stream().equals(stream)) {
-                    endpoint.connect(receiver.getValue());
+                    endpoint.connect(receiver.getValue(), logFailure("connecting a viewer", Level.WARNING));
                 }
             }
         });
@@ -123,7 +123,7 @@ public final class SfuRoom {
             release(receivers.put(link, endpoint));
             WebRtcEndpoint publisher = publishers.get(stream);
             if (publisher != null) {
-                publisher.connect(endpoint);
+                publisher.connect(endpoint, logFailure("connecting a viewer", Level.WARNING));
             }
         });
     }
@@ -136,7 +136,7 @@ public final class SfuRoom {
             Link link = new Link(owner, stream);
             WebRtcEndpoint endpoint = current(link);
             if (endpoint != null && answered.contains(endpoint)) {
-                endpoint.addIceCandidate(toKurento(candidate));
+                endpoint.addIceCandidate(toKurento(candidate), logFailure("adding a candidate", Level.FINE));
             } else if (!possible(link)) {
                 people.deliver(owner, new ServerMessage.Error("unknown-stream",
                         "There is no stream '" + stream + "' in this room for that candidate."));
@@ -277,21 +277,31 @@ public final class SfuRoom {
         run(link.owner(), () -> {
             answered.add(endpoint);
             people.deliver(link.owner(), new ServerMessage.SfuAnswer(link.stream(), sdp));
+            // Not waited for, one after the other: each is a round trip to the media server, and
+            // ICE starts as soon as both sides have candidates.
+            endpoint.gatherCandidates(logFailure("gathering candidates", Level.FINE));
             List<IceCandidate> early = pending.remove(link);
             if (early != null) {
-                early.forEach(c -> endpoint.addIceCandidate(toKurento(c)));
+                early.forEach(c -> endpoint.addIceCandidate(toKurento(c), logFailure("adding a candidate", Level.FINE)));
             }
-            endpoint.gatherCandidates(new Continuation<Void>() {
-                @Override
-                public void onSuccess(Void nothing) {
-                }
-
-                @Override
-                public void onError(Throwable cause) {
-                    LOG.log(Level.FINE, "gathering candidates failed in room " + roomId, cause);
-                }
-            });
         });
+    }
+
+    /**
+     * For media server calls not waited for. A failed candidate or gathering shows in ICE failing,
+     * and the page restarts that connection; a failed connect leaves a viewer without video: logged.
+     */
+    private Continuation<Void> logFailure(String what, Level level) {
+        return new Continuation<>() {
+            @Override
+            public void onSuccess(Void nothing) {
+            }
+
+            @Override
+            public void onError(Throwable cause) {
+                LOG.log(level, what + " failed in room " + roomId, cause);
+            }
+        };
     }
 
     /** The media server refused the offer: forget the endpoint and tell the browser. */
