@@ -18,6 +18,7 @@ import java.util.concurrent.Future;
 import org.palaver.it.Browser;
 import org.palaver.it.PayaraMicroProcess;
 import org.palaver.it.RealKms;
+import org.palaver.it.ServerProcess;
 import org.palaver.it.SignalClient;
 
 /**
@@ -63,7 +64,7 @@ public final class KurentoBenchmarks {
              PayaraMicroProcess kmsServer = new PayaraMicroProcess(with(config, "palaver.kms.url", kms.url().toString()))) {
             meshServer.start();
             kmsServer.start();
-            awaitReady(kmsServer.base());
+            ServerProcess.awaitReady(kmsServer.base(), UI);
             String offer = checkedOffer(sendOnlyOffer(meshServer.base()));
             for (int round = 0; round < ROUNDS; round++) {
                 System.out.printf("round %d of %d%n", round + 1, ROUNDS);
@@ -240,16 +241,6 @@ public final class KurentoBenchmarks {
                 HttpResponse.BodyHandlers.ofString()).body();
         JsonObject room = Json.createReader(new StringReader(body)).readObject();
         return room.getString("id");
-    }
-
-    void awaitReady(URI base) throws Exception {
-        long deadline = System.nanoTime() + UI.toNanos();
-        while (http.send(HttpRequest.newBuilder(base.resolve("health/ready")).build(), HttpResponse.BodyHandlers.discarding()).statusCode() != 200) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the server never reached the media server");
-            }
-            Thread.sleep(200);
-        }
     }
 
     static Map<String, String> with(Map<String, String> config, String key, String value) {

@@ -56,7 +56,7 @@ class KurentoBrowserIT {
                 "palaver.kms.connect-timeout", "PT1S", "palaver.kms.retry-interval", "PT1S"));
         server.start();
         URI base = server.base();
-        awaitReady(base); // until then, new rooms are mesh rooms
+        ServerProcess.awaitReady(base, UI); // until then, new rooms are mesh rooms
         String room = Deployments.createRoom(base);
         String roomJson = HttpClient.newHttpClient().send(HttpRequest.newBuilder(base.resolve("api/rooms/" + room)).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
@@ -113,16 +113,4 @@ class KurentoBrowserIT {
     private static List<String> statuses(Browser b) {
         return (List<String>) b.script("return window.__probe.statuses");
     }
-
-    private static void awaitReady(URI base) throws Exception {
-        long deadline = System.nanoTime() + UI.toNanos();
-        while (HttpClient.newHttpClient().send(HttpRequest.newBuilder(base.resolve("health/ready")).build(),
-                HttpResponse.BodyHandlers.discarding()).statusCode() != 200) {
-            assertTrue(System.nanoTime() < deadline, "never ready");
-            Thread.sleep(200);
-        }
-    }
-
-
-
 }

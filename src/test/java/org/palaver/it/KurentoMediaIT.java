@@ -55,7 +55,7 @@ class KurentoMediaIT {
                 "palaver.limits.room-creations-per-minute", "600"));
         server.start();
         base = server.base();
-        awaitReady();
+        ServerProcess.awaitReady(base, UI);
     }
 
     @AfterAll
@@ -216,12 +216,4 @@ class KurentoMediaIT {
         assertEquals(expected, kms.awaitPipelines(expected, RELEASED_WITHIN), "what the media server holds");
     }
 
-    private static void awaitReady() throws Exception {
-        long deadline = System.nanoTime() + UI.toNanos();
-        while (HttpClient.newHttpClient().send(HttpRequest.newBuilder(base.resolve("health/ready")).build(),
-                HttpResponse.BodyHandlers.discarding()).statusCode() != 200) {
-            assertTrue(System.nanoTime() < deadline, "never ready with the media server at " + kms.url());
-            Thread.sleep(200);
-        }
-    }
 }

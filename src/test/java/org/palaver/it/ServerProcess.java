@@ -42,6 +42,19 @@ public interface ServerProcess extends AutoCloseable {
         throw new IllegalStateException(server + " did not answer within 120 s; see " + log);
     }
 
+    /** Waits until {@code /health/ready} answers 200 (with a media server configured: until it is reached). */
+    static void awaitReady(URI base, Duration within) throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + within.toNanos();
+        while (http.send(java.net.http.HttpRequest.newBuilder(base.resolve("health/ready")).build(),
+                java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode() != 200) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(base + " was not ready within " + within.toSeconds() + " s");
+            }
+            Thread.sleep(200);
+        }
+    }
+
     static ServerProcess forTests(Map<String, String> systemProperties) throws IOException {
         String server = System.getProperty("palaver.it.server", "payara");
         return switch (server) {

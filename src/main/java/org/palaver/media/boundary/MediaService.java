@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.palaver.media.control.KurentoConnection;
@@ -210,7 +211,7 @@ public class MediaService {
     }
 
     /** Queues a participant's media request, or tells them to slow down when too many are waiting. */
-    private void request(Room room, String participantId, java.util.function.Consumer<SfuRoom> step) {
+    private void request(Room room, String participantId, Consumer<SfuRoom> step) {
         sfu(room).ifPresent(s -> {
             if (!s.queue().offer(participantId, () -> step.accept(s.room()))) {
                 room.deliver(participantId, new ServerMessage.Error("media-busy",

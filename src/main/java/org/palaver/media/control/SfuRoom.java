@@ -140,7 +140,7 @@ public final class SfuRoom {
             } else if (!possible(link)) {
                 people.deliver(owner, new ServerMessage.Error("unknown-stream",
                         "There is no stream '" + stream + "' in this room for that candidate."));
-            } else if (pendingOf(owner) < PENDING_LIMIT && pendingBytesOf(owner) + size(candidate) <= PENDING_BYTES_LIMIT) {
+            } else if (fitsPending(owner, candidate)) {
                 // The offer that creates the endpoint may still be on its way: keep, don't drop.
                 pending.computeIfAbsent(link, k -> new ArrayList<>()).add(candidate);
             }
@@ -155,13 +155,12 @@ public final class SfuRoom {
         return wellFormed && (link.publishing() || people.isPresent(publisher));
     }
 
-    private int pendingOf(String owner) {
-        return pending.entrySet().stream().filter(e -> e.getKey().owner().equals(owner)).mapToInt(e -> e.getValue().size()).sum();
-    }
-
-    private int pendingBytesOf(String owner) {
-        return pending.entrySet().stream().filter(e -> e.getKey().owner().equals(owner))
-                .flatMap(e -> e.getValue().stream()).mapToInt(SfuRoom::size).sum();
+    /** Whether one more early candidate of this participant stays within the count and byte bounds. */
+    private boolean fitsPending(String owner, IceCandidate candidate) {
+        List<IceCandidate> kept = pending.entrySet().stream().filter(e -> e.getKey().owner().equals(owner))
+                .flatMap(e -> e.getValue().stream()).toList();
+        return kept.size() < PENDING_LIMIT
+                && kept.stream().mapToInt(SfuRoom::size).sum() + size(candidate) <= PENDING_BYTES_LIMIT;
     }
 
     /** Roughly what a candidate holds in memory (chars count once: the bound is on what a client sends). */
