@@ -231,6 +231,21 @@ public final class Browser implements AutoCloseable {
         return out.toString();
     }
 
+    /**
+     * Waits for the page's first decoded remote frame and returns the milliseconds from the join
+     * click to it, both as the page itself marked them (see {@code watchFirstFrames}): what the
+     * person sees, without the driver's polling in between.
+     */
+    public long clickToFirstFrame(Duration timeout) {
+        String elapsed = """
+                const marks = window.__probe.timeline;
+                const click = marks.find((m) => m.what === 'join click');
+                const frame = marks.find((m) => m.what === 'first frame');
+                return click && frame ? frame.at - click.at : null;""";
+        waiting(timeout).until(d -> script(elapsed) != null);
+        return ((Number) script(elapsed)).longValue();
+    }
+
     /** How many peer connections the page has made so far (closed ones included). */
     public long peerCount() {
         return ((Number) script("return window.__probe.peerCount()")).longValue();
