@@ -1,5 +1,5 @@
 // The room page: DOM wiring only. Protocol in signaling.js, WebRTC in peer.js (mesh) and sfu.js (Kurento), devices in media.js.
-import { findRoom } from './rooms-api.js';
+import { findRoom, iceServers as fetchIceServers } from './rooms-api.js';
 import { Signaling } from './signaling.js';
 import { PeerLink } from './peer.js';
 import { SfuLink } from './sfu.js';
@@ -643,7 +643,7 @@ function reportPeerError(error) {
   console.warn('peer connection problem', error);
 }
 
-function join(event) {
+async function join(event) {
   event.preventDefault();
   const name = $('display-name').value.trim();
   if (!name) {
@@ -652,7 +652,12 @@ function join(event) {
   }
   localStorage.setItem(NAME_KEY, name);
   showError('');
-  // No request before the socket: `joined` brings the ICE servers before any connection is made.
+  try {
+    state.iceServers = await fetchIceServers();
+  } catch (e) {
+    showError(`Could not reach the server: ${e.message}`);
+    return;
+  }
   $('self-video').srcObject = state.stream;
   show('call');
   fillCallDevices();

@@ -26,3 +26,9 @@ export async function findRoom(id) {
   if (!response.ok) throw await failure(response);
   return response.json();
 }
+
+export async function iceServers() {
+  const response = await fetch('/api/ice-servers', { cache: 'no-store' });
+  if (!response.ok) throw await failure(response);
+  return response.json();
+}

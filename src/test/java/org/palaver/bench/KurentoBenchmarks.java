@@ -16,6 +16,10 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.kurento.client.CertificateKeyType;
+import org.kurento.client.KurentoClient;
+import org.kurento.client.MediaPipeline;
+import org.kurento.client.WebRtcEndpoint;
 import org.palaver.it.Browser;
 import org.palaver.it.PayaraMicroProcess;
 import org.palaver.it.RealKms;
@@ -66,7 +70,7 @@ public final class KurentoBenchmarks {
             meshServer.start();
             kmsServer.start();
             ServerProcess.awaitReady(kmsServer.base(), UI);
-            Set<String> parts = Set.of(System.getProperty("bench.kurento.parts", "first-frame,joins,cpu,recovery").split(","));
+            Set<String> parts = Set.of(System.getProperty("bench.kurento.parts", "first-frame,joins,endpoint,cpu,recovery").split(","));
             if (parts.contains("first-frame")) {
                 // One round each first, not counted: a server that has run a while has its code compiled.
                 System.out.println("warm-up round");
@@ -85,6 +89,9 @@ public final class KurentoBenchmarks {
                     joins(meshServer.base(), null, mesh);
                     joins(kmsServer.base(), offer, kurento);
                 }
+            }
+            if (parts.contains("endpoint")) {
+                endpointKeys(kms, checkedOffer(sendOnlyOffer(meshServer.base())));
             }
             if (parts.contains("cpu")) {
                 mediaServerCpu(kmsServer.base(), kms);
@@ -222,6 +229,40 @@ public final class KurentoBenchmarks {
         record(into, "join p50 ms (" + what + ")", Stats.percentile(ns, 50) / 1e6);
         record(into, "join p99 ms (" + what + ")", Stats.percentile(ns, 99) / 1e6);
         Thread.sleep(3000); // the left rooms release their media
+    }
+
+    // ---- the media server's cost of one endpoint: made, then answering an offer, per key type ----
+
+    /**
+     * What the media server takes to make a WebRtcEndpoint and answer a browser's offer, with the
+     * RSA key it makes by default against the ECDSA key Palaver asks for; alternating, 20 each.
+     */
+    void endpointKeys(RealKms kms, String offer) {
+        KurentoClient client = KurentoClient.create(kms.url().toString());
+        try {
+            MediaPipeline pipeline = client.createMediaPipeline();
+            Map<CertificateKeyType, List<Double>> ms = new LinkedHashMap<>();
+            for (int i = 0; i < 21; i++) {
+                for (CertificateKeyType type : List.of(CertificateKeyType.RSA, CertificateKeyType.ECDSA)) {
+                    long start = System.nanoTime();
+                    WebRtcEndpoint endpoint = new WebRtcEndpoint.Builder(pipeline).withCertificateKeyType(type).build();
+                    endpoint.processOffer(offer);
+                    double took = (System.nanoTime() - start) / 1e6;
+                    endpoint.release();
+                    if (i > 0) { // the first of each is warm-up
+                        ms.computeIfAbsent(type, t -> new ArrayList<>()).add(took);
+                    }
+                }
+            }
+            pipeline.release();
+            double rsa = Stats.median(ms.get(CertificateKeyType.RSA));
+            double ecdsa = Stats.median(ms.get(CertificateKeyType.ECDSA));
+            System.out.printf("| media server: endpoint made and offer answered, ms (n=20) | RSA %s | ECDSA %s | ratio %.2f |%n",
+                    fmt(rsa), fmt(ecdsa), ecdsa / rsa);
+            ms.forEach((type, values) -> System.out.println("  all " + type + " endpoint ms: " + values));
+        } finally {
+            client.destroy();
+        }
     }
 
     // ---- helpers -----------------------------------------------------------------------------

@@ -12,10 +12,7 @@ import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.kurento.client.CertificateKeyType;
 import org.kurento.client.Continuation;
-import org.kurento.client.DtlsConnectionState;
-import org.kurento.client.ListenerSubscription;
 import org.kurento.client.KurentoClient;
 import org.kurento.client.MediaPipeline;
 import org.kurento.client.WebRtcEndpoint;
@@ -249,31 +246,10 @@ public final class SfuRoom {
 
     /** Makes the link's endpoint and hands its offer to the media server; the answer comes back in {@link #answer}. */
     private WebRtcEndpoint negotiate(Link link, String offer) {
-        // ECDSA: without a configured certificate the media server makes a key for every endpoint,
-        // and an RSA key takes it a good part of a second on a busy core while the room's queue waits.
-        WebRtcEndpoint endpoint = new WebRtcEndpoint.Builder(pipeline())
-                .withCertificateKeyType(CertificateKeyType.ECDSA).build();
+        WebRtcEndpoint endpoint = new WebRtcEndpoint.Builder(pipeline()).build();
         try {
             endpoint.addIceCandidateFoundListener(event -> people.deliver(link.owner(),
                     new ServerMessage.SfuCandidate(link.stream(), fromKurento(event.getCandidate()))));
-            if (!link.publishing()) {
-                // The publisher has been sending all along, so a new viewer would wait for its next
-                // keyframe: ask for one the moment the viewer's connection can carry it.
-                endpoint.addDtlsConnectionStateChangeListener(event -> {
-                    if (event.getState() == DtlsConnectionState.CONNECTED) {
-                        later.execute(() -> keyframeFor(link, endpoint));
-                    }
-                }, new Continuation<ListenerSubscription>() {
-                    @Override
-                    public void onSuccess(ListenerSubscription subscription) {
-                    }
-
-                    @Override
-                    public void onError(Throwable cause) {
-                        LOG.log(Level.FINE, "no connection events in room " + roomId, cause);
-                    }
-                });
-            }
         } catch (RuntimeException e) {
             release(endpoint);
             throw e;
@@ -308,14 +284,6 @@ public final class SfuRoom {
                 early.forEach(c -> endpoint.addIceCandidate(toKurento(c), logFailure("adding a candidate", Level.FINE)));
             }
         });
-    }
-
-    /** A viewer's connection is up: its publisher sends a keyframe now rather than at its next one. */
-    private void keyframeFor(Link link, WebRtcEndpoint viewer) {
-        WebRtcEndpoint publisher = publishers.get(link.stream());
-        if (current(link) == viewer && publisher != null && session == clients.get()) {
-            publisher.requestKeyframe(logFailure("asking for a keyframe", Level.FINE));
-        }
     }
 
     /**
