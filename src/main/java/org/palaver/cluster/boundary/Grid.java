@@ -123,6 +123,10 @@ public class Grid {
                     + joined.memberIds().size() + " member(s)");
             // nodes that left while this one was starting
             scheduler.execute(this::cleanUpSafely);
+        } catch (LinkageError e) {
+            // Hazelcast cannot run in this server as deployed (a missing JDK package): no retry will help
+            problem = "cluster member cannot start here: " + e;
+            LOG.log(Level.SEVERE, problem, e);
         } catch (RuntimeException e) {
             // e.g. the cluster port is taken: keep trying, readiness says why meanwhile
             problem = "cluster member did not start: " + e.getMessage();
