@@ -15,8 +15,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -104,7 +107,13 @@ public class Grid {
         try {
             LOG.info(() -> "Joining cluster '" + settings.name() + "' on port " + settings.port() + " with members "
                     + settings.members() + " (" + HazelcastMember.origin() + ")");
-            HazelcastMember joined = HazelcastMember.join(settings, departed -> scheduler.execute(this::cleanUpSafely));
+            HazelcastMember joined = HazelcastMember.join(settings, departed -> {
+                try {
+                    scheduler.execute(this::cleanUpSafely);
+                } catch (RejectedExecutionException undeploying) {
+                    // the application is going away: nothing to clean up for it
+                }
+            });
             boolean undeployed;
             synchronized (lifecycle) {
                 undeployed = stopping;
@@ -132,7 +141,7 @@ public class Grid {
             problem = "cluster member did not start: " + e.getMessage();
             LOG.log(Level.SEVERE, problem + "; trying again in " + RETRY_SECONDS + " s", e);
             synchronized (lifecycle) {
-                if (!stopping) {
+                if (!stopping && member == null) {
                     pending = scheduler.schedule(this::join, RETRY_SECONDS, TimeUnit.SECONDS);
                 }
             }
@@ -151,8 +160,11 @@ public class Grid {
         }
         if (leaving != null) {
             try {
-                leaving.nodes().remove(leaving.nodeId());
-            } catch (RuntimeException e) {
+                // bounded: an undeploy must not wait on a grid in trouble
+                leaving.nodes().removeAsync(leaving.nodeId()).toCompletableFuture().get(2, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException | ExecutionException | TimeoutException e) {
                 LOG.log(Level.FINE, "could not remove this node's entry; the others drop it when it is gone", e);
             }
             leaving.close();

@@ -69,6 +69,8 @@ public final class HazelcastMember implements AutoCloseable {
         config.setProperty("hazelcast.max.no.heartbeat.seconds", "15");
         // the members are listed: no reason to wait 5 s for more before joining
         config.setProperty("hazelcast.wait.seconds.before.join", "1");
+        // a leaving node hands its few entries over in seconds; never hold an undeploy for the 600 s default
+        config.setProperty("hazelcast.graceful.shutdown.max.wait", "20");
         config.getJetConfig().setEnabled(false);
         NetworkConfig network = config.getNetworkConfig();
         network.setPort(settings.port()).setPortAutoIncrement(false);
