@@ -130,6 +130,11 @@ class ServerIT {
         HttpResponse<String> health = get("health");
         assertEquals(200, health.statusCode());
         assertEquals("UP", json(health.body()).getString("status"));
+        // no palaver.cluster.members: a single node, no grid
+        JsonObject cluster = json(health.body()).getJsonArray("checks").getValuesAs(JsonObject.class).stream()
+                .filter(check -> check.getString("name").equals("cluster")).findFirst().orElseThrow();
+        assertEquals("UP", cluster.getString("status"));
+        assertEquals("single-node", cluster.getJsonObject("data").getString("mode"));
     }
 
     @Test

@@ -1,0 +1,282 @@
+package org.palaver.cluster.boundary;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import jakarta.json.bind.Jsonb;
+import jakarta.json.bind.JsonbBuilder;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.palaver.cluster.control.ClusterSettings;
+import org.palaver.cluster.control.HazelcastMember;
+import org.palaver.cluster.control.RoomClaims;
+import org.palaver.cluster.entity.GridStatus;
+import org.palaver.cluster.entity.NodeEntry;
+import org.palaver.cluster.entity.NodeState;
+import org.palaver.cluster.entity.RoomEntry;
+
+/**
+ * The state Palaver nodes share, on a Hazelcast member of this application's own, started only
+ * when {@code palaver.cluster.members} is set: without it nothing here runs and a single node
+ * behaves as it always did. Node id is the Hazelcast member's UUID. The member joins in the
+ * background (readiness is DOWN until then) so a slow join never holds up the deployment; a bad
+ * setting does stop the deployment, at once.
+ */
+@ApplicationScoped
+public class Grid {
+
+    private static final Logger LOG = Logger.getLogger(Grid.class.getName());
+    static final long HEARTBEAT_SECONDS = 5;
+    static final long RETRY_SECONDS = 10;
+
+    @Inject
+    @ConfigProperty(name = ClusterSettings.MEMBERS)
+    Optional<String> members;
+
+    @Inject
+    @ConfigProperty(name = ClusterSettings.PORT)
+    Optional<String> port;
+
+    @Inject
+    @ConfigProperty(name = ClusterSettings.NAME)
+    Optional<String> name;
+
+    @Inject
+    @ConfigProperty(name = ClusterSettings.SECRET)
+    Optional<String> secret;
+
+    @Inject
+    @ConfigProperty(name = ClusterSettings.NODE_URL)
+    Optional<String> nodeUrl;
+
+    @Resource
+    ManagedScheduledExecutorService scheduler;
+
+    private ClusterSettings settings;
+    private Jsonb json;
+    /** Guards the hand-over between joining and stopping, nothing else: no grid call runs under it. */
+    private final Object lifecycle = new Object();
+    private boolean stopping;
+    private ScheduledFuture<?> pending;
+    private ScheduledFuture<?> heartbeat;
+    private volatile HazelcastMember member;
+    private volatile RoomClaims claims;
+    private volatile String problem = "joining the cluster";
+    private volatile List<String> lastNodes = List.of();
+    /** Rooms this node owns, for the load it reports. */
+    private final Set<String> owned = ConcurrentHashMap.newKeySet();
+
+    /** Check the settings when the application starts, so a bad one stops the deployment. */
+    void boot(@Observes @Initialized(ApplicationScoped.class) Object started) {
+        clustered();
+    }
+
+    @PostConstruct
+    void start() {
+        settings = ClusterSettings.parse(members, port, name, secret, nodeUrl);
+        if (!settings.clustered()) {
+            return;
+        }
+        if (settings.secret().isEmpty()) {
+            LOG.warning(ClusterSettings.SECRET + " is not set: any machine that reaches the cluster port and knows the cluster"
+                    + " name can join. Set PALAVER_CLUSTER_SECRET to the same long random string on every node.");
+        }
+        json = JsonbBuilder.create();
+        synchronized (lifecycle) {
+            pending = scheduler.schedule(this::join, 0, TimeUnit.SECONDS);
+        }
+    }
+
+    private void join() {
+        try {
+            LOG.info(() -> "Joining cluster '" + settings.name() + "' on port " + settings.port() + " with members "
+                    + settings.members() + " (" + HazelcastMember.origin() + ")");
+            HazelcastMember joined = HazelcastMember.join(settings, departed -> {
+                try {
+                    scheduler.execute(this::cleanUpSafely);
+                } catch (RejectedExecutionException undeploying) {
+                    // the application is going away: nothing to clean up for it
+                }
+            });
+            boolean undeployed;
+            synchronized (lifecycle) {
+                undeployed = stopping;
+                if (!undeployed) {
+                    claims = new RoomClaims(joined.rooms(), json);
+                    member = joined;
+                    heartbeat = scheduler.scheduleWithFixedDelay(this::beatSafely, 0, HEARTBEAT_SECONDS, TimeUnit.SECONDS);
+                }
+            }
+            if (undeployed) {
+                joined.close();
+                return;
+            }
+            problem = null;
+            LOG.info(() -> "Joined cluster '" + settings.name() + "' as node " + joined.nodeId() + ", "
+                    + joined.memberIds().size() + " member(s)");
+            // nodes that left while this one was starting
+            scheduler.execute(this::cleanUpSafely);
+        } catch (LinkageError e) {
+            // Hazelcast cannot run in this server as deployed (a missing JDK package): no retry will help
+            problem = "cluster member cannot start here: " + e;
+            LOG.log(Level.SEVERE, problem, e);
+        } catch (RuntimeException e) {
+            // e.g. the cluster port is taken: keep trying, readiness says why meanwhile
+            problem = "cluster member did not start: " + e.getMessage();
+            LOG.log(Level.SEVERE, problem + "; trying again in " + RETRY_SECONDS + " s", e);
+            synchronized (lifecycle) {
+                if (!stopping && member == null) {
+                    pending = scheduler.schedule(this::join, RETRY_SECONDS, TimeUnit.SECONDS);
+                }
+            }
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        HazelcastMember leaving;
+        synchronized (lifecycle) {
+            stopping = true;
+            cancel(pending);
+            cancel(heartbeat);
+            leaving = member;
+            member = null;
+        }
+        if (leaving != null) {
+            try {
+                // bounded: an undeploy must not wait on a grid in trouble
+                leaving.nodes().removeAsync(leaving.nodeId()).toCompletableFuture().get(2, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException | ExecutionException | TimeoutException e) {
+                LOG.log(Level.FINE, "could not remove this node's entry; the others drop it when it is gone", e);
+            }
+            leaving.close();
+        }
+        if (json != null) {
+            try {
+                json.close();
+            } catch (Exception e) {
+                LOG.log(Level.FINE, "closing JSON-B", e);
+            }
+        }
+    }
+
+    private static void cancel(ScheduledFuture<?> task) {
+        if (task != null) {
+            task.cancel(false);
+        }
+    }
+
+    /** Whether this node is one of several ({@code palaver.cluster.members} set). */
+    public boolean clustered() {
+        return settings.clustered();
+    }
+
+    /** For readiness: never calls the grid, so it answers at once even when the grid is in trouble. */
+    public GridStatus status() {
+        HazelcastMember now = member;
+        String why = problem;
+        if (why != null || now == null) {
+            return new GridStatus(why == null ? "leaving the cluster" : why, null, 0, List.of());
+        }
+        if (!now.running()) {
+            return new GridStatus("cluster member stopped", null, 0, List.of());
+        }
+        return new GridStatus(null, now.nodeId(), now.memberIds().size(), lastNodes);
+    }
+
+    /**
+     * Claims {@code roomId} for this node unless a live node owns it; returns who owns it now.
+     * Not yet called: a later step routes rooms through the grid.
+     */
+    public RoomEntry claim(String roomId, String mediaServer, String mode) {
+        HazelcastMember now = joined();
+        RoomEntry entry = claims.claim(roomId, now.nodeId(), mediaServer, mode);
+        if (entry.ownedBy(now.nodeId())) {
+            owned.add(roomId);
+        }
+        return entry;
+    }
+
+    /** A room of this node ended: removes its entry. */
+    public void forget(String roomId) {
+        HazelcastMember now = joined();
+        claims.forget(roomId, now.nodeId());
+        owned.remove(roomId);
+    }
+
+    private HazelcastMember joined() {
+        HazelcastMember now = member;
+        if (now == null) {
+            throw new IllegalStateException(settings.clustered() ? "not joined to the cluster yet" : "not clustered");
+        }
+        return now;
+    }
+
+    private void beatSafely() {
+        try {
+            beat();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "cluster heartbeat failed; trying again in " + HEARTBEAT_SECONDS + " s", e);
+        }
+    }
+
+    /** Writes this node's entry (url, state, load, time) and notes which nodes the grid lists. */
+    private void beat() {
+        HazelcastMember now = member;
+        if (now == null) {
+            return;
+        }
+        NodeEntry entry = new NodeEntry(settings.nodeUrl().map(Object::toString).orElse(null), NodeState.SERVING,
+                owned.size(), Instant.now());
+        now.nodes().set(now.nodeId(), json.toJson(entry));
+        lastNodes = now.nodes().keySet().stream().sorted().toList();
+    }
+
+    private void cleanUpSafely() {
+        try {
+            cleanUp();
+            beat();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "cleaning up after a departed node failed; the next departure or start tries again", e);
+        }
+    }
+
+    /**
+     * After a node left: its entry goes and its rooms are released for a later takeover. Only the
+     * oldest member does it (one sweep, not one per node); it sweeps every node that is gone, so
+     * a departure it missed, or one during its own start, is caught too.
+     */
+    private void cleanUp() {
+        HazelcastMember now = member;
+        if (now == null || !now.oldest()) {
+            return;
+        }
+        Set<String> live = now.memberIds();
+        now.nodes().keySet().stream().filter(node -> !live.contains(node)).forEach(gone -> {
+            now.nodes().remove(gone);
+            LOG.info(() -> "Node " + gone + " left the cluster");
+        });
+        int released = claims.releaseOrphans(live);
+        if (released > 0) {
+            LOG.info(released + " room(s) of departed nodes released");
+        }
+    }
+}
