@@ -3,6 +3,7 @@ package org.palaver.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.json.Json;
 import jakarta.json.JsonNumber;
@@ -17,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -27,24 +29,28 @@ import org.junit.jupiter.api.Test;
 /**
  * Several nodes on the built WAR, each a server process of this test's own with the same
  * {@code palaver.cluster.members}: two with the cluster's secret find each other, a third with
- * another secret is refused and stays alone, and a node killed outright leaves the grid. What
- * each node sees comes from its readiness check {@code cluster} (Palaver has no admin endpoint).
+ * another secret is refused and stays alone, any node serves a room another node owns (REST and
+ * signaling, relayed to the owner), and a node killed outright leaves the grid and the sockets
+ * relayed to it are closed so their pages reconnect. What each node sees of the grid comes from
+ * its readiness check {@code cluster} (Palaver has no admin endpoint).
  */
 class ClusterIT {
 
     private static final String SECRET = "cluster-it-secret-0123456789abcdef";
     private final HttpClient http = HttpClient.newHttpClient();
     private final List<ServerProcess> servers = new ArrayList<>();
+    private final List<SignalClient> clients = new ArrayList<>();
 
     @AfterEach
     void stop() throws Exception {
+        clients.forEach(SignalClient::close);
         for (ServerProcess server : servers) {
             server.close();
         }
     }
 
     @Test
-    void nodesWithTheSecretFormOneGridOthersAreRefusedAndADeadNodeLeavesIt() throws Exception {
+    void nodesWithTheSecretFormOneGridServeEachOthersRoomsAndADeadNodeLeavesIt() throws Exception {
         int[] ports = {freePort(), freePort(), freePort()};
         String members = "127.0.0.1:" + ports[0] + ",127.0.0.1:" + ports[1] + ",127.0.0.1:" + ports[2];
         ServerProcess a = node(members, ports[0], SECRET);
@@ -80,12 +86,115 @@ class ClusterIT {
         assertEquals(2, members(cluster(a)), "the refused node never counted");
         assertEquals(2, members(cluster(b)));
 
+        SignalClient relayedToTheDeadOwner = anyNodeServesAnyRoom(a, b);
+
         // kill -9: no goodbye; the survivor notices and drops the dead node's entry
         long killed = System.nanoTime();
         a.kill();
+        int code = relayedToTheDeadOwner.awaitClose();
+        long closedAfter = Duration.ofNanos(System.nanoTime() - killed).toMillis();
+        assertEquals(1013, code, "try again later: the page reconnects and resumes");
+        List<JsonObject> errors = relayedToTheDeadOwner.all("error");
+        assertEquals("owner-unavailable", errors.get(errors.size() - 1).getString("error"), "the page learns why");
+        assertTrue(closedAfter < 20_000, "closed " + closedAfter + " ms after the owner died");
         JsonObject survivor = awaitCluster(b, data -> members(data) == 1 && data.getString("nodes").equals(nodeB));
         assertEquals(nodeB, survivor.getString("node"));
-        System.out.printf("ClusterIT: a killed node left the grid after %d ms%n", Duration.ofNanos(System.nanoTime() - killed).toMillis());
+        System.out.printf("ClusterIT: a socket relayed to a killed owner was closed after %d ms; the node left the grid after %d ms%n",
+                closedAfter, Duration.ofNanos(System.nanoTime() - killed).toMillis());
+    }
+
+    /**
+     * A room of A's through B: the same JSON, the room page, and a call between a socket on A and one
+     * on B, with ids, relays, chat and leave as on one node; hostile frames through B get the same
+     * answers as through A. Returns a socket on B, still in A's room.
+     */
+    private SignalClient anyNodeServesAnyRoom(ServerProcess a, ServerProcess b) throws Exception {
+        HttpResponse<String> created = http.send(HttpRequest.newBuilder(a.base().resolve("api/rooms"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(201, created.statusCode(), created.body());
+        String room = json(created.body()).getString("id");
+        assertEquals(json(get(a, "api/rooms/" + room).body()), json(get(b, "api/rooms/" + room).body()));
+        assertEquals(200, get(b, "room/" + room).statusCode());
+        assertEquals(404, get(b, "api/rooms/AAAAAAAAAAAAAAAAAAAAAA").statusCode(), "a room nobody owns");
+
+        SignalClient alice = SignalClient.join(a.base(), room, "Alice");
+        SignalClient bob = SignalClient.join(b.base(), room, "Bob");
+        clients.add(alice);
+        clients.add(bob);
+        assertEquals(List.of(alice.id()), bob.joined().getJsonArray("participants").getValuesAs(JsonObject.class).stream()
+                .map(p -> p.getString("id")).toList(), "Bob, on B, sees Alice, on A");
+        JsonObject bobArrived = alice.await("participant-joined");
+        assertEquals(bob.id(), bobArrived.getJsonObject("participant").getString("id"), "one id, assigned by the owner");
+        assertEquals("Bob", bobArrived.getJsonObject("participant").getString("name"));
+        JsonObject atA = json(get(a, "api/rooms/" + room).body());
+        assertEquals(2, atA.getJsonArray("participants").size());
+        assertEquals(atA, json(get(b, "api/rooms/" + room).body()), "B shows the room as its owner does");
+
+        bob.send("{\"type\":\"offer\",\"to\":\"" + alice.id() + "\",\"sdp\":\"v=0 bob\"}");
+        JsonObject offer = alice.await("offer");
+        assertEquals(bob.id(), offer.getString("from"));
+        assertEquals("v=0 bob", offer.getString("sdp"));
+        alice.send("{\"type\":\"answer\",\"to\":\"" + bob.id() + "\",\"sdp\":\"v=0 alice\"}");
+        JsonObject answer = bob.await("answer");
+        assertEquals(alice.id(), answer.getString("from"));
+        assertEquals("v=0 alice", answer.getString("sdp"));
+        bob.send("{\"type\":\"chat\",\"text\":\"hello from B\"}");
+        assertEquals(bob.id(), alice.await("chat").getString("from"));
+        assertEquals("hello from B", bob.await("chat").getString("text"));
+
+        // hostile frames: through B exactly the answers A gives its own sockets, and the room goes on
+        SignalClient carol = SignalClient.join(a.base(), room, "Carol");
+        SignalClient dave = SignalClient.join(b.base(), room, "Dave");
+        clients.add(carol);
+        clients.add(dave);
+        List<String> atOwner = hostile(carol, 7);
+        List<String> throughB = hostile(dave, 7);
+        assertEquals(atOwner, throughB);
+        assertTrue(java.util.regex.Pattern.compile("error/[a-z-]+").matcher(atOwner.toString()).results().map(m -> m.group())
+                .distinct().count() >= 5, "a variety of refusals: " + atOwner);
+        bob.send("{\"type\":\"chat\",\"text\":\"still here\"}");
+        assertEquals("still here", alice.await(m -> "chat".equals(m.getString("type")) && m.getString("text").equals("still here"),
+                "chat after the hostile frames").getString("text"));
+
+        bob.send("{\"type\":\"leave\"}");
+        JsonObject left = alice.await("participant-left");
+        assertEquals(bob.id(), left.getString("id"));
+        assertEquals("left", left.getString("reason"));
+        return dave;
+    }
+
+    /** The outcome of each hostile frame at its sender: its replies' kinds and error codes, up to a marker. */
+    private static List<String> hostile(SignalClient client, long seed) throws Exception {
+        HostileMessages messages = new HostileMessages(seed, client.id());
+        List<String> outcomes = new ArrayList<>();
+        for (int i = 0; i < 80; i++) {
+            int before = client.allMessages().size();
+            String frame = messages.next();
+            if (frame == null) {
+                client.sendBinary(new byte[] {(byte) i, 0, (byte) 0xff});
+            } else {
+                client.send(frame);
+            }
+            String marker = "marker-" + i;
+            client.send("{\"type\":\"offer\",\"to\":\"" + marker + "\",\"sdp\":\"x\"}");
+            client.await(m -> m.getString("message", "").contains(marker), marker);
+            List<JsonObject> replies = client.allMessages().subList(before, client.allMessages().size());
+            outcomes.add(i + ":" + replies.stream()
+                    .filter(m -> !m.getString("message", "").contains(marker))
+                    .filter(m -> Set.of("error", "pong").contains(m.getString("type")))
+                    .map(m -> m.getString("type") + "/" + m.getString("error", ""))
+                    .toList());
+            Thread.sleep(10); // well under the rate limit
+        }
+        return outcomes;
+    }
+
+    private HttpResponse<String> get(ServerProcess server, String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(server.base().resolve(path)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static JsonObject json(String text) {
+        return Json.createReader(new StringReader(text)).readObject();
     }
 
     private ServerProcess node(String members, int clusterPort, String secret) throws Exception {

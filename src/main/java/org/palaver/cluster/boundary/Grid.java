@@ -10,22 +10,30 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.palaver.cluster.control.ClusterSettings;
+import org.palaver.cluster.control.Envelopes;
 import org.palaver.cluster.control.HazelcastMember;
+import org.palaver.cluster.control.Requests;
 import org.palaver.cluster.control.RoomClaims;
+import org.palaver.cluster.entity.Envelope;
 import org.palaver.cluster.entity.GridStatus;
 import org.palaver.cluster.entity.NodeEntry;
 import org.palaver.cluster.entity.NodeState;
@@ -81,6 +89,12 @@ public class Grid {
     private volatile List<String> lastNodes = List.of();
     /** Rooms this node owns, for the load it reports. */
     private final Set<String> owned = ConcurrentHashMap.newKeySet();
+    private final Envelopes envelopes = new Envelopes();
+    private final Requests requests = new Requests();
+    /** Who handles the relay's envelopes, and who answers questions about rooms: set once at start. */
+    private volatile BiConsumer<String, Envelope> relay = (from, envelope) -> { };
+    private volatile Function<String, Optional<String>> answerer = room -> Optional.empty();
+    private final List<Consumer<String>> departures = new CopyOnWriteArrayList<>();
 
     /** Check the settings when the application starts, so a bad one stops the deployment. */
     void boot(@Observes @Initialized(ApplicationScoped.class) Object started) {
@@ -109,6 +123,7 @@ public class Grid {
                     + settings.members() + " (" + HazelcastMember.origin() + ")");
             HazelcastMember joined = HazelcastMember.join(settings, departed -> {
                 try {
+                    scheduler.execute(() -> departed(departed.toString()));
                     scheduler.execute(this::cleanUpSafely);
                 } catch (RejectedExecutionException undeploying) {
                     // the application is going away: nothing to clean up for it
@@ -127,6 +142,7 @@ public class Grid {
                 joined.close();
                 return;
             }
+            joined.listen(this::delivered);
             problem = null;
             LOG.info(() -> "Joined cluster '" + settings.name() + "' as node " + joined.nodeId() + ", "
                     + joined.memberIds().size() + " member(s)");
@@ -204,7 +220,6 @@ public class Grid {
 
     /**
      * Claims {@code roomId} for this node unless a live node owns it; returns who owns it now.
-     * Not yet called: a later step routes rooms through the grid.
      */
     public RoomEntry claim(String roomId, String mediaServer, String mode) {
         HazelcastMember now = joined();
@@ -220,6 +235,101 @@ public class Grid {
         HazelcastMember now = joined();
         claims.forget(roomId, now.nodeId());
         owned.remove(roomId);
+    }
+
+    /** This node's id, once joined. */
+    public String nodeId() {
+        return joined().nodeId();
+    }
+
+    /**
+     * The live node other than this one that owns {@code roomId}, if any. Empty when the room is
+     * this node's, unknown, released, or its owner is gone (it is then cleaned up soon).
+     */
+    public Optional<String> ownerElsewhere(String roomId) {
+        HazelcastMember now = member;
+        if (now == null) {
+            return Optional.empty();
+        }
+        String stored = now.rooms().get(roomId);
+        if (stored == null) {
+            return Optional.empty();
+        }
+        RoomEntry entry = json.fromJson(stored, RoomEntry.class);
+        String self = now.nodeId();
+        if (entry.released() || entry.ownedBy(self) || !now.memberIds().contains(entry.owner())) {
+            return Optional.empty();
+        }
+        return Optional.of(entry.owner());
+    }
+
+    /** Sends to {@code node}'s topic; false when this node is not in the grid (then nothing was sent). */
+    public boolean send(String node, Envelope envelope) {
+        HazelcastMember now = member;
+        if (now == null) {
+            return false;
+        }
+        try {
+            now.send(node, envelopes.encode(envelope));
+            return true;
+        } catch (RuntimeException e) {
+            // the member is shutting down: whatever the message was for ends with it
+            LOG.log(Level.FINE, "sending to node " + node + " failed", e);
+            return false;
+        }
+    }
+
+    /** Asks {@code node} what it knows of {@code roomId} (the answerer's text), waiting at most {@code wait}. */
+    public Optional<String> ask(String node, String roomId, Duration wait) throws Requests.NoAnswer, InterruptedException {
+        return requests.ask(id -> {
+            if (!send(node, Envelope.ask(id, roomId))) {
+                throw new IllegalStateException("not in the cluster");
+            }
+        }, wait);
+    }
+
+    /** Who answers other nodes' questions about a room of this node's. */
+    public void answerWith(Function<String, Optional<String>> roomAnswerer) {
+        answerer = roomAnswerer;
+    }
+
+    /** Who gets the relay's envelopes (sending node, envelope), on Hazelcast's event thread: must not block. */
+    public void relayTo(BiConsumer<String, Envelope> handler) {
+        relay = handler;
+    }
+
+    /** {@code onDeparture} hears the id of every node that leaves the cluster, on a thread of the application. */
+    public void onDeparture(Consumer<String> onDeparture) {
+        departures.add(onDeparture);
+    }
+
+    private void departed(String node) {
+        for (Consumer<String> listener : departures) {
+            try {
+                listener.accept(node);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "handling the departure of node " + node + " failed", e);
+            }
+        }
+    }
+
+    /** On Hazelcast's event thread, one message at a time in each sender's order. */
+    private void delivered(String from, String text) {
+        Optional<Envelope> decoded = envelopes.decode(text);
+        if (decoded.isEmpty()) {
+            LOG.warning(() -> "dropped an unreadable message from node " + from);
+            return;
+        }
+        Envelope envelope = decoded.get();
+        try {
+            switch (envelope.kind()) {
+                case Envelope.ASK -> send(from, Envelope.reply(envelope.id(), answerer.apply(envelope.room()).orElse(null)));
+                case Envelope.REPLY -> requests.answered(envelope.id(), envelope.text());
+                default -> relay.accept(from, envelope);
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "handling a '" + envelope.kind() + "' message from node " + from + " failed", e);
+        }
     }
 
     private HazelcastMember joined() {

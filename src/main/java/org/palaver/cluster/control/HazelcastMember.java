@@ -6,12 +6,14 @@ import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.config.TopicConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.instance.BuildInfoProvider;
 import com.hazelcast.map.IMap;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
@@ -30,6 +32,8 @@ public final class HazelcastMember implements AutoCloseable {
 
     public static final String NODES = "palaver-nodes";
     public static final String ROOMS = "palaver-rooms";
+    /** Each node listens on its own topic, {@code palaver-node-<node id>}, for what other nodes send it. */
+    public static final String NODE_TOPIC = "palaver-node-";
 
     private final HazelcastInstance instance;
 
@@ -72,6 +76,12 @@ public final class HazelcastMember implements AutoCloseable {
         // a leaving node hands its few entries over in seconds; never hold an undeploy for the 600 s default
         config.setProperty("hazelcast.graceful.shutdown.max.wait", "20");
         config.getJetConfig().setEnabled(false);
+        // A plain topic, not a reliable one: the message goes straight to the one member that
+        // listens (no ringbuffer on a partition owner in between), and messages one member
+        // publishes reach the listener in the order published, one at a time, which is the order
+        // a relayed socket needs. A lost member loses its messages either way.
+        config.addTopicConfig(new TopicConfig(NODE_TOPIC + "*").setGlobalOrderingEnabled(false)
+                .setMultiThreadingEnabled(false).setStatisticsEnabled(false));
         NetworkConfig network = config.getNetworkConfig();
         network.setPort(settings.port()).setPortAutoIncrement(false);
         network.getRestApiConfig().setEnabled(false);
@@ -106,6 +116,20 @@ public final class HazelcastMember implements AutoCloseable {
     /** Whether this member is the oldest, the one that cleans up after departed members. */
     public boolean oldest() {
         return instance.getCluster().getMembers().iterator().next().localMember();
+    }
+
+    /**
+     * Hands every message on this node's topic to {@code onMessage} (sending node's id, text), one at
+     * a time on Hazelcast's event thread: it must not block.
+     */
+    public void listen(BiConsumer<String, String> onMessage) {
+        instance.<String>getTopic(NODE_TOPIC + nodeId()).addMessageListener(message ->
+                onMessage.accept(message.getPublishingMember().getUuid().toString(), message.getMessageObject()));
+    }
+
+    /** Fire and forget: returns once the message is on its way to {@code node}. */
+    public void send(String node, String text) {
+        instance.<String>getTopic(NODE_TOPIC + node).publish(text);
     }
 
     public IMap<String, String> nodes() {

@@ -17,7 +17,11 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import jakarta.json.bind.Jsonb;
+import jakarta.json.bind.JsonbBuilder;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.palaver.cluster.boundary.Grid;
+import org.palaver.cluster.control.Requests;
 import org.palaver.platform.LimitExceeded;
 import org.palaver.platform.OnceLog;
 import org.palaver.rooms.control.ResumeTokens;
@@ -74,6 +78,14 @@ public class RoomService {
     @Resource
     ManagedScheduledExecutorService scheduler;
 
+    @Inject
+    Grid grid;
+
+    /** How long a node waits for the owner of a room to say how the room is. */
+    static final Duration ASK_OWNER = Duration.ofSeconds(3);
+    /** Only on a cluster node: the room JSON other nodes ask for, the same as the REST API's. */
+    private Jsonb json;
+
     ResumeTokens tokens = ResumeTokens.random();
 
     Clock clock = Clock.systemUTC();
@@ -98,6 +110,14 @@ public class RoomService {
                     + " Set PALAVER_SECRET to a long random string.");
         }
         startClock();
+        if (grid != null && grid.clustered()) {
+            json = JsonbBuilder.create();
+            grid.answerWith(id -> find(id).map(json::toJson));
+        }
+    }
+
+    private boolean clustered() {
+        return json != null;
     }
 
     private void startClock() {
@@ -111,6 +131,13 @@ public class RoomService {
     void stopClock() {
         if (ticking != null) {
             ticking.cancel(false);
+        }
+        if (json != null) {
+            try {
+                json.close();
+            } catch (Exception e) {
+                LOG.log(Level.FINE, "closing JSON-B", e);
+            }
         }
     }
 
@@ -130,6 +157,9 @@ public class RoomService {
             // 128 random bits never collide in practice; putIfAbsent makes sure of it anyway.
             Room fresh = newRoom(RoomId.random(), code, false, now);
             if (rooms.putIfAbsent(fresh.id(), fresh) == null) {
+                if (clustered()) {
+                    claim(fresh);
+                }
                 return snapshot(fresh);
             }
         }
@@ -151,8 +181,43 @@ public class RoomService {
         return room;
     }
 
+    /** On a cluster node: the grid says this room is this node's, so any node sends its sockets here. */
+    private void claim(Room room) {
+        try {
+            grid.claim(room.id().value(), null, room.media());
+        } catch (RuntimeException e) {
+            rooms.remove(room.id(), room);
+            room.expire(Instant.MAX); // an empty room: closes it and releases its media
+            LOG.log(Level.WARNING, "could not register a new room in the cluster", e);
+            throw new LimitExceeded("cluster-unavailable", "This server is not connected to the others yet; try again.", 503, 5);
+        }
+    }
+
     public Optional<RoomSnapshot> find(String id) {
         return room(id).map(this::snapshot);
+    }
+
+    /**
+     * A room another node owns, as that node shows it (the JSON of its snapshot), asked over the
+     * grid; empty when no live node owns it. A single node never asks.
+     */
+    public Optional<String> findElsewhere(String id) {
+        if (!clustered() || RoomId.parse(id).isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<String> owner = grid.ownerElsewhere(id);
+        if (owner.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return grid.ask(owner.get(), id, ASK_OWNER);
+        } catch (Requests.NoAnswer e) {
+            LOG.log(Level.WARNING, "node " + owner.get() + " did not say how room " + id + " is: " + e.getMessage());
+            throw new LimitExceeded("owner-unavailable", "The server holding this room does not answer; try again.", 503, 5);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LimitExceeded("owner-unavailable", "The server holding this room does not answer; try again.", 503, 5);
+        }
     }
 
     private RoomSnapshot snapshot(Room room) {
@@ -270,11 +335,21 @@ public class RoomService {
                     expiredRebuilt.add(room.id()); // before it is gone from the map, so no resume rebuilds it meanwhile
                 }
                 // A closed room refuses joins, so nobody can slip in between expire() and remove().
-                rooms.remove(room.id(), room);
+                if (rooms.remove(room.id(), room) && clustered()) {
+                    forget(room);
+                }
             }
         }
         if (!expiredRebuilt.isEmpty() && now.isAfter(started.plus(ResumeTokens.MAX_AGE))) {
             expiredRebuilt.clear(); // every token of an earlier start is too old to rebuild anything now
+        }
+    }
+
+    private void forget(Room room) {
+        try {
+            grid.forget(room.id().value());
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "could not remove ended room " + room.id().value() + " from the cluster", e);
         }
     }
 

@@ -74,6 +74,7 @@ public class RoomsResource {
     public Response find(@PathParam("id") String id) {
         return rooms.find(id)
                 .map(room -> Response.ok(room).build())
+                .or(() -> rooms.findElsewhere(id).map(owners -> Response.ok(owners, MediaType.APPLICATION_JSON).build()))
                 .orElseGet(() -> ErrorBody.response(Response.Status.NOT_FOUND, "room-not-found", "There is no room with this id."));
     }
 }

@@ -12,6 +12,7 @@ import jakarta.websocket.server.ServerEndpoint;
 import java.nio.ByteBuffer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.palaver.signaling.control.Connection;
 import org.palaver.signaling.control.Conversation;
 import org.palaver.signaling.control.Conversations;
 
@@ -29,7 +30,7 @@ public class SignalingEndpoint {
     @Inject
     Conversations conversations;
 
-    private Conversation conversation;
+    private Connection conversation;
 
     @OnOpen
     public void open(Session session, @PathParam("roomId") String roomId) {

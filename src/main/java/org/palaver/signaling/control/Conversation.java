@@ -21,7 +21,7 @@ import org.palaver.signaling.entity.ServerMessage;
  * for its hash on {@link PasscodeChecks}' threads; whatever the socket sends meanwhile waits
  * behind it and is handled afterwards, in order, so nothing overtakes the join.
  */
-public final class Conversation {
+public final class Conversation implements Connection {
 
     private static final Logger LOG = Logger.getLogger(Conversation.class.getName());
     static final int FREE_PASSCODE_TRIES = 3;
@@ -37,13 +37,12 @@ public final class Conversation {
     private final String roomId;
     private final RoomService rooms;
     private final MessageCodec codec;
-    private final Outbox outbox;
+    private final Link outbox;
+    private final Outbox socket; // null when the socket is on another node (see RemoteLink)
     private final ConnectionMailbox mailbox; // what rooms post to: the outbox, with joined completed
-    private final TokenBucket rate;
+    private final Flood flood;
     private final TokenBucket chatRate = new TokenBucket(CHAT_BURST, CHAT_PER_SECOND);
     private final OnceLog limitLog;
-    private boolean limited;
-    private long lastDroppedNanos;
     private final WrongTries wrongPasscodes = new WrongTries(FREE_PASSCODE_TRIES);
     private final PasscodeGuard guard;
     private final PasscodeChecks checks;
@@ -60,11 +59,18 @@ public final class Conversation {
 
     Conversation(String roomId, RoomService rooms, MessageCodec codec, Outbox outbox, TokenBucket rate, OnceLog limitLog,
             PasscodeGuard guard, PasscodeChecks checks, String address, IceServerSource ice) {
+        this(roomId, rooms, codec, outbox, outbox, rate, limitLog, guard, checks, address, ice);
+    }
+
+    /** {@code socket} is null for a socket on another node: {@code outbox} then reaches it there. */
+    Conversation(String roomId, RoomService rooms, MessageCodec codec, Link outbox, Outbox socket, TokenBucket rate,
+            OnceLog limitLog, PasscodeGuard guard, PasscodeChecks checks, String address, IceServerSource ice) {
+        this.socket = socket;
         this.roomId = roomId;
         this.guard = guard;
         this.checks = checks;
         this.address = address;
-        this.rate = rate;
+        this.flood = new Flood(rate);
         this.limitLog = limitLog;
         this.rooms = rooms;
         this.codec = codec;
@@ -72,6 +78,7 @@ public final class Conversation {
         this.mailbox = new ConnectionMailbox(outbox, ice);
     }
 
+    @Override
     public void onText(String text) {
         touch();
         if (!withinRate() || held(text)) {
@@ -107,6 +114,7 @@ public final class Conversation {
         }
     }
 
+    @Override
     public void onBinary() {
         touch();
         if (!withinRate()) {
@@ -115,32 +123,22 @@ public final class Conversation {
         reply("binary-not-supported", "Signaling messages are JSON text frames.");
     }
 
-    /**
-     * Over the rate, messages are dropped; the sender is told once per flood (not once per
-     * message, which would only feed the flood back to it). A flood ends after a quiet second.
-     */
     private boolean withinRate() {
-        long now = System.nanoTime();
-        if (rate.tryTake()) {
-            if (limited && now - lastDroppedNanos > 1_000_000_000L) {
-                limited = false;
-            }
-            return true;
-        }
-        lastDroppedNanos = now;
-        if (!limited) {
-            limited = true;
+        Flood.Verdict verdict = flood.take();
+        if (verdict == Flood.Verdict.FIRST_DROP) {
             limitLog.warn("rate:" + roomId, "a signaling connection in room " + roomId + " exceeded the message rate");
             reply("rate-limited", "Too many messages; some were dropped. Slow down.");
         }
-        return false;
+        return verdict == Flood.Verdict.PASS;
     }
 
+    @Override
     public void touch() {
         lastSeenNanos = System.nanoTime();
     }
 
     /** The socket closed: without a goodbye, keep the participant's place for the reconnect grace. */
+    @Override
     public void onClose() {
         Seat current;
         synchronized (this) {
@@ -168,31 +166,37 @@ public final class Conversation {
         }
     }
 
-    long idleNanos() {
+    @Override
+    public long idleNanos() {
         return System.nanoTime() - lastSeenNanos;
     }
 
     /** True when this socket has been out of any room (never joined, or left) for longer than {@code limitNanos}. */
-    synchronized boolean seatlessLongerThan(long limitNanos) {
+    @Override
+    public synchronized boolean seatlessLongerThan(long limitNanos) {
         return seat == null && !checking && System.nanoTime() - seatlessSinceNanos > limitNanos;
     }
 
-    String address() {
+    @Override
+    public String address() {
         return address;
     }
 
-    Outbox outbox() {
-        return outbox;
+    @Override
+    public Outbox outbox() {
+        return socket;
     }
 
     /** No sign of life for too long: treat it as a dropped socket and close it. */
-    void timedOut() {
+    @Override
+    public void timedOut() {
         onClose();
         outbox.close(Outbox.TIMED_OUT);
     }
 
     /** Out of any room for too long: an idle socket only holds a place other clients could use. */
-    void joinTimedOut(java.time.Duration limit) {
+    @Override
+    public void joinTimedOut(java.time.Duration limit) {
         onClose();
         outbox.finish(new ServerMessage.Error("join-timeout",
                 "No join within " + limit.toSeconds() + " s; the connection is closed."), Outbox.JOIN_TIMEOUT);

@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.palaver.cluster.boundary.Grid;
 import org.palaver.ice.boundary.IceServerSource;
 import org.palaver.platform.OnceLog;
 import org.palaver.platform.TokenBucket;
@@ -81,6 +82,12 @@ public class Conversations {
     @Inject
     IceServerSource iceServers;
 
+    @Inject
+    Grid grid;
+
+    @Inject
+    Relay relay;
+
     @Resource
     ManagedExecutorService executor;
 
@@ -88,7 +95,7 @@ public class Conversations {
     ManagedScheduledExecutorService scheduler;
 
     private final MessageCodec codec = new MessageCodec();
-    private final Set<Conversation> open = ConcurrentHashMap.newKeySet();
+    private final Set<Connection> open = ConcurrentHashMap.newKeySet();
     private final OnceLog limitLog = new OnceLog(LOG);
     private ScheduledFuture<?> heartbeat;
     private SocketsPerAddress perAddress;
@@ -114,7 +121,7 @@ public class Conversations {
      * A new conversation, or empty when the server holds {@code palaver.limits.max-connections}
      * already, or the client's address {@code palaver.limits.connections-per-address}.
      */
-    public Optional<Conversation> open(Session session, String roomId) {
+    public Optional<Connection> open(Session session, String roomId) {
         String address = addresses.claim(session.getUserProperties().get(ClientAddresses.USER_PROPERTY));
         if (open.size() >= maxConnections) {
             limitLog.warn("max-connections", "connection limit reached (palaver.limits.max-connections=" + maxConnections + ")");
@@ -131,10 +138,29 @@ public class Conversations {
             limitLog.warn("no-address", "a signaling connection opened without a known client address;"
                     + " it shares its per-address limits with every other such connection");
         }
-        Conversation conversation = new Conversation(roomId, rooms, codec, new Outbox(session, codec, executor),
-                new TokenBucket(messageBurst, messagesPerSecond), limitLog, passcodeGuard, passcodeChecks, address, iceServers);
-        open.add(conversation);
-        return Optional.of(conversation);
+        Outbox outbox = new Outbox(session, codec, executor);
+        // A single node never asks the grid: the cluster check is one field read per socket.
+        Optional<String> owner = grid.clustered() ? relay.ownerElsewhere(roomId) : Optional.empty();
+        Connection connection = owner.isPresent()
+                ? relay.edge(owner.get(), roomId, address, outbox, new Flood(rate()), limitLog)
+                : new Conversation(roomId, rooms, codec, outbox, rate(), limitLog, passcodeGuard, passcodeChecks, address,
+                        iceServers);
+        open.add(connection);
+        return Optional.of(connection);
+    }
+
+    private TokenBucket rate() {
+        return new TokenBucket(messageBurst, messagesPerSecond);
+    }
+
+    /** On the room's owner: the conversation of a socket on another node, which {@code link} reaches. */
+    Conversation relayed(String roomId, String address, Link link) {
+        return new Conversation(roomId, rooms, codec, link, null, rate(), limitLog, passcodeGuard, passcodeChecks,
+                address == null ? ClientAddresses.UNKNOWN : address, iceServers);
+    }
+
+    MessageCodec codec() {
+        return codec;
     }
 
     // Runs on the handshake's thread before any room is involved, so a blocking send is harmless.
@@ -148,14 +174,14 @@ public class Conversations {
     }
 
     /** The container reported the socket closed (not our own heartbeat timeout). */
-    public void closed(Conversation conversation) {
+    public void closed(Connection conversation) {
         conversation.outbox().closedByContainer();
         forget(conversation);
         conversation.onClose();
     }
 
     /** Once per conversation, whoever notices its end first (the container or the heartbeat). */
-    private void forget(Conversation conversation) {
+    private void forget(Connection conversation) {
         if (open.remove(conversation)) {
             perAddress.closed(conversation.address());
         }
@@ -165,7 +191,7 @@ public class Conversations {
         try {
             long timeout = heartbeatTimeout.toNanos();
             long seatless = joinTimeout.toNanos();
-            for (Conversation conversation : open) {
+            for (Connection conversation : open) {
                 if (conversation.idleNanos() > timeout) {
                     forget(conversation);
                     conversation.timedOut();
@@ -176,6 +202,9 @@ public class Conversations {
                     conversation.outbox().kick();
                     conversation.outbox().ping();
                 }
+            }
+            if (grid.clustered()) {
+                relay.beat(seatless, joinTimeout);
             }
         } catch (RuntimeException e) {
             LOG.log(Level.SEVERE, "heartbeat failed", e);

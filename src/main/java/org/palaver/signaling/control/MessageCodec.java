@@ -42,10 +42,7 @@ public final class MessageCodec implements AutoCloseable {
     private final JsonParserFactory parsers = Json.createParserFactory(Map.of());
 
     public ClientMessage decode(String text) throws ProtocolException {
-        if (tooLarge(text)) {
-            throw new ProtocolException("message-too-large",
-                    "A message can be at most " + MAX_MESSAGE_BYTES + " bytes.");
-        }
+        checkSize(text);
         JsonObject object = parseObject(text);
         JsonValue type = object.get("type");
         if (!(type instanceof JsonString typeName)) {
@@ -75,6 +72,14 @@ public final class MessageCodec implements AutoCloseable {
     @Override
     public void close() throws Exception {
         jsonb.close();
+    }
+
+    /** The first check of {@link #decode}, alone: for a node that passes frames on undecoded. */
+    static void checkSize(String text) throws ProtocolException {
+        if (tooLarge(text)) {
+            throw new ProtocolException("message-too-large",
+                    "A message can be at most " + MAX_MESSAGE_BYTES + " bytes.");
+        }
     }
 
     private static boolean tooLarge(String text) {

@@ -16,7 +16,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.palaver.rooms.entity.Mailbox;
 import org.palaver.signaling.entity.ServerMessage;
 
 /**
@@ -25,7 +24,7 @@ import org.palaver.signaling.entity.ServerMessage;
  * falls {@value #LIMIT} messages behind, or whose writes take longer than the send timeout, is
  * disconnected (it may resume) instead of stalling its room.
  */
-public final class Outbox implements Mailbox {
+public final class Outbox implements Link {
 
     static final int LIMIT = 256;
     static final long SEND_TIMEOUT_MILLIS = 10_000;
@@ -33,6 +32,8 @@ public final class Outbox implements Mailbox {
     public static final CloseReason TOO_SLOW = new CloseReason(() -> 4002, "too slow to receive");
     public static final CloseReason TIMED_OUT = new CloseReason(() -> 4003, "no heartbeat");
     public static final CloseReason JOIN_TIMEOUT = new CloseReason(() -> 4004, "no join in time");
+    /** The node that holds the room is gone: the page reconnects and resumes (1013, try again later). */
+    public static final CloseReason OWNER_GONE = new CloseReason(CloseReason.CloseCodes.TRY_AGAIN_LATER, "the room's node went away");
 
     private static final Logger LOG = Logger.getLogger(Outbox.class.getName());
     private static final Object PING = new Object();
@@ -68,6 +69,19 @@ public final class Outbox implements Mailbox {
         enqueue(message);
     }
 
+    /**
+     * A message another node encoded already (the room's owner, for a socket that reached this
+     * node): written as it is, never decoded here.
+     */
+    public void postEncoded(String text) {
+        enqueue(text);
+    }
+
+    /** Closes after what is queued has been written (another node's close, in order with its messages). */
+    public void closeAfterQueued(CloseReason reason) {
+        enqueue(new Closing(reason));
+    }
+
     /** A WebSocket ping frame, sent in turn with the messages so writes never overlap. */
     void ping() {
         enqueue(PING);
@@ -78,7 +92,8 @@ public final class Outbox implements Mailbox {
         close(REPLACED);
     }
 
-    void close(CloseReason reason) {
+    @Override
+    public void close(CloseReason reason) {
         if (closed.compareAndSet(false, true)) {
             queue.clear();
             closeReason = reason;
@@ -86,8 +101,8 @@ public final class Outbox implements Mailbox {
         }
     }
 
-    /** Sends {@code last} after what is queued, then closes, so the client learns why. */
-    void finish(ServerMessage last, CloseReason reason) {
+    @Override
+    public void finish(ServerMessage last, CloseReason reason) {
         enqueue(last);
         enqueue(new Closing(reason));
     }
@@ -224,7 +239,8 @@ public final class Outbox implements Mailbox {
                 AtomicBoolean reported = new AtomicBoolean();
                 unfinished.incrementAndGet();
                 try {
-                    session.getAsyncRemote().sendText(codec.encode((ServerMessage) item), result -> {
+                    String text = item instanceof String encoded ? encoded : codec.encode((ServerMessage) item);
+                    session.getAsyncRemote().sendText(text, result -> {
                         if (reported.compareAndSet(false, true)) {
                             unfinished.decrementAndGet();
                         }
