@@ -42,7 +42,6 @@ public final class Conversation implements Connection {
     private final ConnectionMailbox mailbox; // what rooms post to: the outbox, with joined completed
     private final Flood flood;
     private final TokenBucket chatRate = new TokenBucket(CHAT_BURST, CHAT_PER_SECOND);
-    private final OnceLog limitLog;
     private final WrongTries wrongPasscodes = new WrongTries(FREE_PASSCODE_TRIES);
     private final PasscodeGuard guard;
     private final PasscodeChecks checks;
@@ -70,8 +69,7 @@ public final class Conversation implements Connection {
         this.guard = guard;
         this.checks = checks;
         this.address = address;
-        this.flood = new Flood(rate);
-        this.limitLog = limitLog;
+        this.flood = new Flood(rate, limitLog, roomId);
         this.rooms = rooms;
         this.codec = codec;
         this.outbox = outbox;
@@ -124,12 +122,7 @@ public final class Conversation implements Connection {
     }
 
     private boolean withinRate() {
-        Flood.Verdict verdict = flood.take();
-        if (verdict == Flood.Verdict.FIRST_DROP) {
-            limitLog.warn("rate:" + roomId, "a signaling connection in room " + roomId + " exceeded the message rate");
-            reply("rate-limited", "Too many messages; some were dropped. Slow down.");
-        }
-        return verdict == Flood.Verdict.PASS;
+        return flood.admit(outbox::post);
     }
 
     @Override

@@ -142,7 +142,7 @@ public class Conversations {
         // A single node never asks the grid: the cluster check is one field read per socket.
         Optional<String> owner = grid.clustered() ? relay.ownerElsewhere(roomId) : Optional.empty();
         Connection connection = owner.isPresent()
-                ? relay.edge(owner.get(), roomId, address, outbox, new Flood(rate()), limitLog)
+                ? relay.edge(owner.get(), roomId, address, outbox, new Flood(rate(), limitLog, roomId))
                 : new Conversation(roomId, rooms, codec, outbox, rate(), limitLog, passcodeGuard, passcodeChecks, address,
                         iceServers);
         open.add(connection);

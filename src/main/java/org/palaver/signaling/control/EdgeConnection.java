@@ -4,7 +4,6 @@ import jakarta.websocket.CloseReason;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.palaver.cluster.entity.Envelope;
-import org.palaver.platform.OnceLog;
 import org.palaver.signaling.entity.ServerMessage;
 
 /**
@@ -18,24 +17,19 @@ final class EdgeConnection implements Connection {
 
     private final String id;
     private final String owner;
-    private final String roomId;
     private final String address;
     private final Outbox outbox;
     private final Flood flood;
-    private final OnceLog limitLog;
     private final Relay relay;
     private final AtomicBoolean ended = new AtomicBoolean();
     private volatile long lastSeenNanos = System.nanoTime();
 
-    EdgeConnection(String id, String owner, String roomId, String address, Outbox outbox, Flood flood, OnceLog limitLog,
-            Relay relay) {
+    EdgeConnection(String id, String owner, String address, Outbox outbox, Flood flood, Relay relay) {
         this.id = id;
         this.owner = owner;
-        this.roomId = roomId;
         this.address = address;
         this.outbox = outbox;
         this.flood = flood;
-        this.limitLog = limitLog;
         this.relay = relay;
     }
 
@@ -71,12 +65,7 @@ final class EdgeConnection implements Connection {
     }
 
     private boolean withinRate() {
-        Flood.Verdict verdict = flood.take();
-        if (verdict == Flood.Verdict.FIRST_DROP) {
-            limitLog.warn("rate:" + roomId, "a signaling connection in room " + roomId + " exceeded the message rate");
-            outbox.post(new ServerMessage.Error("rate-limited", "Too many messages; some were dropped. Slow down."));
-        }
-        return verdict == Flood.Verdict.PASS;
+        return flood.admit(outbox::post);
     }
 
     @Override

@@ -58,10 +58,8 @@ public class Relay {
     }
 
     /** A socket of this node for a room of {@code owner}'s: tells the owner, which answers what the socket sends. */
-    EdgeConnection edge(String owner, String roomId, String address, Outbox outbox, Flood flood,
-            org.palaver.platform.OnceLog limitLog) {
-        EdgeConnection edge = new EdgeConnection(UUID.randomUUID().toString(), owner, roomId, address, outbox, flood,
-                limitLog, this);
+    EdgeConnection edge(String owner, String roomId, String address, Outbox outbox, Flood flood) {
+        EdgeConnection edge = new EdgeConnection(UUID.randomUUID().toString(), owner, address, outbox, flood, this);
         edges.put(edge.id(), edge);
         send(owner, Envelope.open(edge.id(), roomId, address));
         return edge;
