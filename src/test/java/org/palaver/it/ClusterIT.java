@@ -6,10 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.json.Json;
-import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import java.io.StringReader;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,21 +15,23 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+
+import static org.palaver.it.ClusterNodes.awaitCluster;
+import static org.palaver.it.ClusterNodes.cluster;
+import static org.palaver.it.ClusterNodes.freePort;
+import static org.palaver.it.ClusterNodes.members;
+import static org.palaver.it.ClusterNodes.startAll;
 
 /**
  * Several nodes on the built WAR, each a server process of this test's own with the same
  * {@code palaver.cluster.members}: two with the cluster's secret find each other, a third with
  * another secret is refused and stays alone, any node serves a room another node owns (REST and
  * signaling, relayed to the owner), and a node killed outright leaves the grid and the sockets
- * relayed to it are closed so their pages reconnect. What each node sees of the grid comes from
+ * relayed to it are closed so their pages reconnect, resume through a survivor and find the room
+ * rebuilt there under the same participant ids. What each node sees of the grid comes from
  * its readiness check {@code cluster} (Palaver has no admin endpoint).
  */
 class ClusterIT {
@@ -57,19 +57,7 @@ class ClusterIT {
         ServerProcess b = node(members, ports[1], SECRET);
         ServerProcess stranger = node(members, ports[2], "another-secret-0123456789abcdef");
 
-        // booted side by side: the slowest boot, not the sum of three
-        ExecutorService boots = Executors.newFixedThreadPool(servers.size());
-        try {
-            List<Future<Duration>> started = new ArrayList<>();
-            for (ServerProcess server : servers) {
-                started.add(boots.submit(server::start));
-            }
-            for (Future<Duration> boot : started) {
-                boot.get();
-            }
-        } finally {
-            boots.shutdownNow();
-        }
+        startAll(servers);
 
         JsonObject atA = awaitCluster(a, data -> members(data) == 2 && data.getString("nodes").split(",").length == 2);
         JsonObject atB = awaitCluster(b, data -> members(data) == 2 && data.getString("nodes").split(",").length == 2);
@@ -86,7 +74,8 @@ class ClusterIT {
         assertEquals(2, members(cluster(a)), "the refused node never counted");
         assertEquals(2, members(cluster(b)));
 
-        SignalClient relayedToTheDeadOwner = anyNodeServesAnyRoom(a, b);
+        Call call = anyNodeServesAnyRoom(a, b);
+        SignalClient relayedToTheDeadOwner = call.dave();
 
         // kill -9: no goodbye; the survivor notices and drops the dead node's entry
         long killed = System.nanoTime();
@@ -99,16 +88,45 @@ class ClusterIT {
         assertTrue(closedAfter < 20_000, "closed " + closedAfter + " ms after the owner died");
         JsonObject survivor = awaitCluster(b, data -> members(data) == 1 && data.getString("nodes").equals(nodeB));
         assertEquals(nodeB, survivor.getString("node"));
-        System.out.printf("ClusterIT: a socket relayed to a killed owner was closed after %d ms; the node left the grid after %d ms%n",
-                closedAfter, Duration.ofNanos(System.nanoTime() - killed).toMillis());
+        long leftAfter = Duration.ofNanos(System.nanoTime() - killed).toMillis();
+
+        // the pages resume through the survivor: it takes the room over, under the same ids
+        SignalClient daveBack = resume(b, call.room(), relayedToTheDeadOwner);
+        long rebuiltAfter = Duration.ofNanos(System.nanoTime() - killed).toMillis();
+        assertTrue(daveBack.joined().getBoolean("resumed"), daveBack.joined().toString());
+        assertEquals(relayedToTheDeadOwner.id(), daveBack.id(), "Dave is Dave again");
+        SignalClient aliceBack = resume(b, call.room(), call.alice());
+        assertEquals(call.alice().id(), aliceBack.id(), "Alice, whose node died, is Alice again");
+        assertEquals(aliceBack.id(), daveBack.await(m -> "participant-joined".equals(m.getString("type"))
+                && aliceBack.id().equals(m.getJsonObject("participant").getString("id")), "Alice back").getJsonObject("participant")
+                .getString("id"));
+        JsonObject rebuilt = json(get(b, "api/rooms/" + call.room()).body());
+        assertEquals(Set.of(aliceBack.id(), daveBack.id()), rebuilt.getJsonArray("participants").getValuesAs(JsonObject.class)
+                .stream().map(p -> p.getString("id")).collect(java.util.stream.Collectors.toSet()));
+        daveBack.send("{\"type\":\"offer\",\"to\":\"" + aliceBack.id() + "\",\"sdp\":\"v=0 again\"}");
+        assertEquals("v=0 again", aliceBack.await("offer").getString("sdp"), "signaling goes on in the rebuilt room");
+        System.out.printf("ClusterIT: after kill -9 of the owner, its relayed socket closed after %d ms, the node left the grid"
+                + " after %d ms, the room was rebuilt on the survivor after %d ms%n", closedAfter, leftAfter, rebuiltAfter);
+    }
+
+    private record Call(String room, SignalClient alice, SignalClient dave) {
+    }
+
+    /** A page's reconnect: a new socket to {@code node} that resumes with the token {@code before} got. */
+    private SignalClient resume(ServerProcess node, String room, SignalClient before) throws Exception {
+        SignalClient again = SignalClient.connect(node.base(), room);
+        clients.add(again);
+        again.send("{\"type\":\"resume\",\"token\":\"" + before.joined().getString("resumeToken") + "\"}");
+        again.await("joined");
+        return again;
     }
 
     /**
      * A room of A's through B: the same JSON, the room page, and a call between a socket on A and one
      * on B, with ids, relays, chat and leave as on one node; hostile frames through B get the same
-     * answers as through A. Returns a socket on B, still in A's room.
+     * answers as through A. Returns the room with Alice, on A, and Dave, on B.
      */
-    private SignalClient anyNodeServesAnyRoom(ServerProcess a, ServerProcess b) throws Exception {
+    private Call anyNodeServesAnyRoom(ServerProcess a, ServerProcess b) throws Exception {
         HttpResponse<String> created = http.send(HttpRequest.newBuilder(a.base().resolve("api/rooms"))
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(201, created.statusCode(), created.body());
@@ -160,7 +178,7 @@ class ClusterIT {
         JsonObject left = alice.await("participant-left");
         assertEquals(bob.id(), left.getString("id"));
         assertEquals("left", left.getString("reason"));
-        return dave;
+        return new Call(room, alice, dave);
     }
 
     /** The outcome of each hostile frame at its sender: its replies' kinds and error codes, up to a marker. */
@@ -198,57 +216,13 @@ class ClusterIT {
     }
 
     private ServerProcess node(String members, int clusterPort, String secret) throws Exception {
-        ServerProcess server = ServerProcess.forTests(Map.of(
-                "palaver.cluster.members", members,
-                "palaver.cluster.port", Integer.toString(clusterPort),
-                "palaver.cluster.name", "palaver-it",
-                "palaver.cluster.secret", secret));
+        ServerProcess server = ClusterNodes.node(members, clusterPort, secret);
         servers.add(server);
         return server;
-    }
-
-    /** Polls readiness until the check {@code cluster} is UP with data that {@code wanted} accepts; returns that data. */
-    private JsonObject awaitCluster(ServerProcess server, Predicate<JsonObject> wanted) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        JsonObject last = null;
-        while (System.nanoTime() < deadline) {
-            last = clusterCheck(server);
-            if ("UP".equals(last.getString("status")) && wanted.test(last.getJsonObject("data"))) {
-                return last.getJsonObject("data");
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError("cluster readiness at " + server.base() + " never got there; last: " + last);
-    }
-
-    private JsonObject cluster(ServerProcess server) throws Exception {
-        JsonObject check = clusterCheck(server);
-        assertEquals("UP", check.getString("status"), check.toString());
-        return check.getJsonObject("data");
-    }
-
-    private JsonObject clusterCheck(ServerProcess server) throws Exception {
-        HttpResponse<String> ready = http.send(HttpRequest.newBuilder(server.base().resolve("health/ready")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        JsonObject health = Json.createReader(new StringReader(ready.body())).readObject();
-        JsonObject check = health.getJsonArray("checks").getValuesAs(JsonObject.class).stream()
-                .filter(c -> c.getString("name").equals("cluster")).findFirst()
-                .orElseThrow(() -> new AssertionError("no cluster check in " + ready.body()));
-        return check;
-    }
-
-    /** Payara renders health data numbers as JSON strings, WildFly as numbers. */
-    private static int members(JsonObject data) {
-        return data.get("members") instanceof JsonNumber number ? number.intValue() : Integer.parseInt(data.getString("members"));
     }
 
     private static String sorted(String one, String other) {
         return one.compareTo(other) < 0 ? one + "," + other : other + "," + one;
     }
 
-    private static int freePort() throws Exception {
-        try (ServerSocket probe = new ServerSocket(0)) {
-            return probe.getLocalPort();
-        }
-    }
 }

@@ -3,7 +3,7 @@ package org.palaver.cluster.boundary;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
-import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
@@ -18,7 +18,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -47,7 +49,7 @@ import org.palaver.cluster.entity.RoomEntry;
  * setting does stop the deployment, at once.
  */
 @ApplicationScoped
-public class Grid {
+public class Grid implements RoomPlacement {
 
     private static final Logger LOG = Logger.getLogger(Grid.class.getName());
     static final long HEARTBEAT_SECONDS = 5;
@@ -74,7 +76,14 @@ public class Grid {
     Optional<String> nodeUrl;
 
     @Resource
-    ManagedScheduledExecutorService scheduler;
+    ManagedThreadFactory threads;
+
+    /**
+     * One thread of the grid's own for joining, the heartbeat and the clean-up: a grid call can
+     * block for seconds while Hazelcast moves the partitions of a node that died, and must not
+     * hold up the server's shared scheduler (the signaling heartbeat, the rooms' clock) meanwhile.
+     */
+    private ScheduledExecutorService scheduler;
 
     private ClusterSettings settings;
     private Jsonb json;
@@ -112,6 +121,7 @@ public class Grid {
                     + " name can join. Set PALAVER_CLUSTER_SECRET to the same long random string on every node.");
         }
         json = JsonbBuilder.create();
+        scheduler = Executors.newSingleThreadScheduledExecutor(threads);
         synchronized (lifecycle) {
             pending = scheduler.schedule(this::join, 0, TimeUnit.SECONDS);
         }
@@ -122,8 +132,9 @@ public class Grid {
             LOG.info(() -> "Joining cluster '" + settings.name() + "' on port " + settings.port() + " with members "
                     + settings.members() + " (" + HazelcastMember.origin() + ")");
             HazelcastMember joined = HazelcastMember.join(settings, departed -> {
+                // at once, on Hazelcast's event thread: the listeners only close local sockets
+                departed(departed.toString());
                 try {
-                    scheduler.execute(() -> departed(departed.toString()));
                     scheduler.execute(this::cleanUpSafely);
                 } catch (RejectedExecutionException undeploying) {
                     // the application is going away: nothing to clean up for it
@@ -133,7 +144,7 @@ public class Grid {
             synchronized (lifecycle) {
                 undeployed = stopping;
                 if (!undeployed) {
-                    claims = new RoomClaims(joined.rooms(), json);
+                    claims = new RoomClaims(joined.rooms(), joined.ended(), json);
                     member = joined;
                     heartbeat = scheduler.scheduleWithFixedDelay(this::beatSafely, 0, HEARTBEAT_SECONDS, TimeUnit.SECONDS);
                 }
@@ -185,6 +196,9 @@ public class Grid {
             }
             leaving.close();
         }
+        if (scheduler != null) {
+            scheduler.shutdownNow();
+        }
         if (json != null) {
             try {
                 json.close();
@@ -200,7 +214,7 @@ public class Grid {
         }
     }
 
-    /** Whether this node is one of several ({@code palaver.cluster.members} set). */
+    @Override
     public boolean clustered() {
         return settings.clustered();
     }
@@ -218,26 +232,31 @@ public class Grid {
         return new GridStatus(null, now.nodeId(), now.memberIds().size(), lastNodes);
     }
 
-    /**
-     * Claims {@code roomId} for this node unless a live node owns it; returns who owns it now.
-     */
-    public RoomEntry claim(String roomId, String mediaServer, String mode) {
+    @Override
+    public Optional<RoomEntry> claim(String roomId, String mediaServer, String mode) {
         HazelcastMember now = joined();
-        RoomEntry entry = claims.claim(roomId, now.nodeId(), mediaServer, mode);
-        if (entry.ownedBy(now.nodeId())) {
+        Optional<RoomEntry> entry = claims.claim(roomId, now.nodeId(), mediaServer, mode, now.memberIds());
+        if (entry.filter(e -> e.ownedBy(now.nodeId())).isPresent()) {
             owned.add(roomId);
         }
         return entry;
     }
 
-    /** A room of this node ended: removes its entry. */
+    /** On the grid's own thread: the rooms' clock, which calls this, never waits on the grid. */
+    @Override
     public void forget(String roomId) {
         HazelcastMember now = joined();
-        claims.forget(roomId, now.nodeId());
         owned.remove(roomId);
+        scheduler.execute(() -> {
+            try {
+                claims.forget(roomId, now.nodeId());
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "could not remove ended room " + roomId + " from the cluster", e);
+            }
+        });
     }
 
-    /** This node's id, once joined. */
+    @Override
     public String nodeId() {
         return joined().nodeId();
     }
@@ -246,21 +265,25 @@ public class Grid {
      * The live node other than this one that owns {@code roomId}, if any. Empty when the room is
      * this node's, unknown, released, or its owner is gone (it is then cleaned up soon).
      */
+    @Override
     public Optional<String> ownerElsewhere(String roomId) {
         HazelcastMember now = member;
         if (now == null) {
             return Optional.empty();
         }
-        String stored = now.rooms().get(roomId);
-        if (stored == null) {
-            return Optional.empty();
-        }
-        RoomEntry entry = json.fromJson(stored, RoomEntry.class);
-        String self = now.nodeId();
-        if (entry.released() || entry.ownedBy(self) || !now.memberIds().contains(entry.owner())) {
-            return Optional.empty();
-        }
-        return Optional.of(entry.owner());
+        return claims.ownerOtherThan(roomId, now.nodeId(), now.memberIds());
+    }
+
+    @Override
+    public Optional<RoomEntry> entry(String roomId) {
+        HazelcastMember now = member;
+        return now == null ? Optional.empty() : claims.entry(roomId);
+    }
+
+    @Override
+    public boolean moving(String roomId) {
+        HazelcastMember now = member;
+        return now != null && claims.orphaned(roomId, now.memberIds());
     }
 
     /** Sends to {@code node}'s topic; false when this node is not in the grid (then nothing was sent). */
@@ -279,7 +302,7 @@ public class Grid {
         }
     }
 
-    /** Asks {@code node} what it knows of {@code roomId} (the answerer's text), waiting at most {@code wait}. */
+    @Override
     public Optional<String> ask(String node, String roomId, Duration wait) throws Requests.NoAnswer, InterruptedException {
         return requests.ask(id -> {
             if (!send(node, Envelope.ask(id, roomId))) {
@@ -288,7 +311,7 @@ public class Grid {
         }, wait);
     }
 
-    /** Who answers other nodes' questions about a room of this node's. */
+    @Override
     public void answerWith(Function<String, Optional<String>> roomAnswerer) {
         answerer = roomAnswerer;
     }
@@ -298,7 +321,10 @@ public class Grid {
         relay = handler;
     }
 
-    /** {@code onDeparture} hears the id of every node that leaves the cluster, on a thread of the application. */
+    /**
+     * {@code onDeparture} hears the id of every node that leaves the cluster, on Hazelcast's event
+     * thread, as soon as Hazelcast drops it: it must not block, nor call the grid.
+     */
     public void onDeparture(Consumer<String> onDeparture) {
         departures.add(onDeparture);
     }

@@ -5,12 +5,14 @@ import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.config.TopicConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.instance.BuildInfoProvider;
 import com.hazelcast.map.IMap;
+import java.time.Duration;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.BiConsumer;
@@ -32,6 +34,12 @@ public final class HazelcastMember implements AutoCloseable {
 
     public static final String NODES = "palaver-nodes";
     public static final String ROOMS = "palaver-rooms";
+    public static final String ENDED = "palaver-ended";
+    /**
+     * How long a room that ended is remembered as ended: as long as a resume token may rebuild a
+     * room (the rooms' {@code ResumeTokens.MAX_AGE}), so no token of it can bring it back.
+     */
+    public static final Duration ENDED_KEPT = Duration.ofHours(12);
     /** Each node listens on its own topic, {@code palaver-node-<node id>}, for what other nodes send it. */
     public static final String NODE_TOPIC = "palaver-node-";
 
@@ -82,6 +90,7 @@ public final class HazelcastMember implements AutoCloseable {
         // a relayed socket needs. A lost member loses its messages either way.
         config.addTopicConfig(new TopicConfig(NODE_TOPIC + "*").setGlobalOrderingEnabled(false)
                 .setMultiThreadingEnabled(false).setStatisticsEnabled(false));
+        config.addMapConfig(new MapConfig(ENDED).setTimeToLiveSeconds((int) ENDED_KEPT.toSeconds()));
         NetworkConfig network = config.getNetworkConfig();
         network.setPort(settings.port()).setPortAutoIncrement(false);
         network.getRestApiConfig().setEnabled(false);
@@ -138,6 +147,10 @@ public final class HazelcastMember implements AutoCloseable {
 
     public IMap<String, String> rooms() {
         return instance.getMap(ROOMS);
+    }
+
+    public IMap<String, String> ended() {
+        return instance.getMap(ENDED);
     }
 
     @Override

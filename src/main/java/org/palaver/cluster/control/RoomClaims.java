@@ -2,56 +2,92 @@ package org.palaver.cluster.control;
 
 import jakarta.json.bind.Jsonb;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentMap;
 import org.palaver.cluster.entity.RoomEntry;
 
 /**
  * Who owns which room, on a map shared by every node ({@code palaver-rooms}: room id to the JSON of
- * a {@link RoomEntry}). Only atomic map operations, compared on the stored JSON text, so two nodes
- * claiming one room at once agree on one owner without any lock; the map may be a Hazelcast
- * {@code IMap} or, in unit tests, any {@link ConcurrentMap}.
+ * a {@link RoomEntry}), and which rooms ended ({@code palaver-ended}, kept as long as a resume
+ * token could try to bring one back). Only atomic map operations, compared on the stored JSON
+ * text, so two nodes claiming one room at once agree on one owner without any lock; the maps may
+ * be Hazelcast {@code IMap}s or, in unit tests, any {@link ConcurrentMap}.
  */
 public final class RoomClaims {
 
     private final ConcurrentMap<String, String> rooms;
+    private final ConcurrentMap<String, String> ended;
     private final Jsonb json;
 
-    public RoomClaims(ConcurrentMap<String, String> rooms, Jsonb json) {
+    public RoomClaims(ConcurrentMap<String, String> rooms, ConcurrentMap<String, String> ended, Jsonb json) {
         this.rooms = rooms;
+        this.ended = ended;
         this.json = json;
     }
 
     /**
-     * Claims {@code roomId} for {@code node}: a new room, or one whose owner left, becomes
-     * {@code node}'s; a room another live node owns stays its. Returns the entry that holds now.
+     * Claims {@code roomId} for {@code node}: a new room, or one whose owner is not among
+     * {@code liveNodes} (released or not yet), becomes {@code node}'s; a room another live node
+     * owns stays its. Returns the entry that holds now, or empty for a room that ended: it never
+     * comes back.
      */
-    public RoomEntry claim(String roomId, String node, String mediaServer, String mode) {
+    public Optional<RoomEntry> claim(String roomId, String node, String mediaServer, String mode, Set<String> liveNodes) {
+        if (ended.containsKey(roomId)) {
+            return Optional.empty();
+        }
         while (true) {
             String current = rooms.get(roomId);
             if (current == null) {
                 RoomEntry fresh = new RoomEntry(node, mediaServer, mode, 1);
                 String lost = rooms.putIfAbsent(roomId, json.toJson(fresh));
                 if (lost == null) {
-                    return fresh;
+                    return Optional.of(fresh);
                 }
                 continue; // someone claimed it meanwhile: look again
             }
             RoomEntry entry = json.fromJson(current, RoomEntry.class);
-            if (!entry.released()) {
-                return entry;
+            if (!entry.released() && liveNodes.contains(entry.owner())) {
+                return Optional.of(entry);
             }
             RoomEntry taken = entry.takenOverBy(node, mediaServer, mode);
             if (rooms.replace(roomId, current, json.toJson(taken))) {
-                return taken;
+                return Optional.of(taken);
             }
         }
     }
 
-    /** Removes {@code roomId} if {@code node} still owns it (a room that ended); never another node's room. */
+    /** The node among {@code liveNodes} other than {@code node} that owns {@code roomId}, if any. */
+    public Optional<String> ownerOtherThan(String roomId, String node, Set<String> liveNodes) {
+        return entry(roomId).filter(e -> !e.released() && !e.ownedBy(node) && liveNodes.contains(e.owner()))
+                .map(RoomEntry::owner);
+    }
+
+    /** Whether {@code roomId} lost its owner (released, or its owner is not among {@code liveNodes}). */
+    public boolean orphaned(String roomId, Set<String> liveNodes) {
+        return entry(roomId).filter(e -> e.released() || !liveNodes.contains(e.owner())).isPresent();
+    }
+
+    /** The entry of {@code roomId}, if any node ever claimed it and it has not ended. */
+    public Optional<RoomEntry> entry(String roomId) {
+        return Optional.ofNullable(rooms.get(roomId)).map(text -> json.fromJson(text, RoomEntry.class));
+    }
+
+    /**
+     * {@code node}'s room ended: marked ended first, so no token brings it back on another node
+     * meanwhile, then removed. Never another node's room; returns whether it was {@code node}'s.
+     */
     public boolean forget(String roomId, String node) {
         String current = rooms.get(roomId);
-        return current != null && json.fromJson(current, RoomEntry.class).ownedBy(node) && rooms.remove(roomId, current);
+        if (current == null || !json.fromJson(current, RoomEntry.class).ownedBy(node)) {
+            return false;
+        }
+        ended.put(roomId, "");
+        if (rooms.remove(roomId, current)) {
+            return true;
+        }
+        ended.remove(roomId, ""); // another node took it over meanwhile: it lives on there
+        return false;
     }
 
     /**

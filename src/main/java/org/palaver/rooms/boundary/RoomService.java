@@ -20,8 +20,9 @@ import java.util.logging.Logger;
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.palaver.cluster.boundary.Grid;
+import org.palaver.cluster.boundary.RoomPlacement;
 import org.palaver.cluster.control.Requests;
+import org.palaver.cluster.entity.RoomEntry;
 import org.palaver.platform.LimitExceeded;
 import org.palaver.platform.OnceLog;
 import org.palaver.rooms.control.ResumeTokens;
@@ -32,6 +33,7 @@ import org.palaver.media.boundary.MediaService;
 import org.palaver.rooms.entity.Room;
 import org.palaver.rooms.entity.RoomException;
 import org.palaver.rooms.entity.RoomId;
+import org.palaver.rooms.entity.RoomMoving;
 import org.palaver.rooms.entity.RoomSnapshot;
 import org.palaver.rooms.entity.Seat;
 import org.palaver.signaling.entity.IceCandidate;
@@ -79,7 +81,7 @@ public class RoomService {
     ManagedScheduledExecutorService scheduler;
 
     @Inject
-    Grid grid;
+    RoomPlacement grid;
 
     /** How long a node waits for the owner of a room to say how the room is. */
     static final Duration ASK_OWNER = Duration.ofSeconds(3);
@@ -106,8 +108,9 @@ public class RoomService {
         if (secret.isPresent() && !secret.get().isBlank()) {
             tokens = ResumeTokens.of(secret.get());
         } else {
-            LOG.warning("palaver.secret is not set: using a random one, so meetings cannot resume after a restart."
-                    + " Set PALAVER_SECRET to a long random string.");
+            LOG.warning("palaver.secret is not set: using a random one, so meetings cannot resume after a restart"
+                    + (grid != null && grid.clustered() ? " nor come back on another node when their node dies" : "")
+                    + ". Set PALAVER_SECRET to a long random string" + (grid != null && grid.clustered() ? ", the same on every node." : "."));
         }
         startClock();
         if (grid != null && grid.clustered()) {
@@ -155,7 +158,7 @@ public class RoomService {
         Instant now = clock.instant();
         while (true) {
             // 128 random bits never collide in practice; putIfAbsent makes sure of it anyway.
-            Room fresh = newRoom(RoomId.random(), code, false, now);
+            Room fresh = newRoom(RoomId.random(), code, false, now, media.modeForNewRoom());
             if (rooms.putIfAbsent(fresh.id(), fresh) == null) {
                 if (clustered()) {
                     claim(fresh);
@@ -170,8 +173,7 @@ public class RoomService {
      * (A Kurento room is known to the media side from here on; an id collision, which 128 random
      * bits never produce, would only leave an unused entry there.)
      */
-    private Room newRoom(RoomId id, Passcode code, boolean restored, Instant now) {
-        String mode = media.modeForNewRoom();
+    private Room newRoom(RoomId id, Passcode code, boolean restored, Instant now, String mode) {
         boolean kurento = Room.KURENTO.equals(mode);
         Room room = new Room(id, mode, kurento ? kurentoMaxParticipants : meshMaxParticipants, reconnectGrace, emptyTtl,
                 code, tokens, restored, now);
@@ -183,14 +185,56 @@ public class RoomService {
 
     /** On a cluster node: the grid says this room is this node's, so any node sends its sockets here. */
     private void claim(Room room) {
+        boolean mine;
         try {
-            grid.claim(room.id().value(), null, room.media());
+            mine = grid.claim(room.id().value(), null, room.media()).filter(this::ownedHere).isPresent();
         } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "could not register a new room in the cluster", e);
+            mine = false;
+        }
+        if (!mine) {
             rooms.remove(room.id(), room);
             room.expire(Instant.MAX); // an empty room: closes it and releases its media
-            LOG.log(Level.WARNING, "could not register a new room in the cluster", e);
             throw new LimitExceeded("cluster-unavailable", "This server is not connected to the others yet; try again.", 503, 5);
         }
+    }
+
+    private boolean ownedHere(RoomEntry entry) {
+        return entry.ownedBy(grid.nodeId());
+    }
+
+    /**
+     * A mesh room taken over from another node stays mesh: its pages' media never stopped flowing
+     * browser to browser, and moving it to a media server now would only interrupt it.
+     */
+    private String keptMode(RoomId id, String available) {
+        try {
+            return grid.entry(id.value()).filter(entry -> Room.MESH.equals(entry.mode())).map(RoomEntry::mode).orElse(available);
+        } catch (RuntimeException e) {
+            return available; // the claim right after it says what is wrong with the grid
+        }
+    }
+
+    /**
+     * On a cluster node, before rebuilding a room a token vouches for: takes the room over from a
+     * node that left. Refused for a room that ended; another live node that holds the room (it took
+     * it over first) gets the page on its next connection.
+     */
+    private void takeOver(RoomId id, String mode) {
+        Optional<RoomEntry> entry;
+        try {
+            entry = grid.claim(id.value(), null, mode);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "could not take over room " + id.value() + " in the cluster", e);
+            throw new RoomMoving("cluster-unavailable", "This server is not connected to the others yet; reconnecting.");
+        }
+        if (entry.isEmpty()) {
+            throw notFound();
+        }
+        if (!ownedHere(entry.get())) {
+            throw new RoomMoving("room-moved", "This room is now held by another server; reconnecting.");
+        }
+        LOG.info(() -> "Room " + id.value() + " taken over from a node that left (epoch " + entry.get().epoch() + ")");
     }
 
     public Optional<RoomSnapshot> find(String id) {
@@ -207,6 +251,10 @@ public class RoomService {
         }
         Optional<String> owner = grid.ownerElsewhere(id);
         if (owner.isEmpty()) {
+            if (grid.moving(id)) {
+                // its node left a moment ago: the first page that resumes brings it back on a live node
+                throw new LimitExceeded("room-moving", "This room is moving to another server; try again in a moment.", 503, 2);
+            }
             return Optional.empty();
         }
         try {
@@ -249,10 +297,12 @@ public class RoomService {
     }
 
     /**
-     * Resumes a seat. A room this server does not know is rebuilt only when this server lost it by
-     * restarting: from a valid token for that very room issued before this start, unless the room
-     * was rebuilt and expired since, and within {@code palaver.limits.max-rooms}. An invalid token
-     * cannot conjure a room, and a room that expired stays gone.
+     * Resumes a seat. A room this server does not know is rebuilt only when it was lost by a
+     * restart, or, on several nodes, with the node that held it: from a valid token for that very
+     * room issued by an earlier start or another node, unless the room was rebuilt and expired
+     * since (on several nodes: unless it ended anywhere), and within
+     * {@code palaver.limits.max-rooms}. An invalid token cannot conjure a room, and a room that
+     * expired stays gone.
      */
     public Seat resume(String roomId, String token, Mailbox mailbox) {
         RoomId id = RoomId.parse(roomId).orElseThrow(RoomService::notFound);
@@ -267,7 +317,13 @@ public class RoomService {
                 limitLog.warn("max-rooms", "room limit reached (palaver.limits.max-rooms=" + maxRooms + ")");
                 throw new RoomException("too-many-rooms", "This server has as many rooms as it may hold; try again later.");
             }
-            room = rooms.computeIfAbsent(id, key -> newRoom(key, vouched.passcode(), true, clock.instant()));
+            String mode = media.modeForNewRoom();
+            if (clustered()) {
+                mode = keptMode(id, mode);
+                takeOver(id, mode);
+            }
+            String chosen = mode;
+            room = rooms.computeIfAbsent(id, key -> newRoom(key, vouched.passcode(), true, clock.instant(), chosen));
         }
         return room.resume(token, mailbox, claims);
     }

@@ -9,6 +9,7 @@ import org.palaver.platform.OnceLog;
 import org.palaver.platform.TokenBucket;
 import org.palaver.rooms.boundary.RoomService;
 import org.palaver.rooms.entity.RoomException;
+import org.palaver.rooms.entity.RoomMoving;
 import org.palaver.rooms.entity.Seat;
 import org.palaver.signaling.entity.ClientMessage;
 import org.palaver.signaling.entity.ServerMessage;
@@ -104,6 +105,10 @@ public final class Conversation implements Connection {
             handle(codec.decode(text));
         } catch (ProtocolException e) {
             reply(e.code(), e.getMessage());
+        } catch (RoomMoving e) {
+            // another node serves the room (or will): the page reconnects, through whichever node, and resumes
+            onClose();
+            outbox.finish(new ServerMessage.Error(e.code(), e.getMessage()), Outbox.ROOM_MOVING);
         } catch (RoomException e) {
             reply(e.code(), e.getMessage());
         } catch (RuntimeException e) {

@@ -34,6 +34,8 @@ public final class Outbox implements Link {
     public static final CloseReason JOIN_TIMEOUT = new CloseReason(() -> 4004, "no join in time");
     /** The node that holds the room is gone: the page reconnects and resumes (1013, try again later). */
     public static final CloseReason OWNER_GONE = new CloseReason(CloseReason.CloseCodes.TRY_AGAIN_LATER, "the room's node went away");
+    /** Another node holds the room now, or this one is not in the cluster yet: reconnect and resume (1013). */
+    public static final CloseReason ROOM_MOVING = new CloseReason(CloseReason.CloseCodes.TRY_AGAIN_LATER, "the room is on another node");
 
     private static final Logger LOG = Logger.getLogger(Outbox.class.getName());
     private static final Object PING = new Object();

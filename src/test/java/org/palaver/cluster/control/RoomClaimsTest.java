@@ -24,7 +24,15 @@ class RoomClaimsTest {
 
     private final Jsonb json = JsonbBuilder.create();
     private final ConcurrentMap<String, String> map = new ConcurrentHashMap<>();
-    private final RoomClaims rooms = new RoomClaims(map, json);
+    private final ConcurrentMap<String, String> ended = new ConcurrentHashMap<>();
+    private final RoomClaims rooms = new RoomClaims(map, ended, json);
+    private static final Set<String> ALL = Set.of("a", "b", "c");
+    private static final Set<String> EIGHT = java.util.stream.IntStream.range(0, 8).mapToObj(n -> "node-" + n)
+            .collect(java.util.stream.Collectors.toSet());
+
+    private RoomEntry claim(String room, String node, String mediaServer, String mode) {
+        return rooms.claim(room, node, mediaServer, mode, ALL).orElseThrow();
+    }
 
     @AfterEach
     void close() throws Exception {
@@ -33,9 +41,9 @@ class RoomClaimsTest {
 
     @Test
     void theFirstClaimWinsAndOthersLearnTheOwner() {
-        assertEquals(new RoomEntry("a", "ws://kms1/kurento", "kurento", 1), rooms.claim("r1", "a", "ws://kms1/kurento", "kurento"));
-        assertEquals(new RoomEntry("a", "ws://kms1/kurento", "kurento", 1), rooms.claim("r1", "b", "ws://kms2/kurento", "kurento"));
-        assertEquals(new RoomEntry("b", null, "mesh", 1), rooms.claim("r2", "b", null, "mesh"));
+        assertEquals(new RoomEntry("a", "ws://kms1/kurento", "kurento", 1), claim("r1", "a", "ws://kms1/kurento", "kurento"));
+        assertEquals(new RoomEntry("a", "ws://kms1/kurento", "kurento", 1), claim("r1", "b", "ws://kms2/kurento", "kurento"));
+        assertEquals(new RoomEntry("b", null, "mesh", 1), claim("r2", "b", null, "mesh"));
         // stored as plain JSON text, never an application class
         assertEquals("{\"epoch\":1,\"mode\":\"mesh\",\"owner\":\"b\"}", map.get("r2"));
     }
@@ -52,7 +60,7 @@ class RoomClaimsTest {
                     String id = "node-" + node;
                     results.add(pool.submit(() -> {
                         go.await();
-                        return rooms.claim(room, id, null, "mesh");
+                        return rooms.claim(room, id, null, "mesh", EIGHT).orElseThrow();
                     }));
                 }
                 go.countDown();
@@ -68,9 +76,9 @@ class RoomClaimsTest {
 
     @Test
     void roomsOfDepartedNodesAreReleasedAndTakenOverWithTheNextEpoch() {
-        rooms.claim("r1", "a", null, "mesh");
-        rooms.claim("r2", "b", "ws://kms1/kurento", "kurento");
-        rooms.claim("r3", "dead", "ws://kms1/kurento", "kurento");
+        claim("r1", "a", null, "mesh");
+        claim("r2", "b", "ws://kms1/kurento", "kurento");
+        claim("r3", "dead", "ws://kms1/kurento", "kurento");
 
         assertEquals(2, rooms.releaseOrphans(Set.of("a")));
         assertEquals(0, rooms.releaseOrphans(Set.of("a")), "released once");
@@ -79,16 +87,45 @@ class RoomClaimsTest {
         assertTrue(released.released());
         assertEquals(new RoomEntry(null, "ws://kms1/kurento", "kurento", 1), released, "kept for whoever rebuilds it");
 
-        assertEquals(new RoomEntry("a", "ws://kms2/kurento", "kurento", 2), rooms.claim("r2", "a", "ws://kms2/kurento", "kurento"));
-        assertEquals(new RoomEntry("a", "ws://kms2/kurento", "kurento", 2), rooms.claim("r2", "c", null, "mesh"));
+        assertEquals(new RoomEntry("a", "ws://kms2/kurento", "kurento", 2), claim("r2", "a", "ws://kms2/kurento", "kurento"));
+        assertEquals(new RoomEntry("a", "ws://kms2/kurento", "kurento", 2), claim("r2", "c", null, "mesh"));
     }
 
     @Test
     void onlyTheOwnerForgetsARoom() {
-        rooms.claim("r1", "a", null, "mesh");
+        claim("r1", "a", null, "mesh");
         assertFalse(rooms.forget("r1", "b"));
         assertFalse(rooms.forget("nope", "a"));
         assertTrue(rooms.forget("r1", "a"));
         assertNull(map.get("r1"));
+    }
+
+    @Test
+    void aRoomWhoseOwnerLeftIsTakenOverBeforeAnyoneReleasedIt() {
+        claim("r1", "a", null, "mesh");
+        assertEquals(new RoomEntry("b", null, "mesh", 2), rooms.claim("r1", "b", null, "mesh", Set.of("b", "c")).orElseThrow(),
+                "a is not among the live nodes: b takes the room over with the next epoch");
+        assertEquals(new RoomEntry("b", null, "mesh", 2), rooms.claim("r1", "c", null, "mesh", Set.of("b", "c")).orElseThrow(),
+                "c, a moment later, learns that b has it now");
+        assertEquals(0, rooms.releaseOrphans(Set.of("b", "c")), "nothing left to release");
+    }
+
+    @Test
+    void aRoomThatEndedIsNeverClaimedAgain() {
+        claim("r1", "a", null, "mesh");
+        assertTrue(rooms.forget("r1", "a"));
+        assertTrue(ended.containsKey("r1"), "remembered as ended");
+        assertTrue(rooms.claim("r1", "b", null, "mesh", ALL).isEmpty(), "a token of the ended room cannot bring it back");
+        assertTrue(rooms.claim("r1", "b", null, "mesh", Set.of("b")).isEmpty(), "not even once its node is gone");
+        assertTrue(rooms.entry("r1").isEmpty());
+    }
+
+    @Test
+    void aRoomTakenOverIsNotEndedByItsFormerOwner() {
+        claim("r1", "a", null, "mesh");
+        rooms.claim("r1", "b", null, "mesh", Set.of("b"));
+        assertFalse(rooms.forget("r1", "a"), "a thought it had the room; b has it now");
+        assertFalse(ended.containsKey("r1"));
+        assertEquals("b", rooms.entry("r1").orElseThrow().owner());
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
+import jakarta.websocket.CloseReason;
 import jakarta.websocket.RemoteEndpoint;
 import jakarta.websocket.SendHandler;
 import jakarta.websocket.SendResult;
@@ -24,6 +25,9 @@ import org.palaver.media.boundary.MediaService;
 import org.palaver.platform.OnceLog;
 import org.palaver.platform.TokenBucket;
 import org.palaver.rooms.boundary.RoomService;
+import org.palaver.rooms.entity.Mailbox;
+import org.palaver.rooms.entity.RoomMoving;
+import org.palaver.rooms.entity.Seat;
 
 /** One socket's conversation against the real rooms, with the passcode machinery watched. */
 class ConversationTest {
@@ -127,12 +131,31 @@ class ConversationTest {
         assertEquals("pong", socket.types().get(socket.types().size() - 1), "a refused check holds nothing up");
     }
 
+    @Test
+    void aResumeForARoomAnotherNodeTookOverClosesTheSocketSoThePageComesBackThere() {
+        RoomService elsewhere = new RoomService() {
+            @Override
+            public Seat resume(String roomId, String token, Mailbox mailbox) {
+                throw new RoomMoving("room-moved", "This room is now held by another server; reconnecting.");
+            }
+        };
+        Socket socket = new Socket(elsewhere, rooms.create().id(), "192.0.2.7");
+        socket.conversation.onText("{\"type\":\"resume\",\"token\":\"x.y\"}");
+        assertEquals(List.of("room-moved"), socket.errors(), "the page learns why");
+        assertEquals(List.of(1013), socket.closedWith, "try again later: the page reconnects and resumes");
+    }
+
     /** A socket whose writes complete at once. */
     private final class Socket {
         final List<String> written = new CopyOnWriteArrayList<>();
+        final List<Integer> closedWith = new CopyOnWriteArrayList<>();
         final Conversation conversation;
 
         Socket(String room, String address) {
+            this(rooms, room, address);
+        }
+
+        Socket(RoomService rooms, String room, String address) {
             RemoteEndpoint.Async async = (RemoteEndpoint.Async) Proxy.newProxyInstance(getClass().getClassLoader(),
                     new Class<?>[] {RemoteEndpoint.Async.class}, (proxy, method, args) -> {
                         if (method.getName().equals("sendText")) {
@@ -144,7 +167,12 @@ class ConversationTest {
             Session session = (Session) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Session.class},
                     (proxy, method, args) -> switch (method.getName()) {
                         case "getAsyncRemote" -> async;
-                        case "isOpen" -> true;
+                        case "isOpen" -> closedWith.isEmpty();
+                        case "close" -> {
+                            closedWith.add(args != null && args.length == 1 && args[0] instanceof CloseReason reason
+                                    ? reason.getCloseCode().getCode() : 1000);
+                            yield null;
+                        }
                         default -> null;
                     });
             conversation = new Conversation(room, rooms, codec, new Outbox(session, codec, Runnable::run),
