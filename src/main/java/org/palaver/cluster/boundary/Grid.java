@@ -235,7 +235,7 @@ public class Grid implements RoomPlacement {
     @Override
     public Optional<RoomEntry> claim(String roomId, String mediaServer, String mode) {
         HazelcastMember now = joined();
-        Optional<RoomEntry> entry = claims.claim(roomId, now.nodeId(), mediaServer, mode, now.memberIds());
+        Optional<RoomEntry> entry = claims.claim(roomId, now.nodeId(), mediaServer, mode, now::memberIds);
         if (entry.filter(e -> e.ownedBy(now.nodeId())).isPresent()) {
             owned.add(roomId);
         }
@@ -271,7 +271,9 @@ public class Grid implements RoomPlacement {
         if (now == null) {
             return Optional.empty();
         }
-        return claims.ownerOtherThan(roomId, now.nodeId(), now.memberIds());
+        Optional<RoomEntry> entry = claims.entry(roomId);
+        // the members after the map answered: a set taken before could still name a node that died meanwhile
+        return entry.flatMap(e -> e.liveOwnerOtherThan(now.nodeId(), now.memberIds()));
     }
 
     @Override
@@ -280,10 +282,16 @@ public class Grid implements RoomPlacement {
         return now == null ? Optional.empty() : claims.entry(roomId);
     }
 
+    /** Whether {@code node} is a member of the cluster now. */
+    public boolean live(String node) {
+        HazelcastMember now = member;
+        return now != null && now.memberIds().contains(node);
+    }
+
     @Override
     public boolean moving(String roomId) {
         HazelcastMember now = member;
-        return now != null && claims.orphaned(roomId, now.memberIds());
+        return now != null && claims.entry(roomId).filter(e -> e.orphaned(now.memberIds())).isPresent();
     }
 
     /** Sends to {@code node}'s topic; false when this node is not in the grid (then nothing was sent). */

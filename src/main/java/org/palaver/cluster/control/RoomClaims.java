@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.Supplier;
 import org.palaver.cluster.entity.RoomEntry;
 
 /**
@@ -30,9 +31,11 @@ public final class RoomClaims {
      * Claims {@code roomId} for {@code node}: a new room, or one whose owner is not among
      * {@code liveNodes} (released or not yet), becomes {@code node}'s; a room another live node
      * owns stays its. Returns the entry that holds now, or empty for a room that ended: it never
-     * comes back.
+     * comes back. The live nodes are asked for after the map answered, which may take seconds
+     * after a node died: a set taken before could still name the dead node.
      */
-    public Optional<RoomEntry> claim(String roomId, String node, String mediaServer, String mode, Set<String> liveNodes) {
+    public Optional<RoomEntry> claim(String roomId, String node, String mediaServer, String mode,
+            Supplier<Set<String>> liveNodes) {
         if (ended.containsKey(roomId)) {
             return Optional.empty();
         }
@@ -47,7 +50,7 @@ public final class RoomClaims {
                 continue; // someone claimed it meanwhile: look again
             }
             RoomEntry entry = json.fromJson(current, RoomEntry.class);
-            if (!entry.released() && liveNodes.contains(entry.owner())) {
+            if (!entry.orphaned(liveNodes.get())) {
                 return Optional.of(entry);
             }
             RoomEntry taken = entry.takenOverBy(node, mediaServer, mode);
@@ -55,17 +58,6 @@ public final class RoomClaims {
                 return Optional.of(taken);
             }
         }
-    }
-
-    /** The node among {@code liveNodes} other than {@code node} that owns {@code roomId}, if any. */
-    public Optional<String> ownerOtherThan(String roomId, String node, Set<String> liveNodes) {
-        return entry(roomId).filter(e -> !e.released() && !e.ownedBy(node) && liveNodes.contains(e.owner()))
-                .map(RoomEntry::owner);
-    }
-
-    /** Whether {@code roomId} lost its owner (released, or its owner is not among {@code liveNodes}). */
-    public boolean orphaned(String roomId, Set<String> liveNodes) {
-        return entry(roomId).filter(e -> e.released() || !liveNodes.contains(e.owner())).isPresent();
     }
 
     /** The entry of {@code roomId}, if any node ever claimed it and it has not ended. */

@@ -1,5 +1,8 @@
 package org.palaver.cluster.entity;
 
+import java.util.Optional;
+import java.util.Set;
+
 /**
  * Where a room lives, stored as JSON under the room id in {@code palaver-rooms}. {@code owner} is
  * the owning node's id, absent once the owner left the cluster (the room is then released and the
@@ -13,6 +16,16 @@ public record RoomEntry(String owner, String mediaServer, String mode, long epoc
 
     public boolean ownedBy(String node) {
         return node.equals(owner);
+    }
+
+    /** The owner, when it is among {@code liveNodes} and is not {@code node}. */
+    public Optional<String> liveOwnerOtherThan(String node, Set<String> liveNodes) {
+        return released() || ownedBy(node) || !liveNodes.contains(owner) ? Optional.empty() : Optional.of(owner);
+    }
+
+    /** Whether the room lost its owner: released, or its owner is not among {@code liveNodes}. */
+    public boolean orphaned(Set<String> liveNodes) {
+        return released() || !liveNodes.contains(owner);
     }
 
     public RoomEntry release() {

@@ -62,6 +62,11 @@ public class Relay {
         EdgeConnection edge = new EdgeConnection(UUID.randomUUID().toString(), owner, address, outbox, flood, this);
         edges.put(edge.id(), edge);
         send(owner, Envelope.open(edge.id(), roomId, address));
+        // The owner may have left between the look-up and the put above, its departure handled
+        // before this edge was there to close: then nobody would ever answer it.
+        if (!grid.live(owner) && edges.remove(edge.id(), edge)) {
+            edge.ownerGone();
+        }
         return edge;
     }
 

@@ -31,7 +31,7 @@ class RoomClaimsTest {
             .collect(java.util.stream.Collectors.toSet());
 
     private RoomEntry claim(String room, String node, String mediaServer, String mode) {
-        return rooms.claim(room, node, mediaServer, mode, ALL).orElseThrow();
+        return rooms.claim(room, node, mediaServer, mode, () -> ALL).orElseThrow();
     }
 
     @AfterEach
@@ -60,7 +60,7 @@ class RoomClaimsTest {
                     String id = "node-" + node;
                     results.add(pool.submit(() -> {
                         go.await();
-                        return rooms.claim(room, id, null, "mesh", EIGHT).orElseThrow();
+                        return rooms.claim(room, id, null, "mesh", () -> EIGHT).orElseThrow();
                     }));
                 }
                 go.countDown();
@@ -103,9 +103,9 @@ class RoomClaimsTest {
     @Test
     void aRoomWhoseOwnerLeftIsTakenOverBeforeAnyoneReleasedIt() {
         claim("r1", "a", null, "mesh");
-        assertEquals(new RoomEntry("b", null, "mesh", 2), rooms.claim("r1", "b", null, "mesh", Set.of("b", "c")).orElseThrow(),
+        assertEquals(new RoomEntry("b", null, "mesh", 2), rooms.claim("r1", "b", null, "mesh", () -> Set.of("b", "c")).orElseThrow(),
                 "a is not among the live nodes: b takes the room over with the next epoch");
-        assertEquals(new RoomEntry("b", null, "mesh", 2), rooms.claim("r1", "c", null, "mesh", Set.of("b", "c")).orElseThrow(),
+        assertEquals(new RoomEntry("b", null, "mesh", 2), rooms.claim("r1", "c", null, "mesh", () -> Set.of("b", "c")).orElseThrow(),
                 "c, a moment later, learns that b has it now");
         assertEquals(0, rooms.releaseOrphans(Set.of("b", "c")), "nothing left to release");
     }
@@ -115,15 +115,15 @@ class RoomClaimsTest {
         claim("r1", "a", null, "mesh");
         assertTrue(rooms.forget("r1", "a"));
         assertTrue(ended.containsKey("r1"), "remembered as ended");
-        assertTrue(rooms.claim("r1", "b", null, "mesh", ALL).isEmpty(), "a token of the ended room cannot bring it back");
-        assertTrue(rooms.claim("r1", "b", null, "mesh", Set.of("b")).isEmpty(), "not even once its node is gone");
+        assertTrue(rooms.claim("r1", "b", null, "mesh", () -> ALL).isEmpty(), "a token of the ended room cannot bring it back");
+        assertTrue(rooms.claim("r1", "b", null, "mesh", () -> Set.of("b")).isEmpty(), "not even once its node is gone");
         assertTrue(rooms.entry("r1").isEmpty());
     }
 
     @Test
     void aRoomTakenOverIsNotEndedByItsFormerOwner() {
         claim("r1", "a", null, "mesh");
-        rooms.claim("r1", "b", null, "mesh", Set.of("b"));
+        rooms.claim("r1", "b", null, "mesh", () -> Set.of("b"));
         assertFalse(rooms.forget("r1", "a"), "a thought it had the room; b has it now");
         assertFalse(ended.containsKey("r1"));
         assertEquals("b", rooms.entry("r1").orElseThrow().owner());

@@ -180,7 +180,7 @@ class RoomFailoverTest {
             if (!joined) {
                 throw new IllegalStateException("not joined to the cluster yet");
             }
-            return claims.claim(roomId, node, mediaServer, mode, Set.copyOf(live));
+            return claims.claim(roomId, node, mediaServer, mode, () -> Set.copyOf(live));
         }
 
         @Override
@@ -190,7 +190,7 @@ class RoomFailoverTest {
 
         @Override
         public Optional<String> ownerElsewhere(String roomId) {
-            return claims.ownerOtherThan(roomId, node, Set.copyOf(live));
+            return claims.entry(roomId).flatMap(e -> e.liveOwnerOtherThan(node, Set.copyOf(live)));
         }
 
         @Override
@@ -200,7 +200,7 @@ class RoomFailoverTest {
 
         @Override
         public boolean moving(String roomId) {
-            return claims.orphaned(roomId, Set.copyOf(live));
+            return claims.entry(roomId).filter(e -> e.orphaned(Set.copyOf(live))).isPresent();
         }
 
         @Override
