@@ -133,10 +133,14 @@ public final class Browser implements AutoCloseable {
                   return peers.filter((pc) => pc.signalingState !== 'closed').map((pc) => pc.signalingState);
                 },
                 statuses: [],
+                /** The same changes with when they happened (epoch ms). */
+                statusTimes: [],
                 watchStatus() {
                   const status = document.querySelector('[data-testid="connection-status"]');
-                  new MutationObserver(() => window.__probe.statuses.push(status.dataset.state))
-                    .observe(status, { attributes: true, attributeFilter: ['data-state'] });
+                  new MutationObserver(() => {
+                    window.__probe.statuses.push(status.dataset.state);
+                    window.__probe.statusTimes.push({ state: status.dataset.state, at: Date.now() });
+                  }).observe(status, { attributes: true, attributeFilter: ['data-state'] });
                 },
                 removedTiles: 0,
                 watchTiles() {
