@@ -75,7 +75,7 @@ class ClusterIT {
         assertEquals(2, members(cluster(b)));
 
         Call call = anyNodeServesAnyRoom(a, b);
-        SignalClient relayedToTheDeadOwner = call.dave();
+        SignalClient relayedToTheDeadOwner = drainAndServeAgain(a, b, call);
 
         // kill -9: no goodbye; the survivor notices and drops the dead node's entry
         long killed = System.nanoTime();
@@ -110,6 +110,61 @@ class ClusterIT {
     }
 
     private record Call(String room, SignalClient alice, SignalClient dave) {
+    }
+
+    /**
+     * B drains: its room moves to A under the same ids (a page resuming through A and one through
+     * B alike), its socket of A's room is sent on, a room asked of B is made on A, readiness says
+     * draining; then the drain is called off. Returns Dave, back in A's room through B.
+     */
+    private SignalClient drainAndServeAgain(ServerProcess a, ServerProcess b, Call call) throws Exception {
+        String room = json(http.send(HttpRequest.newBuilder(b.base().resolve("api/rooms")).POST(HttpRequest.BodyPublishers.noBody())
+                .build(), HttpResponse.BodyHandlers.ofString()).body()).getString("id");
+        SignalClient erin = SignalClient.join(a.base(), room, "Erin");
+        SignalClient frank = SignalClient.join(b.base(), room, "Frank");
+        clients.add(erin);
+        clients.add(frank);
+
+        assertEquals(401, admin(b, "POST", null).statusCode(), "no token, no drain");
+        assertEquals(401, admin(b, "POST", "not-the-token").statusCode());
+        HttpResponse<String> started = admin(b, "POST", ClusterNodes.ADMIN_TOKEN);
+        assertEquals(200, started.statusCode(), started.body());
+        assertEquals("draining", json(started.body()).getString("state"));
+        assertEquals(0, json(started.body()).getInt("rooms"), "B handed its room over at once");
+        for (SignalClient moved : List.of(erin, frank, call.dave())) {
+            assertEquals(1013, moved.awaitClose(), "the page reconnects");
+            List<JsonObject> errors = moved.all("error");
+            assertEquals("node-draining", errors.get(errors.size() - 1).getString("error"));
+        }
+        SignalClient erinBack = resume(a, room, erin);
+        assertEquals(erin.id(), erinBack.id(), "A took B's room over");
+        SignalClient frankBack = resume(b, room, frank);
+        assertEquals(frank.id(), frankBack.id(), "through the draining B, relayed to A");
+        frankBack.send("{\"type\":\"chat\",\"text\":\"moved\"}");
+        assertEquals("moved", erinBack.await("chat").getString("text"));
+
+        HttpResponse<String> made = http.send(HttpRequest.newBuilder(b.base().resolve("api/rooms"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(201, made.statusCode(), made.body());
+        String madeOnA = json(made.body()).getString("id");
+        assertEquals(200, get(a, "api/rooms/" + madeOnA).statusCode());
+        JsonObject status = json(admin(b, "GET", ClusterNodes.ADMIN_TOKEN).body());
+        assertEquals(0, status.getInt("rooms"), "a draining node makes no room itself: " + status);
+        assertEquals("draining", ClusterNodes.clusterCheck(b).getJsonObject("data").getString("state"));
+        assertEquals("DOWN", ClusterNodes.clusterCheck(b).getString("status"), "a draining node is not ready for new traffic");
+
+        assertEquals("serving", json(admin(b, "DELETE", ClusterNodes.ADMIN_TOKEN).body()).getString("state"));
+        awaitCluster(b, data -> "serving".equals(data.getString("state")));
+        return resume(b, call.room(), call.dave());
+    }
+
+    private HttpResponse<String> admin(ServerProcess node, String method, String token) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(node.base().resolve("api/admin/drain"))
+                .method(method, HttpRequest.BodyPublishers.noBody());
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** A page's reconnect: a new socket to {@code node} that resumes with the token {@code before} got. */

@@ -28,6 +28,8 @@ final class ClusterNodes {
 
     /** The same on every node: a page's resume token from one node is good on the others. */
     static final String TOKEN_SECRET = "cluster-it-token-secret-0123456789abcdef";
+    /** The admin API's bearer token on every node. */
+    static final String ADMIN_TOKEN = "cluster-it-admin-token-0123456789";
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private ClusterNodes() {
@@ -40,7 +42,8 @@ final class ClusterNodes {
                 "palaver.cluster.port", Integer.toString(clusterPort),
                 "palaver.cluster.name", "palaver-it",
                 "palaver.cluster.secret", clusterSecret,
-                "palaver.secret", TOKEN_SECRET));
+                "palaver.secret", TOKEN_SECRET,
+                "palaver.admin.token", ADMIN_TOKEN));
     }
 
     /** Boots all of them side by side: the slowest boot, not the sum. */
@@ -79,7 +82,7 @@ final class ClusterNodes {
         return check.getJsonObject("data");
     }
 
-    private static JsonObject clusterCheck(ServerProcess server) throws Exception {
+    static JsonObject clusterCheck(ServerProcess server) throws Exception {
         HttpResponse<String> ready = HTTP.send(HttpRequest.newBuilder(server.base().resolve("health/ready")).build(),
                 HttpResponse.BodyHandlers.ofString());
         JsonObject health = Json.createReader(new StringReader(ready.body())).readObject();

@@ -10,7 +10,7 @@ import org.palaver.cluster.entity.GridStatus;
 
 /**
  * Readiness of the cluster member: a clustered node that has not joined must not get traffic from
- * the load balancer. A single node is simply ready. The data (this node's id, the members
+ * the load balancer, nor one that drains. A single node is simply ready. The data (this node's id, the members
  * Hazelcast sees, the nodes the grid lists) tells an admin which nodes found each other.
  */
 @Readiness
@@ -30,7 +30,9 @@ public class ClusterReadiness implements HealthCheck {
         if (!status.joined()) {
             return check.down().withData("mode", "cluster").withData("reason", status.problem()).build();
         }
-        return check.up().withData("mode", "cluster")
+        // a draining node takes no new rooms: a load balancer that checks readiness sends it nothing new
+        return check.status(!grid.draining()).withData("mode", "cluster")
+                .withData("state", grid.draining() ? "draining" : "serving")
                 .withData("node", status.node())
                 .withData("members", status.members())
                 .withData("nodes", String.join(",", status.nodes()))

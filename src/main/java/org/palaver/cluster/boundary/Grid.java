@@ -103,6 +103,9 @@ public class Grid implements RoomPlacement {
     /** Who handles the relay's envelopes, and who answers questions about rooms: set once at start. */
     private volatile BiConsumer<String, Envelope> relay = (from, envelope) -> { };
     private volatile Function<String, Optional<String>> answerer = room -> Optional.empty();
+    private volatile Function<Optional<String>, Optional<String>> creator = passcode -> Optional.empty();
+    /** Told to drain: takes no new rooms, and its own moved to other nodes. */
+    private volatile boolean draining;
     private final List<Consumer<String>> departures = new CopyOnWriteArrayList<>();
 
     /** Check the settings when the application starts, so a bad one stops the deployment. */
@@ -324,6 +327,60 @@ public class Grid implements RoomPlacement {
         answerer = roomAnswerer;
     }
 
+    /** Who makes a room here when a draining node asks (passcode to the new room's JSON); runs on the grid's thread. */
+    @Override
+    public void createWith(Function<Optional<String>, Optional<String>> roomCreator) {
+        creator = roomCreator;
+    }
+
+    /** Asks {@code node} to make a room; returns its JSON, or empty when it could not. */
+    @Override
+    public Optional<String> createOn(String node, Optional<String> passcode, Duration wait)
+            throws Requests.NoAnswer, InterruptedException {
+        return requests.ask(id -> {
+            if (!send(node, Envelope.create(id, passcode.orElse(null)))) {
+                throw new IllegalStateException("not in the cluster");
+            }
+        }, wait);
+    }
+
+    /** Takes no new rooms from now on (or again, with false); other nodes see it in this node's entry. */
+    @Override
+    public void drain(boolean drain) {
+        draining = drain;
+        scheduler.execute(this::beatSafely);
+    }
+
+    @Override
+    public boolean draining() {
+        return draining;
+    }
+
+    /** A room of this node is given up for another node to take over (draining); false when it was not this node's. */
+    @Override
+    public boolean release(String roomId) {
+        HazelcastMember now = joined();
+        owned.remove(roomId);
+        return claims.release(roomId, now.nodeId());
+    }
+
+    /**
+     * The live node other than this one that takes new rooms and owns the fewest, from the nodes'
+     * entries; empty when there is none.
+     */
+    @Override
+    public Optional<String> servingNode() {
+        HazelcastMember now = joined();
+        Set<String> live = now.memberIds();
+        String self = now.nodeId();
+        return now.nodes().entrySet().stream()
+                .filter(node -> !node.getKey().equals(self) && live.contains(node.getKey()))
+                .map(node -> java.util.Map.entry(node.getKey(), json.fromJson(node.getValue(), NodeEntry.class)))
+                .filter(node -> node.getValue().state() == NodeState.SERVING)
+                .min(java.util.Comparator.comparingInt(node -> node.getValue().load()))
+                .map(java.util.Map.Entry::getKey);
+    }
+
     /** Who gets the relay's envelopes (sending node, envelope), on Hazelcast's event thread: must not block. */
     public void relayTo(BiConsumer<String, Envelope> handler) {
         relay = handler;
@@ -359,10 +416,22 @@ public class Grid implements RoomPlacement {
             switch (envelope.kind()) {
                 case Envelope.ASK -> send(from, Envelope.reply(envelope.id(), answerer.apply(envelope.room()).orElse(null)));
                 case Envelope.REPLY -> requests.answered(envelope.id(), envelope.text());
+                // makes a room: grid calls, so on the grid's thread, not Hazelcast's event thread
+                case Envelope.CREATE -> scheduler.execute(() -> send(from, Envelope.reply(envelope.id(),
+                        createSafely(Optional.ofNullable(envelope.text())))));
                 default -> relay.accept(from, envelope);
             }
         } catch (RuntimeException e) {
             LOG.log(Level.SEVERE, "handling a '" + envelope.kind() + "' message from node " + from + " failed", e);
+        }
+    }
+
+    private String createSafely(Optional<String> passcode) {
+        try {
+            return draining ? null : creator.apply(passcode).orElse(null);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "could not make a room another node asked for", e);
+            return null;
         }
     }
 
@@ -388,7 +457,8 @@ public class Grid implements RoomPlacement {
         if (now == null) {
             return;
         }
-        NodeEntry entry = new NodeEntry(settings.nodeUrl().map(Object::toString).orElse(null), NodeState.SERVING,
+        NodeEntry entry = new NodeEntry(settings.nodeUrl().map(Object::toString).orElse(null),
+                draining ? NodeState.DRAINING : NodeState.SERVING,
                 owned.size(), Instant.now());
         now.nodes().set(now.nodeId(), json.toJson(entry));
         lastNodes = now.nodes().keySet().stream().sorted().toList();

@@ -43,4 +43,22 @@ public interface RoomPlacement {
 
     /** Who answers other nodes' questions about a room of this node's. */
     void answerWith(Function<String, Optional<String>> roomAnswerer);
+
+    /** Who makes a room on this node when a draining node asks (its passcode to the new room's JSON). */
+    void createWith(Function<Optional<String>, Optional<String>> roomCreator);
+
+    /** Whether this node drains: it takes no new rooms and gives its own up. */
+    boolean draining();
+
+    /** Takes no new rooms from now on, or again (false). */
+    void drain(boolean drain);
+
+    /** Gives a room of this node up for another node to take over; false when it was not this node's. */
+    boolean release(String roomId);
+
+    /** The live node, other than this one, that takes new rooms and holds the fewest. */
+    Optional<String> servingNode();
+
+    /** Asks {@code node} to make a room; its JSON, or empty when it could not. */
+    Optional<String> createOn(String node, Optional<String> passcode, Duration wait) throws Requests.NoAnswer, InterruptedException;
 }

@@ -82,6 +82,13 @@ public final class RoomClaims {
         return false;
     }
 
+    /** {@code node} gives {@code roomId} up (it drains): released for whoever takes it over; false when not {@code node}'s. */
+    public boolean release(String roomId, String node) {
+        String current = rooms.get(roomId);
+        return current != null && json.fromJson(current, RoomEntry.class).ownedBy(node)
+                && rooms.replace(roomId, current, json.toJson(json.fromJson(current, RoomEntry.class).release()));
+    }
+
     /**
      * Releases every room whose owner is not among {@code liveNodes}, keeping its entry (media
      * server, mode, epoch) for whoever takes it over. Returns how many it released; a room changed

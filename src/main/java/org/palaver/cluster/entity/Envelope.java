@@ -9,7 +9,8 @@ package org.palaver.cluster.entity;
  * connection, with {@code room} and the client's {@code address}), {@code in} (a frame the client
  * sent, as {@code text}), {@code bye} (the socket is gone). From the owner to the edge: {@code out}
  * (an encoded server message), {@code end} (close with {@code code} and reason {@code text}, after
- * what was sent before). Between any two: {@code ask} ({@code id} a request id, {@code room}) and
+ * what was sent before). Between any two: {@code ask} ({@code id} a request id, {@code room}),
+ * {@code create} (from a draining node: make a room here; {@code text} its passcode, if any) and
  * {@code reply} ({@code text} the answer, absent for none).
  */
 public record Envelope(String kind, String id, String room, String address, String text, Integer code) {
@@ -21,6 +22,7 @@ public record Envelope(String kind, String id, String room, String address, Stri
     public static final String END = "end";
     public static final String ASK = "ask";
     public static final String REPLY = "reply";
+    public static final String CREATE = "create";
 
     public static Envelope open(String connection, String room, String address) {
         return new Envelope(OPEN, connection, room, address, null, null);
@@ -44,6 +46,10 @@ public record Envelope(String kind, String id, String room, String address, Stri
 
     public static Envelope ask(String request, String room) {
         return new Envelope(ASK, request, room, null, null, null);
+    }
+
+    public static Envelope create(String request, String passcode) {
+        return new Envelope(CREATE, request, null, null, passcode, null);
     }
 
     public static Envelope reply(String request, String answer) {

@@ -116,6 +116,7 @@ public class RoomService {
         if (grid != null && grid.clustered()) {
             json = JsonbBuilder.create();
             grid.answerWith(id -> find(id).map(json::toJson));
+            grid.createWith(passcode -> Optional.of(json.toJson(create(passcode))));
         }
     }
 
@@ -149,6 +150,9 @@ public class RoomService {
     }
 
     public RoomSnapshot create(Optional<String> passcode) {
+        if (clustered() && grid.draining()) {
+            return createElsewhere(passcode);
+        }
         Passcode code = passcode.map(Passcode::of).orElse(null);
         // Checked, not reserved: two creations at the limit may both pass; the bound is a guard, not an invariant.
         if (rooms.size() >= maxRooms) {
@@ -166,6 +170,69 @@ public class RoomService {
                 return snapshot(fresh);
             }
         }
+    }
+
+    /**
+     * A draining node takes no new rooms: the least busy serving node makes it (the passcode
+     * crosses the cluster network, like every room's signaling), and the page goes there through
+     * any node.
+     */
+    private RoomSnapshot createElsewhere(Optional<String> passcode) {
+        LimitExceeded unavailable = new LimitExceeded("node-draining",
+                "This server is being taken out of service and no other can take the room; try again.", 503, 5);
+        String node = grid.servingNode().orElseThrow(() -> unavailable);
+        try {
+            return json.fromJson(grid.createOn(node, passcode, ASK_OWNER).orElseThrow(() -> unavailable), RoomSnapshot.class);
+        } catch (Requests.NoAnswer e) {
+            LOG.log(Level.WARNING, "node " + node + " did not make the room this draining node asked for: " + e.getMessage());
+            throw unavailable;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw unavailable;
+        }
+    }
+
+    /**
+     * Drains this node (a cluster node only): it takes no new rooms (others make them), and each
+     * of its rooms is released in the grid and handed over: its sockets are closed so the pages
+     * reconnect, through any node, and the first resume on another node rebuilds the room there
+     * under the same ids (as when a node dies, without waiting for it). Returns how many rooms it
+     * handed over.
+     */
+    public int drain() {
+        if (!clustered()) {
+            throw new IllegalStateException("only a cluster node drains");
+        }
+        grid.drain(true);
+        int handedOver = 0;
+        for (Room room : rooms.values()) {
+            try {
+                grid.release(room.id().value());
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "could not release room " + room.id().value() + " in the cluster; it moves once this node is gone", e);
+                continue;
+            }
+            if (rooms.remove(room.id(), room)) {
+                room.handOver();
+                handedOver++;
+            }
+        }
+        int count = handedOver;
+        LOG.info(() -> "Draining: handed " + count + " room(s) over to the other nodes; taking no new rooms");
+        return handedOver;
+    }
+
+    /** Takes new rooms again (a drain called off); the rooms it handed over stay where they went. */
+    public void serve() {
+        if (clustered()) {
+            grid.drain(false);
+            LOG.info("Serving again: taking new rooms");
+        }
+    }
+
+    /** Whether this node drains. */
+    public boolean draining() {
+        return clustered() && grid.draining();
     }
 
     /**
@@ -309,6 +376,10 @@ public class RoomService {
         Optional<ResumeClaims> claims = tokens.verify(token, clock.instant()).filter(c -> c.room().equals(id));
         Room room = rooms.get(id);
         if (room == null) {
+            if (clustered() && grid.draining() && claims.isPresent()) {
+                // its room may well be one this node just handed over: another node rebuilds it
+                throw new RoomMoving("node-draining", "This server is being taken out of service; reconnecting to another.");
+            }
             ResumeClaims vouched = claims.filter(ResumeClaims::earlierStart).orElseThrow(RoomService::notFound);
             if (expiredRebuilt.contains(id) || expiredRebuilt.size() >= EXPIRED_REBUILT_LIMIT) {
                 throw notFound();

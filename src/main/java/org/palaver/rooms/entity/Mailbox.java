@@ -12,4 +12,10 @@ public interface Mailbox {
 
     /** The participant resumed on another socket: end this one, later and on another thread. */
     void replaced();
+
+    /**
+     * The room left this node (it drains): end this socket, later and on another thread, so that
+     * the page reconnects and resumes where the room is rebuilt.
+     */
+    void moved();
 }

@@ -360,6 +360,20 @@ public final class Room {
         return closed;
     }
 
+    /**
+     * This node gives the room up for another to rebuild from its pages' resume tokens (the node
+     * drains): every connected participant's socket is ended so that its page reconnects there;
+     * nobody is told that anyone left, and the room's media here is released.
+     */
+    public synchronized void handOver() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        participants.values().stream().filter(Participant::connected).forEach(p -> p.mailbox().moved());
+        roomMedia.closed();
+    }
+
     /** Who is in a passcode room is itself protected: its snapshot lists nobody. */
     public synchronized RoomSnapshot snapshot() {
         List<RoomSnapshot.Member> members = new ArrayList<>();

@@ -42,6 +42,11 @@ final class ConnectionMailbox implements Mailbox {
         outbox.replaced();
     }
 
+    @Override
+    public void moved() {
+        outbox.moved();
+    }
+
     /** Fresh ICE servers for the participant this connection is, on request. */
     ServerMessage.IceServerList iceServers(String participantId) {
         return new ServerMessage.IceServerList(ice.forParticipant(participantId), ice.ttlSeconds());

@@ -173,6 +173,23 @@ public class Conversations {
         }
     }
 
+    /** Sockets open on this node, its own rooms' and other nodes' alike. */
+    public int openCount() {
+        return open.size();
+    }
+
+    /**
+     * This node drains: its sockets for rooms of other nodes are closed so that their pages
+     * reconnect through another node (their own rooms' sockets went with the rooms).
+     */
+    public void closeRelayed() {
+        for (Connection connection : open) {
+            if (connection instanceof EdgeConnection edge) {
+                edge.moved();
+            }
+        }
+    }
+
     /** The container reported the socket closed (not our own heartbeat timeout). */
     public void closed(Connection conversation) {
         conversation.outbox().closedByContainer();

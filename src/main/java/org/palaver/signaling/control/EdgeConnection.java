@@ -127,6 +127,12 @@ final class EdgeConnection implements Connection {
         outbox.closeAfterQueued(new CloseReason(CloseReason.CloseCodes.getCloseCode(code), reason));
     }
 
+    /** This node drains: the owner keeps the participant's place; the page reconnects through another node. */
+    void moved() {
+        onClose();
+        outbox.finish(Outbox.NODE_DRAINING, Outbox.ROOM_MOVING);
+    }
+
     /** The owner's node left the cluster: the page reconnects and resumes, through whichever node. */
     void ownerGone() {
         if (ended.compareAndSet(false, true)) {

@@ -34,6 +34,9 @@ public final class Outbox implements Link {
     public static final CloseReason JOIN_TIMEOUT = new CloseReason(() -> 4004, "no join in time");
     /** The node that holds the room is gone: the page reconnects and resumes (1013, try again later). */
     public static final CloseReason OWNER_GONE = new CloseReason(CloseReason.CloseCodes.TRY_AGAIN_LATER, "the room's node went away");
+    /** What a socket of a room that leaves a draining node is told before it is closed. */
+    static final ServerMessage.Error NODE_DRAINING = new ServerMessage.Error("node-draining",
+            "This server is being taken out of service; reconnecting to another.");
     /** Another node holds the room now, or this one is not in the cluster yet: reconnect and resume (1013). */
     public static final CloseReason ROOM_MOVING = new CloseReason(CloseReason.CloseCodes.TRY_AGAIN_LATER, "the room is on another node");
 
@@ -92,6 +95,11 @@ public final class Outbox implements Link {
     @Override
     public void replaced() {
         close(REPLACED);
+    }
+
+    @Override
+    public void moved() {
+        finish(NODE_DRAINING, ROOM_MOVING);
     }
 
     @Override

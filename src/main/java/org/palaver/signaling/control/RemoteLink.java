@@ -58,6 +58,11 @@ final class RemoteLink implements Link {
     }
 
     @Override
+    public void moved() {
+        finish(Outbox.NODE_DRAINING, Outbox.ROOM_MOVING);
+    }
+
+    @Override
     public void close(CloseReason reason) {
         if (closed.compareAndSet(false, true)) {
             queue.clear();

@@ -14,10 +14,10 @@ class EnvelopesTest {
     final Envelopes envelopes = new Envelopes();
 
     @Test
-    void everyKindSurvivesTheRoundTrip() {
+    void everyKindSurvivesTheRoundTrip() throws Exception {
         // frames are relayed as text, whatever they hold: quotes, escapes, lone surrogates the owner must refuse itself
         String hostile = "{\"type\":\"chat\",\"text\":\"\\\"}\\u0000 \u202e \ud800 😀\"}";
-        for (Envelope envelope : List.of(
+        List<Envelope> all = List.of(
                 Envelope.open("c1", "AAAAAAAAAAAAAAAAAAAAAA", "10.0.0.0/64"),
                 Envelope.in("c1", hostile),
                 Envelope.bye("c1"),
@@ -25,10 +25,21 @@ class EnvelopesTest {
                 Envelope.end("c1", 4001, "replaced by a newer connection"),
                 Envelope.ask("r1", "AAAAAAAAAAAAAAAAAAAAAA"),
                 Envelope.reply("r1", "{\"id\":\"x\"}"),
-                Envelope.reply("r2", null))) {
+                Envelope.reply("r2", null),
+                Envelope.create("r3", "blue-harbour"),
+                Envelope.create("r4", null));
+        for (Envelope envelope : all) {
             String text = envelopes.encode(envelope);
             assertEquals(Optional.of(envelope), envelopes.decode(text), text);
         }
+        // every kind Envelope names is here: a kind the decoder does not know would be dropped between nodes
+        java.util.Set<Object> kinds = new java.util.HashSet<>();
+        for (java.lang.reflect.Field field : Envelope.class.getFields()) {
+            if (java.lang.reflect.Modifier.isStatic(field.getModifiers()) && field.getType() == String.class) {
+                kinds.add(field.get(null));
+            }
+        }
+        assertEquals(kinds, all.stream().map(Envelope::kind).collect(java.util.stream.Collectors.toSet()));
     }
 
     @Test

@@ -38,6 +38,9 @@ class RoomFailoverTest {
     private final Jsonb json = JsonbBuilder.create();
     private final RoomClaims claims = new RoomClaims(new ConcurrentHashMap<>(), new ConcurrentHashMap<>(), json);
     private final Set<String> live = new CopyOnWriteArraySet<>(Set.of("a", "b", "c"));
+    private final Set<String> draining = new CopyOnWriteArraySet<>();
+    private final java.util.Map<String, Function<Optional<String>, Optional<String>>> creators = new ConcurrentHashMap<>();
+    private final java.util.Map<String, RoomService> nodes = new ConcurrentHashMap<>();
     private final RoomService a = node("a");
     private final RoomService b = node("b");
     private final RoomService c = node("c");
@@ -153,7 +156,33 @@ class RoomFailoverTest {
         node.secret = Optional.of("the cluster's secret");
         node.grid = new SharedPlacement(id);
         node.start();
+        nodes.put(id, node);
         return node;
+    }
+
+    @Test
+    void aDrainingNodeHandsItsRoomsOverAndHasNewOnesMadeElsewhere() {
+        String room = a.create().id();
+        TokenBox alice = new TokenBox();
+        String aliceId = a.join(room, "Alice", alice).participant().id();
+
+        assertEquals(1, a.drain());
+        assertTrue(alice.moved, "Alice's socket is ended so her page reconnects");
+        assertEquals(0, a.roomCount());
+        assertTrue(claims.entry(room).orElseThrow().released(), "released for whoever takes it over");
+        RoomException refused = assertThrows(RoomException.class, () -> a.resume(room, alice.token, RoomServiceTest.SILENT));
+        assertInstanceOf(RoomMoving.class, refused, "a draining node takes nothing over: the page goes on to another");
+        assertEquals("node-draining", refused.code());
+        assertEquals(aliceId, c.resume(room, alice.token, RoomServiceTest.SILENT).participant().id(), "rebuilt on c, same id");
+
+        String made = a.create().id();
+        assertEquals(0, a.roomCount(), "a draining node makes no room itself");
+        assertEquals(1, b.roomCount(), "b, the serving node with the fewest rooms, made it");
+        assertTrue(b.find(made).isPresent());
+        assertEquals("b", claims.entry(made).orElseThrow().owner());
+
+        a.serve();
+        assertEquals("a", claims.entry(a.create().id()).orElseThrow().owner(), "after the drain is called off, a makes rooms again");
     }
 
     /** One node's view of the shared claims: the grid's logic, on maps every "node" of this test shares. */
@@ -211,6 +240,41 @@ class RoomFailoverTest {
         @Override
         public void answerWith(Function<String, Optional<String>> roomAnswerer) {
             // nobody asks in these tests
+        }
+
+        @Override
+        public void createWith(Function<Optional<String>, Optional<String>> roomCreator) {
+            creators.put(node, roomCreator);
+        }
+
+        @Override
+        public boolean draining() {
+            return draining.contains(node);
+        }
+
+        @Override
+        public void drain(boolean drain) {
+            if (drain) {
+                draining.add(node);
+            } else {
+                draining.remove(node);
+            }
+        }
+
+        @Override
+        public boolean release(String roomId) {
+            return claims.release(roomId, node);
+        }
+
+        @Override
+        public Optional<String> servingNode() {
+            return live.stream().filter(other -> !other.equals(node) && !draining.contains(other))
+                    .min(java.util.Comparator.comparingInt((String other) -> nodes.get(other).roomCount()).thenComparing(other -> other));
+        }
+
+        @Override
+        public Optional<String> createOn(String other, Optional<String> passcode, Duration wait) {
+            return creators.get(other).apply(passcode);
         }
     }
 }

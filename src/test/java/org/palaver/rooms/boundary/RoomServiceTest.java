@@ -38,11 +38,16 @@ class RoomServiceTest {
         @Override
         public void replaced() {
         }
+
+        @Override
+        public void moved() {
+        }
     };
 
     /** Keeps the resume token of the joined it gets. */
     static final class TokenBox implements Mailbox {
         String token;
+        boolean moved;
 
         @Override
         public void post(ServerMessage message) {
@@ -53,6 +58,11 @@ class RoomServiceTest {
 
         @Override
         public void replaced() {
+        }
+
+        @Override
+        public void moved() {
+            moved = true;
         }
     }
 

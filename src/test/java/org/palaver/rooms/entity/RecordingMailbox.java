@@ -9,10 +9,16 @@ final class RecordingMailbox implements Mailbox {
 
     final List<ServerMessage> received = new ArrayList<>();
     boolean replaced;
+    boolean moved;
 
     @Override
     public void post(ServerMessage message) {
         received.add(message);
+    }
+
+    @Override
+    public void moved() {
+        moved = true;
     }
 
     @Override

@@ -30,6 +30,10 @@ class ConnectionMailboxTest {
         @Override
         public void replaced() {
         }
+
+        @Override
+        public void moved() {
+        }
     };
     final IceServerSource ice = new IceServerSource(Optional.of("stun:stun.intranet:3478,turn:turn.intranet:3478"),
             Optional.of("s3cret"), Duration.ofMinutes(10));
