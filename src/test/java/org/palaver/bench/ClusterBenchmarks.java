@@ -34,7 +34,7 @@ public final class ClusterBenchmarks {
     static final int JOIN_ROOMS = 40;
     static final int JOIN_PER_ROOM = 5;
     static final int PAIRS = 10;
-    static final int RATE = 1000;
+    static final int RATE = Integer.getInteger("bench.cluster.rate", 1000);
     static final Duration STEP = Duration.ofSeconds(4);
 
     private final HttpClient http = HttpClient.newHttpClient();
@@ -102,7 +102,13 @@ public final class ClusterBenchmarks {
     private void awaitGrid() throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         while (System.nanoTime() < deadline) {
-            String room = createRoom();
+            HttpResponse<String> created = http.send(HttpRequest.newBuilder(a.resolve("api/rooms"))
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            if (created.statusCode() != 201) {
+                Thread.sleep(500); // A has not joined its grid yet
+                continue;
+            }
+            String room = created.body().replaceAll(".*\"id\":\"([^\"]+)\".*", "$1");
             if (http.send(HttpRequest.newBuilder(b.resolve("api/rooms/" + room)).build(),
                     HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
                 return;
@@ -222,9 +228,12 @@ public final class ClusterBenchmarks {
     }
 
     private String createRoom() throws Exception {
-        String body = http.send(HttpRequest.newBuilder(a.resolve("api/rooms")).POST(HttpRequest.BodyPublishers.noBody()).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
-        return body.replaceAll(".*\"id\":\"([^\"]+)\".*", "$1");
+        HttpResponse<String> created = http.send(HttpRequest.newBuilder(a.resolve("api/rooms"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        if (created.statusCode() != 201) {
+            throw new IllegalStateException("node A refused a room: " + created.statusCode() + " " + created.body());
+        }
+        return created.body().replaceAll(".*\"id\":\"([^\"]+)\".*", "$1");
     }
 
     private static URI signal(URI node, String room) {
