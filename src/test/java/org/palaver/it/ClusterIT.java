@@ -113,9 +113,9 @@ class ClusterIT {
     }
 
     /**
-     * B drains: its room moves to A under the same ids (a page resuming through A and one through
-     * B alike), its socket of A's room is sent on, a room asked of B is made on A, readiness says
-     * draining; then the drain is called off. Returns Dave, back in A's room through B.
+     * B drains: its room moves to A under the same ids, its socket of A's room is sent on, a new
+     * socket through B is sent on too, a room asked of B is made on A, readiness says draining;
+     * then the drain is called off. Returns Dave, back in A's room through B.
      */
     private SignalClient drainAndServeAgain(ServerProcess a, ServerProcess b, Call call) throws Exception {
         String room = json(http.send(HttpRequest.newBuilder(b.base().resolve("api/rooms")).POST(HttpRequest.BodyPublishers.noBody())
@@ -138,8 +138,12 @@ class ClusterIT {
         }
         SignalClient erinBack = resume(a, room, erin);
         assertEquals(erin.id(), erinBack.id(), "A took B's room over");
-        SignalClient frankBack = resume(b, room, frank);
-        assertEquals(frank.id(), frankBack.id(), "through the draining B, relayed to A");
+        SignalClient bounced = SignalClient.connect(b.base(), room);
+        clients.add(bounced);
+        assertEquals(1013, bounced.awaitClose(), "a draining node takes no new sockets: the page tries another");
+        assertEquals("node-draining", bounced.all("error").get(0).getString("error"));
+        SignalClient frankBack = resume(a, room, frank);
+        assertEquals(frank.id(), frankBack.id(), "Frank is back, through A");
         frankBack.send("{\"type\":\"chat\",\"text\":\"moved\"}");
         assertEquals("moved", erinBack.await("chat").getString("text"));
 

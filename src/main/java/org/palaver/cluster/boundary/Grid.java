@@ -54,6 +54,9 @@ public class Grid implements RoomPlacement {
     private static final Logger LOG = Logger.getLogger(Grid.class.getName());
     static final long HEARTBEAT_SECONDS = 5;
     static final long RETRY_SECONDS = 10;
+    /** A released room nobody resumed within this is ended (its pages gave up long before). */
+    static final Duration RELEASED_KEPT = Duration.ofMinutes(10);
+    static final long SWEEP_SECONDS = 60;
 
     @Inject
     @ConfigProperty(name = ClusterSettings.MEMBERS)
@@ -92,6 +95,7 @@ public class Grid implements RoomPlacement {
     private boolean stopping;
     private ScheduledFuture<?> pending;
     private ScheduledFuture<?> heartbeat;
+    private ScheduledFuture<?> sweep;
     private volatile HazelcastMember member;
     private volatile RoomClaims claims;
     private volatile String problem = "joining the cluster";
@@ -150,6 +154,7 @@ public class Grid implements RoomPlacement {
                     claims = new RoomClaims(joined.rooms(), joined.ended(), json);
                     member = joined;
                     heartbeat = scheduler.scheduleWithFixedDelay(this::beatSafely, 0, HEARTBEAT_SECONDS, TimeUnit.SECONDS);
+                    sweep = scheduler.scheduleWithFixedDelay(this::sweepSafely, SWEEP_SECONDS, SWEEP_SECONDS, TimeUnit.SECONDS);
                 }
             }
             if (undeployed) {
@@ -185,8 +190,18 @@ public class Grid implements RoomPlacement {
             stopping = true;
             cancel(pending);
             cancel(heartbeat);
+            cancel(sweep);
             leaving = member;
             member = null;
+        }
+        if (scheduler != null) {
+            // rooms that just ended are forgotten in the grid before the member goes (bounded)
+            scheduler.shutdown();
+            try {
+                scheduler.awaitTermination(2, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         if (leaving != null) {
             try {
@@ -360,8 +375,11 @@ public class Grid implements RoomPlacement {
     @Override
     public boolean release(String roomId) {
         HazelcastMember now = joined();
-        owned.remove(roomId);
-        return claims.release(roomId, now.nodeId());
+        boolean released = claims.release(roomId, now.nodeId(), Instant.now());
+        if (released) {
+            owned.remove(roomId);
+        }
+        return released;
     }
 
     /**
@@ -464,6 +482,21 @@ public class Grid implements RoomPlacement {
         lastNodes = now.nodes().keySet().stream().sorted().toList();
     }
 
+    /** The oldest member ends the released rooms nobody came back for. */
+    private void sweepSafely() {
+        try {
+            HazelcastMember now = member;
+            if (now != null && now.oldest()) {
+                int ended = claims.endReleasedBefore(Instant.now().minus(RELEASED_KEPT));
+                if (ended > 0) {
+                    LOG.info(ended + " released room(s) nobody came back for ended");
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "sweeping released rooms failed; trying again in " + SWEEP_SECONDS + " s", e);
+        }
+    }
+
     private void cleanUpSafely() {
         try {
             cleanUp();
@@ -488,7 +521,7 @@ public class Grid implements RoomPlacement {
             now.nodes().remove(gone);
             LOG.info(() -> "Node " + gone + " left the cluster");
         });
-        int released = claims.releaseOrphans(live);
+        int released = claims.releaseOrphans(live, Instant.now());
         if (released > 0) {
             LOG.info(released + " room(s) of departed nodes released");
         }

@@ -1,6 +1,7 @@
 package org.palaver.cluster.control;
 
 import jakarta.json.bind.Jsonb;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -42,7 +43,7 @@ public final class RoomClaims {
         while (true) {
             String current = rooms.get(roomId);
             if (current == null) {
-                RoomEntry fresh = new RoomEntry(node, mediaServer, mode, 1);
+                RoomEntry fresh = new RoomEntry(node, mediaServer, mode, 1, null);
                 String lost = rooms.putIfAbsent(roomId, json.toJson(fresh));
                 if (lost == null) {
                     return Optional.of(fresh);
@@ -83,10 +84,30 @@ public final class RoomClaims {
     }
 
     /** {@code node} gives {@code roomId} up (it drains): released for whoever takes it over; false when not {@code node}'s. */
-    public boolean release(String roomId, String node) {
+    public boolean release(String roomId, String node, Instant now) {
         String current = rooms.get(roomId);
         return current != null && json.fromJson(current, RoomEntry.class).ownedBy(node)
-                && rooms.replace(roomId, current, json.toJson(json.fromJson(current, RoomEntry.class).release()));
+                && rooms.replace(roomId, current, json.toJson(json.fromJson(current, RoomEntry.class).release(now)));
+    }
+
+    /**
+     * Ends every room released before {@code limit} that nobody took over: its pages never came
+     * back, so it is gone like a room that stayed empty (a later look-up finds no room, and no
+     * token brings it back). Returns how many.
+     */
+    public int endReleasedBefore(Instant limit) {
+        int ended = 0;
+        for (Map.Entry<String, String> room : rooms.entrySet()) {
+            if (json.fromJson(room.getValue(), RoomEntry.class).releasedBefore(limit)) {
+                this.ended.put(room.getKey(), "");
+                if (rooms.remove(room.getKey(), room.getValue())) {
+                    ended++;
+                } else {
+                    this.ended.remove(room.getKey(), ""); // taken over meanwhile: it lives on
+                }
+            }
+        }
+        return ended;
     }
 
     /**
@@ -94,12 +115,12 @@ public final class RoomClaims {
      * server, mode, epoch) for whoever takes it over. Returns how many it released; a room changed
      * meanwhile by another node is left to that node.
      */
-    public int releaseOrphans(Set<String> liveNodes) {
+    public int releaseOrphans(Set<String> liveNodes, Instant now) {
         int released = 0;
         for (Map.Entry<String, String> room : rooms.entrySet()) {
             RoomEntry entry = json.fromJson(room.getValue(), RoomEntry.class);
             if (!entry.released() && !liveNodes.contains(entry.owner())
-                    && rooms.replace(room.getKey(), room.getValue(), json.toJson(entry.release()))) {
+                    && rooms.replace(room.getKey(), room.getValue(), json.toJson(entry.release(now)))) {
                 released++;
             }
         }

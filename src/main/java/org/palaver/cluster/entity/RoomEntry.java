@@ -1,14 +1,16 @@
 package org.palaver.cluster.entity;
 
+import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
 
 /**
  * Where a room lives, stored as JSON under the room id in {@code palaver-rooms}. {@code owner} is
- * the owning node's id, absent once the owner left the cluster (the room is then released and the
- * next claim takes it over with {@code epoch} + 1, so stale owners can tell they lost it).
+ * the owning node's id, absent once the owner left the cluster or gave the room up (the room is
+ * then released, since {@code releasedAt}, epoch milliseconds, and the next claim takes it over
+ * with {@code epoch} + 1, so stale owners can tell they lost it).
  */
-public record RoomEntry(String owner, String mediaServer, String mode, long epoch) {
+public record RoomEntry(String owner, String mediaServer, String mode, long epoch, Long releasedAt) {
 
     public boolean released() {
         return owner == null;
@@ -28,12 +30,17 @@ public record RoomEntry(String owner, String mediaServer, String mode, long epoc
         return released() || !liveNodes.contains(owner);
     }
 
-    public RoomEntry release() {
-        return new RoomEntry(null, mediaServer, mode, epoch);
+    /** Released before {@code limit}: nobody came back for it in time. */
+    public boolean releasedBefore(Instant limit) {
+        return released() && releasedAt != null && releasedAt < limit.toEpochMilli();
+    }
+
+    public RoomEntry release(Instant now) {
+        return new RoomEntry(null, mediaServer, mode, epoch, now.toEpochMilli());
     }
 
     /** A released room claimed again, by {@code node}, on the media the new owner chose for it. */
     public RoomEntry takenOverBy(String node, String newMediaServer, String newMode) {
-        return new RoomEntry(node, newMediaServer, newMode, epoch + 1);
+        return new RoomEntry(node, newMediaServer, newMode, epoch + 1, null);
     }
 }

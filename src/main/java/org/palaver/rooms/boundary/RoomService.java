@@ -178,16 +178,24 @@ public class RoomService {
      * any node.
      */
     private RoomSnapshot createElsewhere(Optional<String> passcode) {
+        passcode.ifPresent(Passcode::check); // refused here, as the other node would refuse it
         LimitExceeded unavailable = new LimitExceeded("node-draining",
                 "This server is being taken out of service and no other can take the room; try again.", 503, 5);
-        String node = grid.servingNode().orElseThrow(() -> unavailable);
+        String node = null;
         try {
+            node = grid.servingNode().orElseThrow(() -> unavailable);
             return json.fromJson(grid.createOn(node, passcode, ASK_OWNER).orElseThrow(() -> unavailable), RoomSnapshot.class);
         } catch (Requests.NoAnswer e) {
+            // a room the other node makes after this gives up stays unused and expires there
             LOG.log(Level.WARNING, "node " + node + " did not make the room this draining node asked for: " + e.getMessage());
             throw unavailable;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            throw unavailable;
+        } catch (LimitExceeded e) {
+            throw e;
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "could not have another node make a room", e);
             throw unavailable;
         }
     }
@@ -204,8 +212,23 @@ public class RoomService {
             throw new IllegalStateException("only a cluster node drains");
         }
         grid.drain(true);
+        int count = handOver();
+        LOG.info(() -> "Draining: handed " + count + " room(s) over to the other nodes; taking no new rooms");
+        return count;
+    }
+
+    /**
+     * Hands over every room with someone in it; an empty one (made, its link not used yet) has no
+     * page to rebuild it elsewhere, so it stays until someone joins (then the next clock tick
+     * hands it over) or it expires. Also catches a room made or taken over here while the drain
+     * began.
+     */
+    private int handOver() {
         int handedOver = 0;
         for (Room room : rooms.values()) {
+            if (!room.occupied()) {
+                continue;
+            }
             try {
                 grid.release(room.id().value());
             } catch (RuntimeException e) {
@@ -217,8 +240,6 @@ public class RoomService {
                 handedOver++;
             }
         }
-        int count = handedOver;
-        LOG.info(() -> "Draining: handed " + count + " room(s) over to the other nodes; taking no new rooms");
         return handedOver;
     }
 
@@ -466,6 +487,9 @@ public class RoomService {
                     forget(room);
                 }
             }
+        }
+        if (clustered() && grid.draining()) {
+            handOver();
         }
         if (!expiredRebuilt.isEmpty() && now.isAfter(started.plus(ResumeTokens.MAX_AGE))) {
             expiredRebuilt.clear(); // every token of an earlier start is too old to rebuild anything now

@@ -27,13 +27,18 @@ public final class Passcode {
     }
 
     public static Passcode of(String plain) {
+        check(plain);
+        byte[] salt = new byte[16];
+        RANDOM.nextBytes(salt);
+        return new Passcode(salt, derive(plain, salt));
+    }
+
+    /** Refuses a passcode {@link #of} would refuse, without hashing it. */
+    public static void check(String plain) {
         if (plain == null || plain.length() < MIN_LENGTH || plain.length() > MAX_LENGTH) {
             throw new RoomException("invalid-passcode",
                     "A passcode needs " + MIN_LENGTH + " to " + MAX_LENGTH + " characters.");
         }
-        byte[] salt = new byte[16];
-        RANDOM.nextBytes(salt);
-        return new Passcode(salt, derive(plain, salt));
     }
 
     public boolean matches(String attempt) {

@@ -58,6 +58,8 @@ public final class Room {
     private final Map<String, Participant> byToken = new HashMap<>();
     private Instant emptySince;
     private boolean closed;
+    /** Given up to another node (this one drains): whoever still reaches it is sent on. */
+    private boolean handedOver;
     private RoomMedia roomMedia = RoomMedia.NONE;
 
     public Room(RoomId id, String media, int capacity, Duration reconnectGrace, Duration emptyTtl, Instant now) {
@@ -153,13 +155,20 @@ public final class Room {
      */
     public synchronized Seat resume(String token, Mailbox mailbox, Optional<ResumeClaims> claims) {
         requireOpen();
-        Participant participant = byToken.get(token);
-        if (participant == null) {
-            return restore(token, mailbox, claims
+        Participant known = byToken.get(token);
+        if (known == null) {
+            ResumeClaims vouched = claims
                     .filter(c -> restored && c.earlierStart() && c.room().equals(id))
-                    .filter(c -> !gone.contains(c.participantId()) && !participants.containsKey(c.participantId()))
-                    .orElseThrow(() -> new RoomException("resume-failed", "Your place in this room has expired. Join again.")));
+                    .filter(c -> !gone.contains(c.participantId()))
+                    .orElseThrow(() -> new RoomException("resume-failed", "Your place in this room has expired. Join again."));
+            known = participants.get(vouched.participantId());
+            if (known == null) {
+                return restore(token, mailbox, vouched);
+            }
+            // Restored already, from an earlier socket of the same page whose joined (with the new
+            // token) never reached it: the page still holds its old token. Same person, same place.
         }
+        Participant participant = known;
         if (participant.connected()) {
             participant.mailbox().replaced();
         }
@@ -370,6 +379,7 @@ public final class Room {
             return;
         }
         closed = true;
+        handedOver = true;
         participants.values().stream().filter(Participant::connected).forEach(p -> p.mailbox().moved());
         roomMedia.closed();
     }
@@ -381,6 +391,11 @@ public final class Room {
             participants.values().forEach(p -> members.add(new RoomSnapshot.Member(p.id(), p.name())));
         }
         return new RoomSnapshot(id.value(), media, members, passcode != null, null);
+    }
+
+    /** Whether anyone is in the room, connected or away. */
+    public synchronized boolean occupied() {
+        return !participants.isEmpty();
     }
 
     public synchronized int size() {
@@ -420,6 +435,9 @@ public final class Room {
     }
 
     private void requireOpen() {
+        if (handedOver) {
+            throw new RoomMoving("node-draining", "This server is being taken out of service; reconnecting to another.");
+        }
         if (closed) {
             throw new RoomException("room-not-found", "This room does not exist (any more).");
         }

@@ -134,6 +134,12 @@ public class Conversations {
             refuse(session, "too-many-connections", "Too many connections from your address; close some and try again.");
             return Optional.empty();
         }
+        if (grid.clustered() && rooms.draining()) {
+            // on its way out: the page tries again through the load balancer and lands on another node
+            refuse(session, "node-draining", "This server is being taken out of service; reconnecting to another.");
+            perAddress.closed(address);
+            return Optional.empty();
+        }
         if (ClientAddresses.UNKNOWN.equals(address)) {
             limitLog.warn("no-address", "a signaling connection opened without a known client address;"
                     + " it shares its per-address limits with every other such connection");

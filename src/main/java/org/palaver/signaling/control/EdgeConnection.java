@@ -129,8 +129,11 @@ final class EdgeConnection implements Connection {
 
     /** This node drains: the owner keeps the participant's place; the page reconnects through another node. */
     void moved() {
-        onClose();
-        outbox.finish(Outbox.NODE_DRAINING, Outbox.ROOM_MOVING);
+        if (ended.compareAndSet(false, true)) {
+            relay.forget(this);
+            relay.send(owner, Envelope.bye(id));
+            outbox.finish(Outbox.NODE_DRAINING, Outbox.ROOM_MOVING);
+        }
     }
 
     /** The owner's node left the cluster: the page reconnects and resumes, through whichever node. */

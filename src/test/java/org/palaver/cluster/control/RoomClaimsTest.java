@@ -27,6 +27,7 @@ class RoomClaimsTest {
     private final ConcurrentMap<String, String> ended = new ConcurrentHashMap<>();
     private final RoomClaims rooms = new RoomClaims(map, ended, json);
     private static final Set<String> ALL = Set.of("a", "b", "c");
+    private static final java.time.Instant T0 = java.time.Instant.parse("2026-01-01T10:00:00Z");
     private static final Set<String> EIGHT = java.util.stream.IntStream.range(0, 8).mapToObj(n -> "node-" + n)
             .collect(java.util.stream.Collectors.toSet());
 
@@ -41,9 +42,9 @@ class RoomClaimsTest {
 
     @Test
     void theFirstClaimWinsAndOthersLearnTheOwner() {
-        assertEquals(new RoomEntry("a", "ws://kms1/kurento", "kurento", 1), claim("r1", "a", "ws://kms1/kurento", "kurento"));
-        assertEquals(new RoomEntry("a", "ws://kms1/kurento", "kurento", 1), claim("r1", "b", "ws://kms2/kurento", "kurento"));
-        assertEquals(new RoomEntry("b", null, "mesh", 1), claim("r2", "b", null, "mesh"));
+        assertEquals(new RoomEntry("a", "ws://kms1/kurento", "kurento", 1, null), claim("r1", "a", "ws://kms1/kurento", "kurento"));
+        assertEquals(new RoomEntry("a", "ws://kms1/kurento", "kurento", 1, null), claim("r1", "b", "ws://kms2/kurento", "kurento"));
+        assertEquals(new RoomEntry("b", null, "mesh", 1, null), claim("r2", "b", null, "mesh"));
         // stored as plain JSON text, never an application class
         assertEquals("{\"epoch\":1,\"mode\":\"mesh\",\"owner\":\"b\"}", map.get("r2"));
     }
@@ -80,15 +81,15 @@ class RoomClaimsTest {
         claim("r2", "b", "ws://kms1/kurento", "kurento");
         claim("r3", "dead", "ws://kms1/kurento", "kurento");
 
-        assertEquals(2, rooms.releaseOrphans(Set.of("a")));
-        assertEquals(0, rooms.releaseOrphans(Set.of("a")), "released once");
-        assertEquals(new RoomEntry("a", null, "mesh", 1), json.fromJson(map.get("r1"), RoomEntry.class));
+        assertEquals(2, rooms.releaseOrphans(Set.of("a"), T0));
+        assertEquals(0, rooms.releaseOrphans(Set.of("a"), T0), "released once");
+        assertEquals(new RoomEntry("a", null, "mesh", 1, null), json.fromJson(map.get("r1"), RoomEntry.class));
         RoomEntry released = json.fromJson(map.get("r2"), RoomEntry.class);
         assertTrue(released.released());
-        assertEquals(new RoomEntry(null, "ws://kms1/kurento", "kurento", 1), released, "kept for whoever rebuilds it");
+        assertEquals(new RoomEntry(null, "ws://kms1/kurento", "kurento", 1, T0.toEpochMilli()), released, "kept for whoever rebuilds it");
 
-        assertEquals(new RoomEntry("a", "ws://kms2/kurento", "kurento", 2), claim("r2", "a", "ws://kms2/kurento", "kurento"));
-        assertEquals(new RoomEntry("a", "ws://kms2/kurento", "kurento", 2), claim("r2", "c", null, "mesh"));
+        assertEquals(new RoomEntry("a", "ws://kms2/kurento", "kurento", 2, null), claim("r2", "a", "ws://kms2/kurento", "kurento"));
+        assertEquals(new RoomEntry("a", "ws://kms2/kurento", "kurento", 2, null), claim("r2", "c", null, "mesh"));
     }
 
     @Test
@@ -103,11 +104,11 @@ class RoomClaimsTest {
     @Test
     void aRoomWhoseOwnerLeftIsTakenOverBeforeAnyoneReleasedIt() {
         claim("r1", "a", null, "mesh");
-        assertEquals(new RoomEntry("b", null, "mesh", 2), rooms.claim("r1", "b", null, "mesh", () -> Set.of("b", "c")).orElseThrow(),
+        assertEquals(new RoomEntry("b", null, "mesh", 2, null), rooms.claim("r1", "b", null, "mesh", () -> Set.of("b", "c")).orElseThrow(),
                 "a is not among the live nodes: b takes the room over with the next epoch");
-        assertEquals(new RoomEntry("b", null, "mesh", 2), rooms.claim("r1", "c", null, "mesh", () -> Set.of("b", "c")).orElseThrow(),
+        assertEquals(new RoomEntry("b", null, "mesh", 2, null), rooms.claim("r1", "c", null, "mesh", () -> Set.of("b", "c")).orElseThrow(),
                 "c, a moment later, learns that b has it now");
-        assertEquals(0, rooms.releaseOrphans(Set.of("b", "c")), "nothing left to release");
+        assertEquals(0, rooms.releaseOrphans(Set.of("b", "c"), T0), "nothing left to release");
     }
 
     @Test
@@ -127,5 +128,21 @@ class RoomClaimsTest {
         assertFalse(rooms.forget("r1", "a"), "a thought it had the room; b has it now");
         assertFalse(ended.containsKey("r1"));
         assertEquals("b", rooms.entry("r1").orElseThrow().owner());
+    }
+
+    @Test
+    void releasedRoomsNobodyCameBackForAreEndedAfterAWhile() {
+        claim("r1", "a", null, "mesh");
+        claim("r2", "a", null, "mesh");
+        claim("r3", "b", null, "mesh");
+        assertTrue(rooms.release("r1", "a", T0), "a drains");
+        assertFalse(rooms.release("r3", "a", T0), "never another node's room");
+        rooms.releaseOrphans(Set.of("b"), T0.plusSeconds(300)); // then a died: r2 released later
+        assertEquals(0, rooms.endReleasedBefore(T0), "nothing released before then");
+        assertEquals(1, rooms.endReleasedBefore(T0.plusSeconds(1)));
+        assertTrue(rooms.entry("r1").isEmpty());
+        assertTrue(rooms.claim("r1", "b", null, "mesh", () -> ALL).isEmpty(), "ended: no token brings it back");
+        assertTrue(rooms.entry("r2").orElseThrow().released(), "released later: still waiting for its pages");
+        assertEquals("b", rooms.entry("r3").orElseThrow().owner());
     }
 }

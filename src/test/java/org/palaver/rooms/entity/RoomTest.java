@@ -170,6 +170,25 @@ class RoomTest {
     }
 
     @Test
+    void aPageThatMissedItsRestoredJoinedResumesWithItsOldTokenIntoTheSamePlace() {
+        RecordingMailbox a = new RecordingMailbox();
+        Seat alice = room.join("Alice", a);
+        room.join("Bob", new RecordingMailbox());
+        String aliceToken = a.last(ServerMessage.Joined.class).resumeToken();
+        ResumeTokens restarted = ResumeTokens.of("test secret");
+        Room rebuilt = new Room(room.id(), "mesh", 3, GRACE, TTL, null, restarted, true, t0);
+        RecordingMailbox lost = new RecordingMailbox();
+        rebuilt.resume(aliceToken, lost, restarted.verify(aliceToken, t0));
+        // that socket died before its joined arrived; the page comes back with the token it has
+        RecordingMailbox again = new RecordingMailbox();
+        Seat back = rebuilt.resume(aliceToken, again, restarted.verify(aliceToken, t0));
+        assertEquals(alice.participant().id(), back.participant().id());
+        assertTrue(lost.replaced, "the earlier socket is the one replaced");
+        assertEquals(1, rebuilt.size(), "one Alice, not two");
+        assertTrue(again.last(ServerMessage.Joined.class).resumed());
+    }
+
+    @Test
     void aTokenOfThisServerStartRestoresNobody() {
         RecordingMailbox b = new RecordingMailbox();
         room.join("Alice", new RecordingMailbox());
