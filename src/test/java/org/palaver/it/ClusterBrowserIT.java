@@ -135,8 +135,14 @@ class ClusterBrowserIT {
     }
 
     private ServerProcess nodeThatServed(String method, String path) throws Exception {
-        Nginx.Served served = nginx.served().stream().filter(s -> s.method().equals(method) && s.path().equals(path))
-                .findFirst().orElseThrow(() -> new AssertionError("nginx logged no " + method + " " + path));
+        // nginx writes the log line after the response has gone out: the client may be quicker
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        java.util.Optional<Nginx.Served> logged;
+        while ((logged = nginx.served().stream().filter(s -> s.method().equals(method) && s.path().equals(path))
+                .findFirst()).isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        Nginx.Served served = logged.orElseThrow(() -> new AssertionError("nginx logged no " + method + " " + path));
         return nodes.stream().filter(node -> address(node).equals(served.node())).findFirst()
                 .orElseThrow(() -> new AssertionError(served + " was served by none of the nodes"));
     }
