@@ -16,12 +16,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.asset.StringAsset;
 import org.jboss.shrinkwrap.api.exporter.ZipExporter;
@@ -142,82 +140,30 @@ public final class Benchmarks {
     // ---- relay latency and throughput --------------------------------------------------------
 
     void relay(boolean palaver) throws Exception {
-        ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
-        AtomicLong received = new AtomicLong();
-        List<BenchSocket> senders = new ArrayList<>();
-        List<String> targets = new ArrayList<>();
-        List<BenchSocket> all = new ArrayList<>();
-        for (int i = 0; i < PAIRS; i++) {
-            URI uri = roomUri(palaver, palaver ? createRoom() : "pair-" + i + "-" + System.nanoTime());
-            CompletableFuture<String> senderJoined = new CompletableFuture<>();
-            BenchSocket sender = BenchSocket.open(http, uri, text -> senderJoined.complete(text)).join();
-            if (palaver) {
-                sender.send("{\"type\":\"join\",\"name\":\"A\"}");
-            }
-            senderJoined.get(10, TimeUnit.SECONDS);
-            CompletableFuture<String> receiverJoined = new CompletableFuture<>();
-            BenchSocket receiver = BenchSocket.open(http, uri, text -> {
-                if (!receiverJoined.isDone()) {
-                    receiverJoined.complete(text);
-                    return;
-                }
-                int at = text.indexOf("\"sdp\":\"");
-                if (at >= 0) {
-                    long sent = Long.parseLong(text.substring(at + 7, text.indexOf('"', at + 7)));
-                    latencies.add(System.nanoTime() - sent);
-                    received.incrementAndGet();
-                }
-            }).join();
-            if (palaver) {
-                receiver.send("{\"type\":\"join\",\"name\":\"B\"}");
-            }
-            String joined = receiverJoined.get(10, TimeUnit.SECONDS);
-            targets.add(palaver ? selfId(joined) : "b");
-            senders.add(sender);
-            all.add(sender);
-            all.add(receiver);
-        }
+        RelayPairs pairs = RelayPairs.open(http, PAIRS,
+                i -> roomUri(palaver, palaver ? createRoom() : "pair-" + i + "-" + System.nanoTime()), palaver);
         Thread.sleep(500);
         double sustained = 0;
         for (int rate : RATES) {
-            latencies.clear();
-            received.set(0);
-            long interval = 1_000_000_000L / rate;
-            long steps = STEP.toNanos() / interval;
-            long next = System.nanoTime();
-            long sent = 0;
-            String closedBy = null;
-            for (long n = 0; n < steps && closedBy == null; n++) {
-                next += interval;
-                long wait = next - System.nanoTime();
-                if (wait > 0) {
-                    LockSupport.parkNanos(wait);
-                }
-                int pair = (int) (n % PAIRS);
-                try {
-                    senders.get(pair).send("{\"type\":\"offer\",\"to\":\"" + targets.get(pair) + "\",\"sdp\":\"" + System.nanoTime() + "\"}");
-                    sent++;
-                } catch (RuntimeException e) {
-                    closedBy = e.getMessage();
-                }
-            }
+            pairs.reset();
+            RelayPairs.Burst burst = pairs.send(rate, STEP);
             Thread.sleep(1000);
-            long[] values = latencies.stream().mapToLong(Long::longValue).toArray();
+            long[] values = pairs.latencies();
             double p50 = Stats.percentile(values, 50) / 1e6;
             double p99 = Stats.percentile(values, 99) / 1e6;
-            long lost = sent - received.get();
+            long lost = burst.sent() - pairs.received();
             record(palaver, "relay p50 ms @" + rate + "/s", p50);
             record(palaver, "relay p99 ms @" + rate + "/s", p99);
-            System.out.printf("  relay %s @%d/s: p50 %.2f ms, p99 %.2f ms, lost %d of %d%s%n",
-                    palaver ? "ours" : "bare", rate, p50, p99, lost, sent, closedBy == null ? "" : ", a socket was closed: " + closedBy);
-            if (closedBy == null && lost == 0 && p99 < LATENCY_LIMIT_MS) {
+            System.out.printf("  relay %s @%d/s: p50 %.2f ms, p99 %.2f ms, lost %d of %d%s%n", palaver ? "ours" : "bare", rate, p50,
+                    p99, lost, burst.sent(), burst.closedBy() == null ? "" : ", a socket was closed: " + burst.closedBy());
+            if (burst.closedBy() == null && lost == 0 && p99 < LATENCY_LIMIT_MS) {
                 sustained = rate;
             } else {
                 break;
             }
         }
         record(palaver, "relay sustained msg/s (no loss, p99 < 50 ms)", sustained);
-        all.forEach(BenchSocket::close);
+        pairs.close();
         Thread.sleep(3000);
     }
 

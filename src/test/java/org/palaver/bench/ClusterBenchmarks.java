@@ -11,13 +11,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 import org.palaver.it.PayaraMicroProcess;
 
 /**
@@ -152,60 +149,21 @@ public final class ClusterBenchmarks {
 
     /** Pairs in rooms of A's, both sockets on {@code node}: offers at a steady rate, from sending to arrival. */
     void relay(URI node, boolean count) throws Exception {
-        ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
-        AtomicLong received = new AtomicLong();
-        List<BenchSocket> senders = new ArrayList<>();
-        List<String> targets = new ArrayList<>();
-        List<BenchSocket> all = new ArrayList<>();
-        for (int i = 0; i < PAIRS; i++) {
-            URI uri = signal(node, createRoom());
-            CompletableFuture<String> senderJoined = new CompletableFuture<>();
-            BenchSocket sender = BenchSocket.open(http, uri, senderJoined::complete).join();
-            sender.send("{\"type\":\"join\",\"name\":\"A\"}");
-            senderJoined.get(10, TimeUnit.SECONDS);
-            CompletableFuture<String> receiverJoined = new CompletableFuture<>();
-            BenchSocket receiver = BenchSocket.open(http, uri, text -> {
-                if (!receiverJoined.isDone()) {
-                    receiverJoined.complete(text);
-                    return;
-                }
-                int at = text.indexOf("\"sdp\":\"");
-                if (at >= 0) {
-                    latencies.add(System.nanoTime() - Long.parseLong(text.substring(at + 7, text.indexOf('"', at + 7))));
-                    received.incrementAndGet();
-                }
-            }).join();
-            receiver.send("{\"type\":\"join\",\"name\":\"B\"}");
-            String joined = receiverJoined.get(10, TimeUnit.SECONDS);
-            targets.add(Benchmarks.selfId(joined));
-            senders.add(sender);
-            all.add(sender);
-            all.add(receiver);
-        }
+        RelayPairs pairs = RelayPairs.open(http, PAIRS, i -> signal(node, createRoom()), true);
         Thread.sleep(500);
-        long interval = 1_000_000_000L / RATE;
-        long steps = STEP.toNanos() / interval;
-        long next = System.nanoTime();
-        for (long n = 0; n < steps; n++) {
-            next += interval;
-            long wait = next - System.nanoTime();
-            if (wait > 0) {
-                LockSupport.parkNanos(wait);
-            }
-            int pair = (int) (n % PAIRS);
-            senders.get(pair).send("{\"type\":\"offer\",\"to\":\"" + targets.get(pair) + "\",\"sdp\":\"" + System.nanoTime() + "\"}");
-        }
+        RelayPairs.Burst burst = pairs.send(RATE, STEP);
         Thread.sleep(1000);
-        long[] values = latencies.stream().mapToLong(Long::longValue).toArray();
-        if (received.get() != steps) {
-            System.out.printf("  %s: %d of %d messages arrived%n", label(node), received.get(), steps);
+        long[] values = pairs.latencies();
+        if (pairs.received() != burst.planned()) {
+            System.out.printf("  %s: %d of %d messages arrived%s%n", label(node), pairs.received(), burst.planned(),
+                    burst.closedBy() == null ? "" : ", a socket was closed: " + burst.closedBy());
         }
         if (count) {
             record("relay p50 ms @" + RATE + "/s", node, Stats.percentile(values, 50) / 1e6);
             record("relay p99 ms @" + RATE + "/s", node, Stats.percentile(values, 99) / 1e6);
-            record("relay lost @" + RATE + "/s", node, steps - received.get());
+            record("relay lost @" + RATE + "/s", node, burst.planned() - pairs.received());
         }
-        all.forEach(BenchSocket::close);
+        pairs.close();
         Thread.sleep(2000);
     }
 

@@ -12,7 +12,9 @@ import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -393,10 +395,10 @@ public class Grid implements RoomPlacement {
         String self = now.nodeId();
         return now.nodes().entrySet().stream()
                 .filter(node -> !node.getKey().equals(self) && live.contains(node.getKey()))
-                .map(node -> java.util.Map.entry(node.getKey(), json.fromJson(node.getValue(), NodeEntry.class)))
+                .map(node -> Map.entry(node.getKey(), json.fromJson(node.getValue(), NodeEntry.class)))
                 .filter(node -> node.getValue().state() == NodeState.SERVING)
-                .min(java.util.Comparator.comparingInt(node -> node.getValue().load()))
-                .map(java.util.Map.Entry::getKey);
+                .min(Comparator.comparingInt(node -> node.getValue().load()))
+                .map(Map.Entry::getKey);
     }
 
     /** Who gets the relay's envelopes (sending node, envelope), on Hazelcast's event thread: must not block. */

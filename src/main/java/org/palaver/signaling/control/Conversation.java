@@ -123,7 +123,7 @@ public final class Conversation implements Connection {
         if (!withinRate()) {
             return;
         }
-        reply("binary-not-supported", "Signaling messages are JSON text frames.");
+        outbox.post(MessageCodec.BINARY_REFUSED);
     }
 
     private boolean withinRate() {

@@ -134,7 +134,7 @@ public class Conversations {
             refuse(session, "too-many-connections", "Too many connections from your address; close some and try again.");
             return Optional.empty();
         }
-        if (grid.clustered() && rooms.draining()) {
+        if (rooms.draining()) {
             // on its way out: the page tries again through the load balancer and lands on another node
             refuse(session, "node-draining", "This server is being taken out of service; reconnecting to another.");
             perAddress.closed(address);

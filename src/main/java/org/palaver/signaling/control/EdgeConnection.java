@@ -60,7 +60,7 @@ final class EdgeConnection implements Connection {
     public void onBinary() {
         touch();
         if (withinRate()) {
-            outbox.post(new ServerMessage.Error("binary-not-supported", "Signaling messages are JSON text frames."));
+            outbox.post(MessageCodec.BINARY_REFUSED);
         }
     }
 

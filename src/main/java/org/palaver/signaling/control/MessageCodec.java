@@ -30,6 +30,10 @@ import org.palaver.signaling.entity.ServerMessage;
  */
 public final class MessageCodec implements AutoCloseable {
 
+    /** The answer to a binary frame, from whichever node the socket is on: signaling is JSON text. */
+    static final ServerMessage.Error BINARY_REFUSED = new ServerMessage.Error("binary-not-supported",
+            "Signaling messages are JSON text frames.");
+
     public static final int MAX_MESSAGE_BYTES = 64 * 1024;
     private static final int MAX_DEPTH = 8;
     private static final Map<String, Class<?>> CLIENT_TYPES = Arrays.stream(

@@ -41,6 +41,7 @@ class RoomFailoverTest {
     private final Set<String> draining = new CopyOnWriteArraySet<>();
     private final java.util.Map<String, Function<Optional<String>, Optional<String>>> creators = new ConcurrentHashMap<>();
     private final java.util.Map<String, RoomService> nodes = new ConcurrentHashMap<>();
+    private final java.util.Map<String, Function<String, Optional<String>>> answerers = new ConcurrentHashMap<>();
     private final RoomService a = node("a");
     private final RoomService b = node("b");
     private final RoomService c = node("c");
@@ -61,6 +62,7 @@ class RoomFailoverTest {
         TokenBox bob = new TokenBox();
         String aliceId = a.join(room, "Alice", alice).participant().id();
         String bobId = a.join(room, "Bob", bob).participant().id();
+        assertTrue(b.findElsewhere(room).orElseThrow().contains(bobId), "b shows a's room as a does");
 
         live.remove("a"); // a killed outright: no goodbye, its entry still names it
         assertEquals(Optional.empty(), b.grid.ownerElsewhere(room));
@@ -79,6 +81,8 @@ class RoomFailoverTest {
         Seat bobBack = b.resume(room, bob.token, RoomServiceTest.SILENT);
         assertEquals(bobId, bobBack.participant().id());
         assertEquals(2, b.find(room).orElseThrow().participants().size());
+        String atC = c.findElsewhere(room).orElseThrow();
+        assertTrue(atC.contains(aliceId) && atC.contains(bobId), "c asks b, the room's node now: " + atC);
     }
 
     @Test
@@ -146,13 +150,7 @@ class RoomFailoverTest {
     }
 
     private RoomService node(String id) {
-        RoomService node = new RoomService();
-        node.meshMaxParticipants = 8;
-        node.emptyTtl = Duration.ofMinutes(5);
-        node.reconnectGrace = Duration.ofSeconds(15);
-        node.maxRooms = 10;
-        node.media = new org.palaver.media.boundary.MediaService(); // no media server: mesh rooms
-        node.clock = Clock.fixed(t0, ZoneOffset.UTC);
+        RoomService node = RoomServiceTest.configured(10, Clock.fixed(t0, ZoneOffset.UTC));
         node.secret = Optional.of("the cluster's secret");
         node.grid = new SharedPlacement(id);
         node.start();
@@ -242,12 +240,12 @@ class RoomFailoverTest {
 
         @Override
         public Optional<String> ask(String owner, String roomId, Duration wait) {
-            throw new UnsupportedOperationException("not asked in these tests");
+            return answerers.get(owner).apply(roomId);
         }
 
         @Override
         public void answerWith(Function<String, Optional<String>> roomAnswerer) {
-            // nobody asks in these tests
+            answerers.put(node, roomAnswerer);
         }
 
         @Override

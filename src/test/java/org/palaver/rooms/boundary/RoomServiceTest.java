@@ -19,15 +19,18 @@ import org.palaver.signaling.entity.ServerMessage;
 class RoomServiceTest {
 
     final Instant t0 = Instant.parse("2026-01-01T10:00:00Z");
-    final RoomService service = new RoomService();
+    final RoomService service = configured(3, Clock.fixed(t0, ZoneOffset.UTC));
 
-    RoomServiceTest() {
-        service.meshMaxParticipants = 8;
-        service.emptyTtl = Duration.ofMinutes(5);
-        service.reconnectGrace = Duration.ofSeconds(15);
-        service.maxRooms = 3;
-        service.media = new org.palaver.media.boundary.MediaService(); // no media server: mesh rooms
-        service.clock = Clock.fixed(t0, ZoneOffset.UTC);
+    /** A service as these tests run it: mesh rooms of 8 (no media server), a 15 s grace, a 5 min empty TTL. */
+    static RoomService configured(int maxRooms, Clock clock) {
+        RoomService rooms = new RoomService();
+        rooms.meshMaxParticipants = 8;
+        rooms.emptyTtl = Duration.ofMinutes(5);
+        rooms.reconnectGrace = Duration.ofSeconds(15);
+        rooms.maxRooms = maxRooms;
+        rooms.media = new org.palaver.media.boundary.MediaService();
+        rooms.clock = clock;
+        return rooms;
     }
 
     static final Mailbox SILENT = new Mailbox() {
@@ -68,13 +71,8 @@ class RoomServiceTest {
 
     /** Another start of this server, with the same secret, the same clock and the given room limit. */
     RoomService restarted(int maxRooms) {
-        RoomService next = new RoomService();
-        next.meshMaxParticipants = service.meshMaxParticipants;
-        next.emptyTtl = service.emptyTtl;
-        next.reconnectGrace = service.reconnectGrace;
-        next.maxRooms = maxRooms;
+        RoomService next = configured(maxRooms, service.clock);
         next.media = service.media;
-        next.clock = service.clock;
         next.tokens = ResumeTokens.of("one secret");
         return next;
     }
