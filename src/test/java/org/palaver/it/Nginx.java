@@ -27,6 +27,8 @@ final class Nginx implements AutoCloseable {
     static final String BINARY = "/usr/sbin/nginx";
     private static final Path CONFIG = Path.of("docs/cluster/nginx.conf");
     private static final Pattern EXAMPLE_NODE = Pattern.compile("(?m)^\\s*server palaver-\\d+:8080[^;]*;\\s*\\n");
+    /** The HTTPS lines, for the certificate the compose file mounts; the tests speak plain HTTP on loopback. */
+    private static final Pattern HTTPS = Pattern.compile("(?m)^\\s*(listen 443 ssl|ssl_certificate|ssl_certificate_key)\\b[^;]*;\\n");
     private static final Pattern UPSTREAM = Pattern.compile("(?m)^upstream \\w+ \\{\\n");
 
     private final Path dir;
@@ -53,10 +55,11 @@ final class Nginx implements AutoCloseable {
         String servers = nodes.stream().map(node -> "    server " + node.getHost() + ":" + node.getPort()
                 + " max_fails=1 fail_timeout=10s;\n").collect(Collectors.joining());
         String site = Files.readString(CONFIG);
-        if (!EXAMPLE_NODE.matcher(site).find() || !site.contains("listen 80;")) {
-            throw new IllegalStateException(CONFIG + " no longer has the example nodes or 'listen 80;' this test replaces");
+        if (!EXAMPLE_NODE.matcher(site).find() || !site.contains("listen 80;") || HTTPS.matcher(site).results().count() != 3) {
+            throw new IllegalStateException(CONFIG + " no longer has the example nodes, 'listen 80;' or the three HTTPS lines this test replaces");
         }
         site = EXAMPLE_NODE.matcher(site).replaceAll("");
+        site = HTTPS.matcher(site).replaceAll("");
         site = UPSTREAM.matcher(site).replaceAll(upstream -> Matcher.quoteReplacement(upstream.group() + servers))
                 .replace("listen 80;", "listen 127.0.0.1:" + port + ";");
         Files.writeString(dir.resolve("palaver.conf"), site);

@@ -156,6 +156,26 @@ public final class RealKms implements AutoCloseable {
         }
     }
 
+    /** Each pipeline's tags ({@code getTags}), e.g. {palaver.room=..., palaver.instance=...}. */
+    public List<Map<String, String>> pipelineTags() throws Exception {
+        try (Rpc rpc = new Rpc(url)) {
+            List<Map<String, String>> all = new ArrayList<>();
+            for (String pipeline : rpc.invoke("manager_ServerManager", "getPipelines")) {
+                Map<String, String> tags = new TreeMap<>();
+                for (JsonObject tag : rpc.invokeRaw(pipeline, "getTags").getValuesAs(JsonObject.class)) {
+                    tags.put(tag.getString("key"), tag.getString("value"));
+                }
+                all.add(tags);
+            }
+            return all;
+        }
+    }
+
+    /** The rooms whose pipelines the media server holds, by their {@code palaver.room} tag, sorted (a room twice shows twice). */
+    public List<String> rooms() throws Exception {
+        return pipelineTags().stream().map(t -> t.getOrDefault("palaver.room", "(untagged)")).sorted().toList();
+    }
+
     /** One JSON-RPC session with the media server: requests one at a time, answers awaited. */
     private static final class Rpc implements AutoCloseable {
         private final BlockingQueue<String> answers = new LinkedBlockingQueue<>();
@@ -181,6 +201,10 @@ public final class RealKms implements AutoCloseable {
         }
 
         List<String> invoke(String object, String operation) throws Exception {
+            return invokeRaw(object, operation).getValuesAs(JsonString.class).stream().map(JsonString::getString).toList();
+        }
+
+        jakarta.json.JsonArray invokeRaw(String object, String operation) throws Exception {
             int request = ++id;
             socket.sendText(Json.createObjectBuilder().add("jsonrpc", "2.0").add("id", request).add("method", "invoke")
                     .add("params", Json.createObjectBuilder().add("object", object).add("operation", operation)
@@ -197,8 +221,7 @@ public final class RealKms implements AutoCloseable {
                 if (answer.containsKey("error")) {
                     throw new IllegalStateException(operation + " failed: " + answer.get("error"));
                 }
-                return answer.getJsonObject("result").getJsonArray("value").getValuesAs(JsonString.class)
-                        .stream().map(JsonString::getString).toList();
+                return answer.getJsonObject("result").getJsonArray("value");
             }
         }
 

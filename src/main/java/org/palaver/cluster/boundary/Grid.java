@@ -302,7 +302,7 @@ public class Grid implements RoomPlacement {
         return now == null ? Optional.empty() : claims.entry(roomId);
     }
 
-    /** Whether {@code node} is a member of the cluster now. */
+    @Override
     public boolean live(String node) {
         HazelcastMember now = member;
         return now != null && now.memberIds().contains(node);

@@ -26,6 +26,9 @@ public interface RoomPlacement {
      */
     Optional<RoomEntry> claim(String roomId, String mediaServer, String mode);
 
+    /** Whether {@code node} is a member of the cluster now. */
+    boolean live(String node);
+
     /** Where {@code roomId} lives, or lived until its node left: empty when no node holds it or it ended. */
     Optional<RoomEntry> entry(String roomId);
 

@@ -39,8 +39,11 @@ public record RoomEntry(String owner, String mediaServer, String mode, long epoc
         return new RoomEntry(null, mediaServer, mode, epoch, now.toEpochMilli());
     }
 
-    /** A released room claimed again, by {@code node}, on the media the new owner chose for it. */
+    /**
+     * A released room claimed again, by {@code node}, in the mode the new owner chose for it; on
+     * the same media server unless the new owner names another.
+     */
     public RoomEntry takenOverBy(String node, String newMediaServer, String newMode) {
-        return new RoomEntry(node, newMediaServer, newMode, epoch + 1, null);
+        return new RoomEntry(node, newMediaServer == null ? mediaServer : newMediaServer, newMode, epoch + 1, null);
     }
 }

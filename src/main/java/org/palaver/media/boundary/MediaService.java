@@ -10,18 +10,33 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
+import java.util.stream.Collectors;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.kurento.client.KurentoClient;
 import org.palaver.media.control.KurentoConnection;
+import org.palaver.media.control.MediaServer;
+import org.palaver.media.control.Placement;
 import org.palaver.media.control.SerialQueue;
 import org.palaver.media.control.SfuRoom;
+import org.palaver.media.entity.ServerLoad;
 import org.palaver.rooms.entity.Room;
 import org.palaver.rooms.entity.RoomId;
 import org.palaver.rooms.entity.RoomMedia;
@@ -29,9 +44,11 @@ import org.palaver.signaling.entity.IceCandidate;
 import org.palaver.signaling.entity.ServerMessage;
 
 /**
- * The media server side of Kurento rooms: the session with Kurento ({@code palaver.kms.url}) and
- * one {@link SfuRoom} per Kurento room, each with its own {@link SerialQueue}. Everything here
- * returns at once; Kurento calls run on the media worker threads.
+ * The media server side of Kurento rooms: a session with each media server of
+ * {@code palaver.kms.url} and one {@link SfuRoom} per Kurento room, each with its own
+ * {@link SerialQueue}, on one media server at a time ({@link Placement} picks it; a room whose
+ * server dies moves to another live one). Everything here returns at once; Kurento calls run on
+ * the media worker threads, load readings and orphan sweeps on a thread of their own.
  */
 @ApplicationScoped
 public class MediaService {
@@ -61,15 +78,46 @@ public class MediaService {
     @ConfigProperty(name = "palaver.kms.retry-interval", defaultValue = "PT2S")
     Duration retryInterval;
 
+    @Inject
+    @ConfigProperty(name = "palaver.cluster.name", defaultValue = "palaver")
+    String clusterName;
+
+    /** How often orphaned pipelines are looked for (one is released when found at two sweeps in a row). */
+    @Inject
+    @ConfigProperty(name = "palaver.kms.sweep-interval", defaultValue = "PT30S")
+    Duration sweepInterval;
+
     @Resource
     ManagedThreadFactory threads;
 
-    private final ConcurrentMap<RoomId, Sfu> rooms = new ConcurrentHashMap<>();
-    private ExecutorService workers;
-    private KurentoConnection connection;
-    private String configProblem;
+    /** How often each media server is asked for its load. */
+    static final Duration READ_EVERY = Duration.ofSeconds(5);
 
-    private record Sfu(SfuRoom room, SerialQueue queue) {
+    private final ConcurrentMap<RoomId, Sfu> rooms = new ConcurrentHashMap<>();
+    /** Tags this process's pipelines, so a sweep tells its own orphans from those of other processes. */
+    private final String instance = UUID.randomUUID().toString();
+    private List<MediaServer> servers = List.of();
+    private ExecutorService workers;
+    private ScheduledExecutorService loadReader;
+    private String configProblem;
+    private volatile Supplier<String> nodeId = () -> null;
+    private volatile Predicate<String> liveNode = node -> true;
+
+    /** A Kurento room and the media server it is on now (another one once that one dies). */
+    private static final class Sfu {
+        final SfuRoom room;
+        final SerialQueue queue;
+        volatile MediaServer server;
+
+        Sfu(SfuRoom room, SerialQueue queue, MediaServer server) {
+            this.room = room;
+            this.queue = queue;
+            this.server = server;
+        }
+
+        KurentoClient client() {
+            return server.connection().client();
+        }
     }
 
     /** Connect when the application starts, not when the first room is created. */
@@ -80,55 +128,169 @@ public class MediaService {
 
     @PostConstruct
     void start() {
-        String url = kmsUrl.map(String::strip).orElse("");
-        if (url.isEmpty()) {
+        List<URI> urls;
+        try {
+            urls = urls(kmsUrl.orElse(""));
+        } catch (IllegalArgumentException e) {
+            configProblem = "palaver.kms.url: " + e.getMessage();
+            LOG.severe(configProblem + "; rooms are created in mesh mode");
             return;
         }
-        URI uri;
-        try {
-            uri = URI.create(url);
-            if (!"ws".equals(uri.getScheme()) && !"wss".equals(uri.getScheme()) || uri.getHost() == null) {
-                throw new IllegalArgumentException("not a ws:// or wss:// URL");
-            }
-        } catch (IllegalArgumentException e) {
-            configProblem = "palaver.kms.url is not a ws:// or wss:// URL";
-            LOG.severe(configProblem + ": " + url + "; rooms are created in mesh mode");
+        if (urls.isEmpty()) {
             return;
         }
         workers = Executors.newFixedThreadPool(WORKERS, threads);
-        connection = new KurentoConnection(uri, connectTimeout, retryInterval, threads,
-                Executors.newSingleThreadScheduledExecutor(threads), new KurentoConnection.Events() {
-                    @Override
-                    public void sessionStarted() {
-                        rooms.values().forEach(sfu -> sfu.queue().submit(sfu.room()::restart));
-                    }
+        List<MediaServer> made = new ArrayList<>();
+        for (URI url : urls) {
+            MediaServer[] self = new MediaServer[1];
+            KurentoConnection connection = new KurentoConnection(url, connectTimeout, retryInterval, threads,
+                    Executors.newSingleThreadScheduledExecutor(threads), new KurentoConnection.Events() {
+                        @Override
+                        public void sessionStarted() {
+                            started(self[0]);
+                        }
 
-                    @Override
-                    public void sessionLost() {
-                        rooms.values().forEach(sfu -> sfu.queue().submit(sfu.room()::interrupted));
-                    }
-                });
-        connection.start();
+                        @Override
+                        public void sessionLost() {
+                            lost(self[0]);
+                        }
+                    });
+            // The load reader's own session: its answers never wait behind the rooms' requests.
+            KurentoConnection monitor = new KurentoConnection(url, connectTimeout, retryInterval, threads,
+                    Executors.newSingleThreadScheduledExecutor(threads), new KurentoConnection.Events() {
+                        @Override
+                        public void sessionStarted() {
+                        }
+
+                        @Override
+                        public void sessionLost() {
+                        }
+                    }, true);
+            self[0] = new MediaServer(url, connection, monitor);
+            made.add(self[0]);
+        }
+        servers = List.copyOf(made);
+        servers.forEach(MediaServer::start);
+        loadReader = Executors.newSingleThreadScheduledExecutor(threads);
+        loadReader.scheduleWithFixedDelay(this::readLoads, 1000, READ_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+        long sweep = Math.max(1000, sweepInterval.toMillis());
+        loadReader.scheduleWithFixedDelay(this::sweep, sweep, sweep, TimeUnit.MILLISECONDS);
+    }
+
+    /** The configured list: comma-separated ws:// or wss:// URLs, each once. */
+    static List<URI> urls(String configured) {
+        Set<URI> urls = new LinkedHashSet<>();
+        for (String part : configured.split(",")) {
+            String url = part.strip();
+            if (url.isEmpty()) {
+                continue;
+            }
+            URI uri;
+            try {
+                uri = URI.create(url);
+            } catch (IllegalArgumentException e) {
+                uri = null;
+            }
+            if (uri == null || !"ws".equals(uri.getScheme()) && !"wss".equals(uri.getScheme()) || uri.getHost() == null) {
+                throw new IllegalArgumentException("'" + url + "' is not a ws:// or wss:// URL");
+            }
+            urls.add(uri);
+        }
+        return List.copyOf(urls);
+    }
+
+    /** On a cluster node: tags pipelines with the node, and lets the sweep release those of nodes that left. */
+    public void nodes(Supplier<String> node, Predicate<String> live) {
+        nodeId = node;
+        liveNode = live;
     }
 
     @PreDestroy
     void stop() {
-        if (connection == null) {
+        if (servers.isEmpty()) {
             return;
         }
-        rooms.values().forEach(sfu -> sfu.queue().submit(sfu.room()::closed));
+        loadReader.shutdownNow();
+        rooms.values().forEach(sfu -> sfu.queue.submit(sfu.room::closed));
         workers.shutdown();
         try {
             workers.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        connection.close();
+        servers.forEach(MediaServer::close);
+    }
+
+    /** A media server session began: its rooms start over on it, and rooms left without one come to it. */
+    private void started(MediaServer server) {
+        for (Sfu sfu : rooms.values()) {
+            if (sfu.server == server) {
+                sfu.queue.submit(sfu.room::restart);
+            } else if (!sfu.server.live()) {
+                move(sfu, server);
+            }
+        }
+    }
+
+    /** A media server is gone: its rooms are rebuilt on another live one, or wait for it to come back. */
+    private void lost(MediaServer server) {
+        for (Sfu sfu : rooms.values()) {
+            if (sfu.server != server) {
+                continue;
+            }
+            Optional<MediaServer> other = choose(null);
+            if (other.isPresent()) {
+                move(sfu, other.get());
+            } else {
+                sfu.queue.submit(sfu.room::interrupted);
+            }
+        }
+    }
+
+    private void move(Sfu sfu, MediaServer to) {
+        String from = sfu.server.url();
+        sfu.server = to;
+        to.placed();
+        LOG.info(() -> "Room " + sfu.room.roomId() + " moves from media server " + from + " to " + to.url());
+        sfu.queue.submit(sfu.room::restart);
+    }
+
+    /** The live media server for a room: {@code preferred} when live, else the least loaded. */
+    private Optional<MediaServer> choose(String preferred) {
+        Map<String, Long> here = rooms.values().stream()
+                .collect(Collectors.groupingBy(sfu -> sfu.server.url(), Collectors.counting()));
+        List<Placement.Candidate> candidates = servers.stream()
+                .map(s -> s.candidate(here.getOrDefault(s.url(), 0L).intValue())).toList();
+        return Placement.choose(candidates, preferred)
+                .flatMap(c -> servers.stream().filter(s -> s.url().equals(c.url())).findFirst());
+    }
+
+    /** On the load thread: each live server's load. */
+    private void readLoads() {
+        servers.forEach(MediaServer::read);
+    }
+
+    /** On the load thread: each live server's orphaned pipelines. */
+    private void sweep() {
+        servers.forEach(server -> server.sweep(clusterName, tags -> orphan(server, tags)));
+    }
+
+    /**
+     * A pipeline of this process whose room is no longer here on that server (it moved to another
+     * media server, or ended while the session was lost), or one of a cluster node that left.
+     */
+    private boolean orphan(MediaServer server, Map<String, String> tags) {
+        if (instance.equals(tags.get(MediaServer.TAG_INSTANCE))) {
+            Sfu sfu = RoomId.parse(tags.getOrDefault(MediaServer.TAG_ROOM, "")).map(rooms::get).orElse(null);
+            return sfu == null || sfu.server != server;
+        }
+        String node = tags.get(MediaServer.TAG_NODE);
+        return node != null && nodeId.get() != null && !liveNode.test(node);
     }
 
     /** Whether a media server is configured at all. */
     public boolean configured() {
-        return connection != null || configProblem != null;
+        return !servers.isEmpty() || configProblem != null;
     }
 
     /** Why Kurento rooms cannot be made right now; empty when they can (or no media server is configured). */
@@ -136,17 +298,43 @@ public class MediaService {
         if (configProblem != null) {
             return Optional.of(configProblem);
         }
-        return connection == null ? Optional.empty() : Optional.ofNullable(connection.problem());
+        if (servers.stream().anyMatch(MediaServer::live)) {
+            return Optional.empty();
+        }
+        return servers.isEmpty() ? Optional.empty() : Optional.of(servers.size() == 1
+                ? servers.get(0).connection().problem() : "no media server answers");
     }
 
-    /** The media mode of a room created now: Kurento when configured and reachable, else mesh. */
+    /** Each configured media server: its URL, whether it is live, why not, and its load. */
+    public List<ServerStatus> servers() {
+        return servers.stream().map(s -> new ServerStatus(s.url(), s.live(), Optional.ofNullable(s.connection().problem()),
+                s.load(), (int) rooms.values().stream().filter(sfu -> sfu.server == s).count())).toList();
+    }
+
+    /** A media server as readiness reports it. */
+    public record ServerStatus(String url, boolean live, Optional<String> problem, ServerLoad load, int rooms) {
+    }
+
+    /** The media mode of a room created now: Kurento when a media server is configured and reachable, else mesh. */
     public String modeForNewRoom() {
-        return connection != null && connection.client() != null ? Room.KURENTO : Room.MESH;
+        return servers.stream().anyMatch(MediaServer::live) ? Room.KURENTO : Room.MESH;
     }
 
-    /** Takes a new Kurento room under this service's care; returns what the room tells its media side. */
-    public RoomMedia attach(Room room) {
+    /** The media server a Kurento room of this node's is on. */
+    public Optional<String> serverOf(RoomId room) {
+        return Optional.ofNullable(rooms.get(room)).map(sfu -> sfu.server.url());
+    }
+
+    /**
+     * Takes a new Kurento room under this service's care, on {@code preferred} (the media server it
+     * was on before this node took it over) when that one is live, else on the least-loaded one;
+     * returns what the room tells its media side.
+     */
+    public RoomMedia attach(Room room, Optional<String> preferred) {
+        MediaServer server = choose(preferred.orElse(null)).orElseGet(() -> servers.get(0));
+        server.placed();
         SerialQueue queue = new SerialQueue(workers, WAITING_PER_ROOM, WAITING_PER_PARTICIPANT);
+        Sfu[] self = new Sfu[1];
         SfuRoom sfu = new SfuRoom(room.id().value(), new SfuRoom.People() {
             @Override
             public void deliver(String participantId, ServerMessage message) {
@@ -167,8 +355,9 @@ public class MediaService {
             public boolean isEmpty() {
                 return room.size() == 0;
             }
-        }, () -> connection == null ? null : connection.client(), queue::submit);
-        rooms.put(room.id(), new Sfu(sfu, queue));
+        }, () -> self[0].client(), () -> tags(room.id()), queue::submit);
+        self[0] = new Sfu(sfu, queue, server);
+        rooms.put(room.id(), self[0]);
         return new RoomMedia() {
             @Override
             public void joined(String participantId) {
@@ -193,6 +382,18 @@ public class MediaService {
         };
     }
 
+    private Map<String, String> tags(RoomId room) {
+        Map<String, String> tags = new LinkedHashMap<>();
+        tags.put(MediaServer.TAG_CLUSTER, clusterName);
+        tags.put(MediaServer.TAG_INSTANCE, instance);
+        tags.put(MediaServer.TAG_ROOM, room.value());
+        String node = nodeId.get();
+        if (node != null) {
+            tags.put(MediaServer.TAG_NODE, node);
+        }
+        return tags;
+    }
+
     public void publish(Room room, String participantId, String sdp, boolean screen) {
         request(room, participantId, sfu -> sfu.publish(participantId, sdp, screen));
     }
@@ -213,7 +414,7 @@ public class MediaService {
     /** Queues a participant's media request, or tells them to slow down when too many are waiting. */
     private void request(Room room, String participantId, Consumer<SfuRoom> step) {
         sfu(room).ifPresent(s -> {
-            if (!s.queue().offer(participantId, () -> step.accept(s.room()))) {
+            if (!s.queue.offer(participantId, () -> step.accept(s.room))) {
                 room.deliver(participantId, new ServerMessage.Error("media-busy",
                         "Too many media requests are waiting; this one was dropped. Try again in a moment."));
             }

@@ -73,6 +73,7 @@ public final class SfuRoom {
     private final String roomId;
     private final People people;
     private final Supplier<KurentoClient> clients;
+    private final Supplier<Map<String, String>> tags;
     private KurentoClient session;
     private MediaPipeline pipeline;
     private final Map<String, WebRtcEndpoint> publishers = new HashMap<>();
@@ -82,12 +83,22 @@ public final class SfuRoom {
     private final Set<WebRtcEndpoint> answered = new HashSet<>();
     private final Executor later;
 
-    /** {@code later}: runs a step on this room's queue, after those already waiting. */
-    public SfuRoom(String roomId, People people, Supplier<KurentoClient> clients, Executor later) {
+    /**
+     * {@code clients}: the session of the media server the room is on now; {@code tags}: what its
+     * pipeline is tagged with (so a sweep can tell orphans); {@code later}: runs a step on this
+     * room's queue, after those already waiting.
+     */
+    public SfuRoom(String roomId, People people, Supplier<KurentoClient> clients, Supplier<Map<String, String>> tags,
+                   Executor later) {
         this.roomId = roomId;
         this.people = people;
         this.clients = clients;
+        this.tags = tags;
         this.later = later;
+    }
+
+    public String roomId() {
+        return roomId;
     }
 
     /** Someone joined: make sure the pipeline exists, so their publish finds it ready. */
@@ -229,7 +240,11 @@ public final class SfuRoom {
         people.deliverToAll(new ServerMessage.MediaInterrupted());
     }
 
-    /** A new media server session is up: rebuild the pipeline and have every browser negotiate anew. */
+    /**
+     * A new media server session is up, or the room moved to another media server: rebuild the
+     * pipeline and have every browser negotiate anew. What the room held on a server that is still
+     * up (its session was lost, not the server) is left to the orphan sweep.
+     */
     public void restart() {
         forget();
         if (people.isEmpty()) {
@@ -334,6 +349,7 @@ public final class SfuRoom {
         if (pipeline == null) {
             pipeline = current.createMediaPipeline();
             session = current;
+            tags.get().forEach((key, value) -> pipeline.addTag(key, value, logFailure("tagging the pipeline", Level.FINE)));
         }
         return pipeline;
     }

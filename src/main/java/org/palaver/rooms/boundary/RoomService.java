@@ -117,11 +117,21 @@ public class RoomService {
             json = JsonbBuilder.create();
             grid.answerWith(id -> find(id).map(json::toJson));
             grid.createWith(passcode -> Optional.of(json.toJson(create(passcode))));
+            media.nodes(this::nodeOnceJoined, grid::live);
         }
     }
 
     private boolean clustered() {
         return json != null;
+    }
+
+    /** This node's id in the cluster, or null until it joined. */
+    private String nodeOnceJoined() {
+        try {
+            return grid.nodeId();
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     private void startClock() {
@@ -162,7 +172,7 @@ public class RoomService {
         Instant now = clock.instant();
         while (true) {
             // 128 random bits never collide in practice; putIfAbsent makes sure of it anyway.
-            Room fresh = newRoom(RoomId.random(), code, false, now, media.modeForNewRoom());
+            Room fresh = newRoom(RoomId.random(), code, false, now, media.modeForNewRoom(), Optional.empty());
             if (rooms.putIfAbsent(fresh.id(), fresh) == null) {
                 if (clustered()) {
                     claim(fresh);
@@ -261,12 +271,12 @@ public class RoomService {
      * (A Kurento room is known to the media side from here on; an id collision, which 128 random
      * bits never produce, would only leave an unused entry there.)
      */
-    private Room newRoom(RoomId id, Passcode code, boolean restored, Instant now, String mode) {
+    private Room newRoom(RoomId id, Passcode code, boolean restored, Instant now, String mode, Optional<String> mediaServer) {
         boolean kurento = Room.KURENTO.equals(mode);
         Room room = new Room(id, mode, kurento ? kurentoMaxParticipants : meshMaxParticipants, reconnectGrace, emptyTtl,
                 code, tokens, restored, now);
         if (kurento) {
-            room.attach(media.attach(room));
+            room.attach(media.attach(room, mediaServer));
         }
         return room;
     }
@@ -275,7 +285,8 @@ public class RoomService {
     private void claim(Room room) {
         boolean mine;
         try {
-            mine = grid.claim(room.id().value(), null, room.media()).filter(this::ownedHere).isPresent();
+            String server = media.serverOf(room.id()).orElse(null);
+            mine = grid.claim(room.id().value(), server, room.media()).filter(this::ownedHere).isPresent();
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "could not register a new room in the cluster", e);
             mine = false;
@@ -306,9 +317,10 @@ public class RoomService {
     /**
      * On a cluster node, before rebuilding a room a token vouches for: takes the room over from a
      * node that left. Refused for a room that ended; another live node that holds the room (it took
-     * it over first) gets the page on its next connection.
+     * it over first) gets the page on its next connection. Returns the media server the room was
+     * on, to rebuild it there while that one is live.
      */
-    private void takeOver(RoomId id, String mode) {
+    private Optional<String> takeOver(RoomId id, String mode) {
         Optional<RoomEntry> entry;
         try {
             entry = grid.claim(id.value(), null, mode);
@@ -323,6 +335,7 @@ public class RoomService {
             throw new RoomMoving("room-moved", "This room is now held by another server; reconnecting.");
         }
         LOG.info(() -> "Room " + id.value() + " taken over from a node that left (epoch " + entry.get().epoch() + ")");
+        return Optional.ofNullable(entry.get().mediaServer());
     }
 
     public Optional<RoomSnapshot> find(String id) {
@@ -410,12 +423,14 @@ public class RoomService {
                 throw new RoomException("too-many-rooms", "This server has as many rooms as it may hold; try again later.");
             }
             String mode = media.modeForNewRoom();
+            Optional<String> mediaServer = Optional.empty();
             if (clustered()) {
                 mode = keptMode(id, mode);
-                takeOver(id, mode);
+                mediaServer = takeOver(id, mode);
             }
             String chosen = mode;
-            room = rooms.computeIfAbsent(id, key -> newRoom(key, vouched.passcode(), true, clock.instant(), chosen));
+            Optional<String> server = mediaServer;
+            room = rooms.computeIfAbsent(id, key -> newRoom(key, vouched.passcode(), true, clock.instant(), chosen, server));
         }
         return room.resume(token, mailbox, claims);
     }

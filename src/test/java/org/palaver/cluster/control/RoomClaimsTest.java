@@ -112,6 +112,16 @@ class RoomClaimsTest {
     }
 
     @Test
+    void aKurentoRoomTakenOverKeepsItsMediaServerUnlessTheNewOwnerNamesAnother() {
+        claim("r1", "a", "ws://kms-1/kurento", "kurento");
+        assertEquals(new RoomEntry("b", "ws://kms-1/kurento", "kurento", 2, null),
+                rooms.claim("r1", "b", null, "kurento", () -> Set.of("b")).orElseThrow(),
+                "the new owner learns where the room's pipeline was, to rebuild it there");
+        assertEquals(new RoomEntry("c", "ws://kms-2/kurento", "kurento", 3, null),
+                rooms.claim("r1", "c", "ws://kms-2/kurento", "kurento", () -> Set.of("c")).orElseThrow());
+    }
+
+    @Test
     void aRoomThatEndedIsNeverClaimedAgain() {
         claim("r1", "a", null, "mesh");
         assertTrue(rooms.forget("r1", "a"));

@@ -35,7 +35,7 @@ class SfuRoomTest {
         public boolean isEmpty() {
             return false;
         }
-    }, () -> null, Runnable::run);
+    }, () -> null, java.util.Map::of, Runnable::run);
 
     @Test
     void candidatesForMadeUpStreamsAreRefusedNotKept() {

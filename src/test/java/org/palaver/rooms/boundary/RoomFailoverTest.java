@@ -234,6 +234,11 @@ class RoomFailoverTest {
         }
 
         @Override
+        public boolean live(String other) {
+            return live.contains(other);
+        }
+
+        @Override
         public boolean moving(String roomId) {
             return claims.entry(roomId).filter(e -> e.orphaned(Set.copyOf(live))).isPresent();
         }
