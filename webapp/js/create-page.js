@@ -25,7 +25,11 @@ createButton.addEventListener('click', async () => {
       : 'Your room is ready. Anyone with this link can join:';
     link.textContent = room.url;
     link.href = room.url;
-    openRoom.href = room.url;
+    const hostLink = document.getElementById('host-link');
+    hostLink.textContent = room.hostUrl;
+    hostLink.href = room.hostUrl;
+    // The creator joins as host without copying anything: the secret rides in the fragment.
+    openRoom.href = room.hostUrl;
     created.hidden = false;
     copyButton.focus();
   } catch (e) {

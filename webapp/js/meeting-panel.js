@@ -56,7 +56,7 @@ export function clearChat() {
 
 /**
  * Renders the participant list and the count in the header.
- * @param people array of {id, name, audioMuted, videoMuted, handRaised, self}
+ * @param people array of {id, name, audioMuted, videoMuted, handRaised, host, self}
  */
 export function showPeople(people) {
   const list = $('participant-list');
@@ -67,12 +67,14 @@ export function showPeople(people) {
     item.dataset.audioMuted = String(Boolean(p.audioMuted));
     item.dataset.videoMuted = String(Boolean(p.videoMuted));
     item.dataset.handRaised = String(Boolean(p.handRaised));
+    item.dataset.host = String(Boolean(p.host));
     const name = document.createElement('span');
     name.className = 'person-name';
     name.append(...nameWithMarker(p.name, p.self));
     const icons = document.createElement('span');
     icons.className = 'person-state';
     icons.append(
+      badge('host', 'Host', 'host'),
       badge('hand', 'Hand raised', 'hand up'),
       badge('mic-off', 'Microphone off', 'mic off'),
       badge('cam-off', 'Camera off', 'cam off'),

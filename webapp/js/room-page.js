@@ -6,6 +6,7 @@ import { SfuLink } from './sfu.js';
 import { openLocalMedia, listDevices, setMuted, hasTrack, stopAll, openTrack, canChooseSpeaker } from './media.js';
 import { showChat, clearChat, showPeople } from './meeting-panel.js';
 import { ConnectionSampler, SpeakerPicker, quality } from './call-stats.js';
+import { takeHostSecret, addTileMenu, wireHostBar, renderHostControls } from './host-controls.js';
 
 const STATS_EVERY_MS = 500;
 
@@ -13,7 +14,7 @@ const NAME_KEY = 'palaver.displayName';
 const HTTPS_PORT = 8181;
 // After a server restart, others come back one by one; who has not within this time is gone.
 const RESTORE_WAIT_MS = 30000;
-const JOIN_ERRORS = new Set(['room-full', 'invalid-name', 'room-not-found', 'passcode-required', 'passcode-invalid', 'too-many-attempts', 'server-busy']);
+const JOIN_ERRORS = new Set(['room-full', 'invalid-name', 'room-not-found', 'passcode-required', 'passcode-invalid', 'too-many-attempts', 'server-busy', 'room-locked']);
 
 const $ = (id) => document.getElementById(id);
 const roomId = decodeURIComponent(location.pathname.replace(/^\/room\//, '').replace(/\/$/, ''));
@@ -40,6 +41,9 @@ const state = {
   unconfirmed: new Set(), // after a restart: peers not yet back in the rebuilt room
   iceServers: [],
   iceRenewal: null, // timer asking for fresh TURN credentials before they expire
+  hostSecret: undefined, // from the host link: joining with it makes this page a host
+  locked: false, // the hosts locked the room
+  noticeTimer: null,
 };
 
 function showError(text) {
@@ -48,7 +52,19 @@ function showError(text) {
 }
 
 function show(section) {
-  for (const id of ['loading', 'not-found', 'prejoin', 'call', 'left']) $(id).hidden = id !== section;
+  for (const id of ['loading', 'not-found', 'prejoin', 'call', 'left', 'removed', 'ended']) $(id).hidden = id !== section;
+}
+
+/** A passing note, e.g. that a host muted you. */
+function showNotice(text) {
+  $('host-notice').textContent = text;
+  $('host-notice').hidden = false;
+  clearTimeout(state.noticeTimer);
+  state.noticeTimer = setTimeout(() => { $('host-notice').hidden = true; }, 8000);
+}
+
+function renderHost() {
+  renderHostControls(Boolean(state.self?.host), state.locked);
 }
 
 function warnIfInsecure() {
@@ -164,6 +180,7 @@ function addParticipant(participant, offerer) {
   tile.dataset.participantId = participant.id;
   tile.querySelector('.participant-name').textContent = participant.name;
   tile.querySelector('[data-testid="pin"]').addEventListener('click', () => togglePin(participant.id));
+  addTileMenu(tile, participant.id, (message) => state.signaling?.send(message));
   $('tiles').append(tile);
   updateParticipant(participant);
   const video = tile.querySelector('video');
@@ -185,15 +202,16 @@ function addParticipant(participant, offerer) {
   layout();
 }
 
-function updateParticipant({ id, name, audioMuted, videoMuted, connection, handRaised }) {
+function updateParticipant({ id, name, audioMuted, videoMuted, connection, handRaised, host }) {
   const tile = tileOf(id);
   if (!tile) return;
+  if (host !== undefined) tile.dataset.host = String(host);
   if (audioMuted !== undefined) tile.dataset.audioMuted = String(audioMuted);
   if (videoMuted !== undefined) tile.dataset.videoMuted = String(videoMuted);
   if (connection !== undefined) tile.dataset.connection = connection;
   if (handRaised !== undefined) tile.dataset.handRaised = String(handRaised);
   const known = state.people.get(id) || { id };
-  for (const [key, value] of Object.entries({ name, audioMuted, videoMuted, handRaised })) {
+  for (const [key, value] of Object.entries({ name, audioMuted, videoMuted, handRaised, host })) {
     if (value !== undefined) known[key] = value;
   }
   state.people.set(id, known);
@@ -525,6 +543,8 @@ function onJoined({ detail: joined }) {
   $('self-name').textContent = joined.self.name;
   if (!joined.resumed) clearChat();
   state.self = joined.self;
+  state.locked = Boolean(joined.locked);
+  renderHost();
   (joined.chat || []).forEach((message) => showChat(message, joined.self.id));
   if (joined.media !== state.media) {
     // A room rebuilt after a server restart may come back in the other mode: start over in it.
@@ -621,6 +641,29 @@ function wireSignaling(signaling) {
     restartMedia();
     renderStatus();
   });
+  signaling.addEventListener('muted-by-host', ({ detail }) => {
+    state.audioMuted = true;
+    setMuted(state.stream, 'audio', true);
+    sendMediaState();
+    showNotice(`${detail.name} muted your microphone. Unmute it when you want to speak.`);
+  });
+  signaling.addEventListener('camera-requested', ({ detail }) => showNotice(`${detail.name} asks you to turn your camera on.`));
+  signaling.addEventListener('host', ({ detail }) => {
+    if (detail.id === signaling.selfId) {
+      state.self = { ...state.self, host: detail.host };
+      renderHost();
+      renderPeople();
+      showNotice('You are a host now.');
+    } else {
+      updateParticipant({ id: detail.id, host: detail.host });
+    }
+  });
+  signaling.addEventListener('room-state', ({ detail }) => {
+    state.locked = detail.locked;
+    renderHost();
+  });
+  signaling.addEventListener('removed', ({ detail }) => sentAway('removed', `${detail.name} removed you from this meeting.`));
+  signaling.addEventListener('meeting-ended', ({ detail }) => sentAway('ended', `${detail.name} ended this meeting for everyone.`));
   signaling.addEventListener('state', renderStatus);
   signaling.addEventListener('fatal', ({ detail }) => showError(detail));
   signaling.addEventListener('error', ({ detail }) => {
@@ -634,6 +677,7 @@ function wireSignaling(signaling) {
       signaling.leave();
       state.signaling = null;
       show('prejoin');
+      $('room-locked').hidden = detail.error !== 'room-locked';
     }
     showError(detail.message);
   });
@@ -661,10 +705,23 @@ async function join(event) {
   $('self-video').srcObject = state.stream;
   show('call');
   fillCallDevices();
-  const signaling = new Signaling(roomId, name, $('passcode').value || undefined);
+  $('room-locked').hidden = true;
+  const signaling = new Signaling(roomId, name, $('passcode').value || undefined, state.hostSecret);
   state.signaling = signaling;
   wireSignaling(signaling);
   signaling.connect();
+}
+
+/** A host removed this page, or ended the meeting: no call, no reconnect, just the notice. */
+function sentAway(section, text) {
+  clearTimeout(state.iceRenewal);
+  stopScreenShare();
+  state.signaling = null;
+  removeEveryone();
+  stopAll(state.stream);
+  state.stream = new MediaStream();
+  $(`${section}-text`).textContent = text;
+  show(section);
 }
 
 function leave() {
@@ -680,6 +737,7 @@ function leave() {
 
 async function main() {
   warnIfInsecure();
+  state.hostSecret = takeHostSecret(roomId);
   let room;
   try {
     room = await findRoom(roomId);
@@ -698,6 +756,7 @@ async function main() {
   document.querySelectorAll('[data-testid="toggle-mic"]').forEach((b) => b.addEventListener('click', () => toggle('audio')));
   document.querySelectorAll('[data-testid="toggle-camera"]').forEach((b) => b.addEventListener('click', () => toggle('video')));
   $('leave').addEventListener('click', leave);
+  wireHostBar((message) => state.signaling?.send(message), () => state.locked);
   $('share-screen').addEventListener('click', () => (state.screen ? stopScreenShare() : startScreenShare()));
   $('layout-toggle').addEventListener('click', () => {
     state.layout = state.layout === 'speaker' ? 'grid' : 'speaker';

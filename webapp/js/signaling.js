@@ -10,6 +10,7 @@ export class Signaling extends EventTarget {
   #roomId;
   #name;
   #passcode;
+  #host;
   #socket = null;
   #token = null;
   #lastChatId = null; // the last chat message this page has, so a resume brings only newer ones
@@ -23,11 +24,13 @@ export class Signaling extends EventTarget {
   #retry = null;
   #ended = false;
 
-  constructor(roomId, name, passcode) {
+  /** `host`: the secret of the room's host link, or undefined. */
+  constructor(roomId, name, passcode, host) {
     super();
     this.#roomId = roomId;
     this.#name = name;
     this.#passcode = passcode;
+    this.#host = host;
   }
 
   get selfId() { return this.#selfId; }
@@ -106,7 +109,10 @@ export class Signaling extends EventTarget {
   }
 
   #joinMessage() {
-    return this.#passcode ? { type: 'join', name: this.#name, passcode: this.#passcode } : { type: 'join', name: this.#name };
+    const message = { type: 'join', name: this.#name };
+    if (this.#passcode) message.passcode = this.#passcode;
+    if (this.#host) message.host = this.#host;
+    return message;
   }
 
   #checkAlive(socket) {
@@ -144,6 +150,14 @@ export class Signaling extends EventTarget {
       // After a server restart the server cannot rebuild our room just now: try again later.
       this.#socket.close(4000, 'try again');
       return;
+    }
+    if (message.type === 'host' && message.resumeToken) this.#token = message.resumeToken; // made a host
+    if (message.type === 'removed' || message.type === 'meeting-ended') {
+      // Sent away for good: the server closes the socket (4005), and there is nothing to come back to.
+      this.#ended = true;
+      clearTimeout(this.#retry);
+      clearInterval(this.#keepAlive);
+      this.#setState('disconnected');
     }
     if (message.type === 'chat') this.#lastChatId = message.id;
     if (message.type === 'pong') return;

@@ -381,6 +381,82 @@ class CallBrowserIT {
     }
 
     @Test
+    void aHostMutesLocksMakesAHostRemovesAndEndsTheMeeting() throws Exception {
+        Browser hanna = browser("host-hanna");
+        Browser alice = browser("host-alice");
+        Browser carol = browser("host-carol");
+
+        // The create page shows the host link, and "open" takes the creator in through it.
+        hanna.open(base.toString());
+        hanna.byTestId("create-room").click();
+        WebElement hostLink = hanna.byTestId("host-link");
+        hanna.waiting(UI).until(d -> !hostLink.getText().isBlank());
+        String url = hanna.byTestId("room-link").getText();
+        String hostUrl = hostLink.getText();
+        assertTrue(hostUrl.startsWith(url + "#host="), hostUrl);
+        assertEquals(hostUrl, hanna.byTestId("open-room").getAttribute("href"));
+        join(hanna, hostUrl, "Hanna");
+        assertEquals(url, hanna.driver.getCurrentUrl(), "the host secret left the address bar");
+        assertEquals("true", hanna.byTestId("self-tile").getAttribute("data-host"));
+        assertTrue(hanna.byTestId("lock-room").isDisplayed() && hanna.byTestId("end-meeting").isDisplayed());
+
+        join(alice, url, "Alice");
+        String hannaId = alice.tileIdNamed("Hanna");
+        awaitTileAttribute(alice, hannaId, "data-host", "true");
+        assertFalse(alice.byTestId("lock-room").isDisplayed(), "no host controls for a guest");
+        assertFalse(alice.tile(hannaId).findElement(By.cssSelector("[data-testid=participant-menu]")).isDisplayed());
+
+        // Mute Alice from her tile's menu: her own page mutes and says who did it.
+        String aliceId = hanna.tileIdNamed("Alice");
+        hostAction(hanna, aliceId, "mute-participant");
+        alice.waiting(UI).until(d -> "true".equals(alice.visible("toggle-mic").getAttribute("aria-pressed")));
+        assertTrue(alice.byTestId("host-notice").getText().contains("Hanna"), alice.byTestId("host-notice").getText());
+        awaitTileAttribute(hanna, aliceId, "data-audio-muted", "true");
+
+        // Locked: Carol is told so at the join form; unlocked, she gets in.
+        hanna.byTestId("lock-room").click();
+        hanna.waiting(UI).until(d -> "true".equals(hanna.byTestId("lock-room").getAttribute("aria-pressed")));
+        carol.open(url);
+        WebElement name = carol.byTestId("display-name");
+        carol.waiting(UI).until(d -> name.isDisplayed());
+        name.sendKeys("Carol");
+        carol.byTestId("join").click();
+        carol.waiting(UI).until(d -> carol.byTestId("room-locked").isDisplayed());
+        hanna.byTestId("lock-room").click();
+        hanna.waiting(UI).until(d -> "false".equals(hanna.byTestId("lock-room").getAttribute("aria-pressed")));
+        carol.byTestId("join").click();
+        carol.waiting(UI).until(d -> "connected".equals(status(carol)));
+
+        // Alice becomes a host and removes Carol.
+        hostAction(hanna, aliceId, "make-host");
+        alice.waiting(UI).until(d -> alice.byTestId("lock-room").isDisplayed());
+        awaitTileAttribute(carol, aliceId, "data-host", "true");
+        String carolId = alice.tileIdNamed("Carol");
+        hostAction(alice, carolId, "remove-participant");
+        carol.waiting(UI).until(d -> carol.byTestId("removed-notice").isDisplayed());
+        assertTrue(carol.byTestId("removed-notice").getText().contains("Alice"));
+        hanna.waiting(UI).until(d -> hanna.tiles().size() == 1);
+
+        // Hanna ends the meeting for everyone.
+        hanna.byTestId("end-meeting").click();
+        hanna.driver.switchTo().alert().accept();
+        for (Browser b : List.of(hanna, alice)) {
+            b.waiting(UI).until(d -> b.byTestId("meeting-ended").isDisplayed());
+        }
+        assertTrue(alice.byTestId("meeting-ended").getText().contains("Hanna"));
+        failed = false;
+    }
+
+    /** Opens the host menu on a participant's tile and clicks one of its actions. */
+    private static void hostAction(Browser host, String participantId, String action) {
+        WebElement menu = host.tile(participantId).findElement(By.cssSelector("[data-testid=participant-menu]"));
+        menu.findElement(By.tagName("summary")).click();
+        WebElement button = menu.findElement(By.cssSelector("[data-testid=" + action + "]"));
+        host.waiting(UI).until(d -> button.isDisplayed());
+        button.click();
+    }
+
+    @Test
     void unknownRoomSaysSo() throws Exception {
         Browser b = browser("lost");
         b.open(base + "room/AAAAAAAAAAAAAAAAAAAAAA");

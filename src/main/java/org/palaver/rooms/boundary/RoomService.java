@@ -28,6 +28,8 @@ import org.palaver.platform.OnceLog;
 import org.palaver.rooms.control.ResumeTokens;
 import org.palaver.rooms.entity.Mailbox;
 import org.palaver.rooms.entity.ResumeClaims;
+import org.palaver.rooms.entity.CreatedRoom;
+import org.palaver.rooms.entity.HostKey;
 import org.palaver.rooms.entity.Passcode;
 import org.palaver.media.boundary.MediaService;
 import org.palaver.rooms.entity.Room;
@@ -155,11 +157,11 @@ public class RoomService {
         }
     }
 
-    public RoomSnapshot create() {
+    public CreatedRoom create() {
         return create(Optional.empty());
     }
 
-    public RoomSnapshot create(Optional<String> passcode) {
+    public CreatedRoom create(Optional<String> passcode) {
         if (clustered() && grid.draining()) {
             return createElsewhere(passcode);
         }
@@ -172,12 +174,13 @@ public class RoomService {
         Instant now = clock.instant();
         while (true) {
             // 128 random bits never collide in practice; putIfAbsent makes sure of it anyway.
-            Room fresh = newRoom(RoomId.random(), code, false, now, media.modeForNewRoom(), Optional.empty());
+            HostKey.Issued host = HostKey.create();
+            Room fresh = newRoom(RoomId.random(), code, host.key(), false, now, media.modeForNewRoom(), Optional.empty());
             if (rooms.putIfAbsent(fresh.id(), fresh) == null) {
                 if (clustered()) {
                     claim(fresh);
                 }
-                return snapshot(fresh);
+                return new CreatedRoom(snapshot(fresh), host.secret());
             }
         }
     }
@@ -187,14 +190,14 @@ public class RoomService {
      * crosses the cluster network, like every room's signaling), and the page goes there through
      * any node.
      */
-    private RoomSnapshot createElsewhere(Optional<String> passcode) {
+    private CreatedRoom createElsewhere(Optional<String> passcode) {
         passcode.ifPresent(Passcode::check); // refused here, as the other node would refuse it
         LimitExceeded unavailable = new LimitExceeded("node-draining",
                 "This server is being taken out of service and no other can take the room; try again.", 503, 5);
         String node = null;
         try {
             node = grid.servingNode().orElseThrow(() -> unavailable);
-            return json.fromJson(grid.createOn(node, passcode, ASK_OWNER).orElseThrow(() -> unavailable), RoomSnapshot.class);
+            return json.fromJson(grid.createOn(node, passcode, ASK_OWNER).orElseThrow(() -> unavailable), CreatedRoom.class);
         } catch (Requests.NoAnswer e) {
             // a room the other node makes after this gives up stays unused and expires there
             LOG.log(Level.WARNING, "node " + node + " did not make the room this draining node asked for: " + e.getMessage());
@@ -271,10 +274,11 @@ public class RoomService {
      * (A Kurento room is known to the media side from here on; an id collision, which 128 random
      * bits never produce, would only leave an unused entry there.)
      */
-    private Room newRoom(RoomId id, Passcode code, boolean restored, Instant now, String mode, Optional<String> mediaServer) {
+    private Room newRoom(RoomId id, Passcode code, HostKey hostKey, boolean restored, Instant now, String mode,
+                         Optional<String> mediaServer) {
         boolean kurento = Room.KURENTO.equals(mode);
         Room room = new Room(id, mode, kurento ? kurentoMaxParticipants : meshMaxParticipants, reconnectGrace, emptyTtl,
-                code, tokens, restored, now);
+                code, hostKey, tokens, restored, now);
         if (kurento) {
             room.attach(media.attach(room, mediaServer));
         }
@@ -383,18 +387,21 @@ public class RoomService {
     }
 
     public Seat join(String roomId, String name, Mailbox mailbox) {
-        return join(roomId, name, null, mailbox);
+        return join(roomId, name, null, null, mailbox);
     }
 
     /** Throws what a join would throw for reasons that cost nothing to check; true when it needs a passcode hash. */
-    public boolean precheckJoin(String roomId, String name, String passcode) {
-        return require(roomId).precheck(name, passcode);
+    public boolean precheckJoin(String roomId, String name, String passcode, String hostSecret) {
+        return require(roomId).precheck(name, passcode, hostSecret);
     }
 
-    public Seat join(String roomId, String name, String passcode, Mailbox mailbox) {
+    /** {@code hostSecret}: the secret of the room's host link, or null; a host needs no passcode. */
+    public Seat join(String roomId, String name, String passcode, String hostSecret, Mailbox mailbox) {
         Room room = require(roomId);
-        room.checkPasscode(passcode);
-        return room.join(name, mailbox);
+        if (!room.opensAsHost(hostSecret)) {
+            room.checkPasscode(passcode);
+        }
+        return room.join(name, hostSecret, mailbox);
     }
 
     /**
@@ -430,7 +437,8 @@ public class RoomService {
             }
             String chosen = mode;
             Optional<String> server = mediaServer;
-            room = rooms.computeIfAbsent(id, key -> newRoom(key, vouched.passcode(), true, clock.instant(), chosen, server));
+            room = rooms.computeIfAbsent(id, key -> newRoom(key, vouched.passcode(), vouched.hostKey(), true, clock.instant(),
+                    chosen, server));
         }
         return room.resume(token, mailbox, claims);
     }
@@ -449,6 +457,40 @@ public class RoomService {
 
     public void raiseHand(Seat seat, boolean raised) {
         seat.room().raiseHand(seat, raised);
+    }
+
+    public void muteParticipant(Seat seat, String participantId) {
+        seat.room().muteParticipant(seat, participantId);
+    }
+
+    public void muteAll(Seat seat) {
+        seat.room().muteAll(seat);
+    }
+
+    public void askCamera(Seat seat, String participantId) {
+        seat.room().askCamera(seat, participantId);
+    }
+
+    public void removeParticipant(Seat seat, String participantId) {
+        seat.room().removeParticipant(seat, participantId, clock.instant());
+    }
+
+    public void makeHost(Seat seat, String participantId) {
+        seat.room().makeHost(seat, participantId);
+    }
+
+    public void lock(Seat seat, boolean locked) {
+        seat.room().lock(seat, locked);
+    }
+
+    /** A host ends the meeting: everyone is sent away and the room is gone, here and in the cluster. */
+    public void endMeeting(Seat seat) {
+        Room room = seat.room();
+        room.endMeeting(seat);
+        expiredRebuilt.add(room.id()); // no token of an earlier start rebuilds it
+        if (rooms.remove(room.id(), room) && clustered()) {
+            forget(room);
+        }
     }
 
     /** Kurento rooms: the seat's participant publishes its stream. */

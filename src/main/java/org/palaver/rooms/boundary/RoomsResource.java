@@ -21,7 +21,7 @@ import org.palaver.platform.PublicUrl;
 import org.palaver.platform.Refused;
 import org.palaver.platform.RequestOrigin;
 import org.palaver.rooms.control.CreationLimiter;
-import org.palaver.rooms.entity.RoomSnapshot;
+import org.palaver.rooms.entity.CreatedRoom;
 
 @Path("rooms")
 @Produces(MediaType.APPLICATION_JSON)
@@ -46,7 +46,8 @@ public class RoomsResource {
     @Context
     HttpServletRequest request;
 
-    public record Created(String id, String url) {
+    /** {@code hostUrl}: the room URL with the host secret in its fragment, which never reaches a server or a Referer. */
+    public record Created(String id, String url, String hostUrl) {
     }
 
     /** The body is optional: nothing, or {@code {"passcode": "..."}} as application/json (see {@link CreationBody}). */
@@ -61,11 +62,12 @@ public class RoomsResource {
         }
         limiter.admit(request.getRemoteAddr());
         Optional<String> passcode = CreationBody.passcode(request.getContentType(), request.getContentLengthLong(), body);
-        RoomSnapshot room = rooms.create(passcode);
+        CreatedRoom room = rooms.create(passcode);
         // The base URI ends in /api/; the site, with the room page at room/{id}, is its parent.
         URI site = uri.getBaseUri().resolve("..");
+        String url = publicUrl.resolve(site, "room/" + room.id()).toString();
         return Response.created(publicUrl.resolve(site, "api/rooms/" + room.id()))
-                .entity(new Created(room.id(), publicUrl.resolve(site, "room/" + room.id()).toString()))
+                .entity(new Created(room.id(), url, url + "#host=" + room.hostSecret()))
                 .build();
     }
 

@@ -14,6 +14,7 @@ import javax.crypto.Cipher;
 import javax.crypto.Mac;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
+import org.palaver.rooms.entity.HostKey;
 import org.palaver.rooms.entity.Passcode;
 import org.palaver.rooms.entity.ResumeClaims;
 import org.palaver.rooms.entity.RoomId;
@@ -23,9 +24,9 @@ import org.palaver.rooms.entity.TokenIssuer;
  * Resume tokens signed with HMAC-SHA256 under the server secret: after a restart the server can
  * trust what a token says (room, participant id, name, the room's passcode) without having kept
  * any state. {@code base64url(payload) "." base64url(mac)}; the payload's lines are version,
- * room, participant, name, issue time, the issuing server start, and the room's passcode hash
+ * room, participant, name, issue time, the issuing server start, the room's passcode hash
  * encrypted (AES-GCM under a key derived from the secret), so a token holder cannot guess the
- * passcode offline.
+ * passcode offline, whether the participant is a host, and the hash of the room's host key.
  *
  * <p>Each server start has an id of its own. A token issued by this start never rebuilds a room:
  * a room this start created and no longer knows has expired, it was not lost by a restart.
@@ -34,7 +35,9 @@ public final class ResumeTokens implements TokenIssuer {
 
     /** Older tokens cannot rebuild a room: a restart is expected to be minutes, not days. */
     public static final Duration MAX_AGE = Duration.ofHours(12);
-    private static final String VERSION = "2";
+    private static final String VERSION = "3";
+    /** Tokens of the release before hosts: still good for a resume across a rolling upgrade. */
+    private static final String VERSION_BEFORE_HOSTS = "2";
     private static final int IV_BYTES = 12;
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -59,9 +62,10 @@ public final class ResumeTokens implements TokenIssuer {
     }
 
     @Override
-    public String issue(RoomId room, String participantId, String name, Passcode passcode) {
+    public String issue(RoomId room, String participantId, String name, boolean host, Passcode passcode, HostKey hostKey) {
         String payload = String.join("\n", VERSION, room.value(), participantId, name,
-                Long.toString(Instant.now().getEpochSecond()), start, passcode == null ? "" : seal(passcode.encoded()));
+                Long.toString(Instant.now().getEpochSecond()), start, passcode == null ? "" : seal(passcode.encoded()),
+                host ? "host" : "", hostKey == null ? "" : hostKey.encoded());
         byte[] bytes = payload.getBytes(StandardCharsets.UTF_8);
         Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
         return b64.encodeToString(bytes) + "." + b64.encodeToString(hmac(macKey, bytes));
@@ -79,7 +83,8 @@ public final class ResumeTokens implements TokenIssuer {
                 return Optional.empty();
             }
             String[] fields = new String(payload, StandardCharsets.UTF_8).split("\n", -1);
-            if (fields.length != 7 || !VERSION.equals(fields[0])) {
+            boolean current = fields.length == 9 && VERSION.equals(fields[0]);
+            if (!current && !(fields.length == 7 && VERSION_BEFORE_HOSTS.equals(fields[0]))) {
                 return Optional.empty();
             }
             Instant issued = Instant.ofEpochSecond(Long.parseLong(fields[4]));
@@ -88,7 +93,10 @@ public final class ResumeTokens implements TokenIssuer {
             }
             boolean earlierStart = !start.equals(fields[5]);
             Passcode passcode = fields[6].isEmpty() ? null : Passcode.decode(open(fields[6]));
-            return RoomId.parse(fields[1]).map(room -> new ResumeClaims(room, fields[2], fields[3], passcode, issued, earlierStart));
+            boolean host = current && "host".equals(fields[7]);
+            HostKey hostKey = current && !fields[8].isEmpty() ? HostKey.decode(fields[8]) : null;
+            return RoomId.parse(fields[1]).map(room -> new ResumeClaims(room, fields[2], fields[3], host, passcode, hostKey,
+                    issued, earlierStart));
         } catch (IllegalArgumentException e) { // bad base64, number or passcode encoding
             return Optional.empty();
         }

@@ -18,4 +18,10 @@ public interface Mailbox {
      * the page reconnects and resumes where the room is rebuilt.
      */
     void moved();
+
+    /**
+     * The participant is out for good (a host removed them, or ended the meeting): send
+     * {@code last} after what is queued, then end this socket so that the page does not reconnect.
+     */
+    void dismissed(ServerMessage last);
 }

@@ -17,7 +17,8 @@ public final class Participant {
 
     private final String id;
     private final String name;
-    private final String resumeToken;
+    private String resumeToken;
+    private boolean host;
     private boolean audioMuted;
     private boolean videoMuted;
     private boolean handRaised;
@@ -26,11 +27,26 @@ public final class Participant {
     private Instant awayUntil;
     private final Deque<ServerMessage> held = new ArrayDeque<>();
 
-    Participant(String id, String name, String resumeToken, Mailbox mailbox) {
+    Participant(String id, String name, String resumeToken, Mailbox mailbox, boolean host) {
         this.id = id;
         this.name = name;
         this.resumeToken = resumeToken;
         this.mailbox = mailbox;
+        this.host = host;
+    }
+
+    boolean host() {
+        return host;
+    }
+
+    /** Made a host, with a token that says so. */
+    void becomeHost(String newToken) {
+        host = true;
+        resumeToken = newToken;
+    }
+
+    boolean videoMuted() {
+        return videoMuted;
     }
 
     public String id() {
@@ -106,6 +122,6 @@ public final class Participant {
 
     ParticipantInfo info() {
         return new ParticipantInfo(id, name, audioMuted, videoMuted, connected() ? "connected" : "reconnecting", handRaised,
-                screenStreamId);
+                screenStreamId, host);
     }
 }

@@ -38,6 +38,8 @@ public final class Room {
     private final Duration reconnectGrace;
     private final Duration emptyTtl;
     private final Passcode passcode;
+    /** Null for a room rebuilt from tokens of the release before hosts: it has no hosts then. */
+    private final HostKey hostKey;
     private final TokenIssuer tokens;
     /** Rebuilt from resume tokens after a restart: seats may be restored from valid tokens. */
     private final boolean restored;
@@ -60,20 +62,27 @@ public final class Room {
     private boolean closed;
     /** Given up to another node (this one drains): whoever still reaches it is sent on. */
     private boolean handedOver;
+    /** Locked by a host: nobody new joins, hosts (by the host link) excepted. */
+    private boolean locked;
+    /** Removed by a host: their tokens never bring them back into this room. */
+    private final Set<String> removed = new HashSet<>();
     private RoomMedia roomMedia = RoomMedia.NONE;
 
     public Room(RoomId id, String media, int capacity, Duration reconnectGrace, Duration emptyTtl, Instant now) {
-        this(id, media, capacity, reconnectGrace, emptyTtl, null, (room, participant, name, code) -> Tokens.random(16), false, now);
+        this(id, media, capacity, reconnectGrace, emptyTtl, null, null,
+                (room, participant, name, host, code, key) -> Tokens.random(16), false, now);
     }
 
     /**
-     * {@code passcode} may be null: anyone with the link may join. {@code restored}: this room is
-     * being rebuilt from a resume token after the server lost it.
+     * {@code passcode} may be null: anyone with the link may join. {@code hostKey}: who opens the
+     * host link is host. {@code restored}: this room is being rebuilt from a resume token after the
+     * server lost it.
      */
     public Room(RoomId id, String media, int capacity, Duration reconnectGrace, Duration emptyTtl, Passcode passcode,
-                TokenIssuer tokens, boolean restored, Instant now) {
+                HostKey hostKey, TokenIssuer tokens, boolean restored, Instant now) {
         this.id = id;
         this.passcode = passcode;
+        this.hostKey = hostKey;
         this.tokens = tokens;
         this.restored = restored;
         this.media = media;
@@ -117,15 +126,26 @@ public final class Room {
         }
     }
 
+    /** Whether {@code hostSecret} is this room's host secret. Immutable key: no lock needed. */
+    public boolean opensAsHost(String hostSecret) {
+        return hostKey != null && hostKey.matches(hostSecret);
+    }
+
     /**
-     * The checks of {@link #join} that cost nothing (name, room open and not full, a passcode
-     * given where one is needed), so that no join that would fail anyway pays for a passcode hash.
-     * True when {@link #checkPasscode} has a hash to compute.
+     * The checks of {@link #join} that cost nothing (name, room open, not locked and not full, a
+     * passcode given where one is needed), so that no join that would fail anyway pays for a
+     * passcode hash. True when {@link #checkPasscode} has a hash to compute; a host (by the host
+     * link) needs no passcode.
      */
-    public synchronized boolean precheck(String rawName, String attempt) {
+    public synchronized boolean precheck(String rawName, String attempt, String hostSecret) {
         DisplayName.validate(rawName);
         requireOpen();
+        boolean host = opensAsHost(hostSecret);
+        requireUnlocked(host);
         requireRoomForOneMore();
+        if (host) {
+            return false;
+        }
         if (passcode != null && (attempt == null || attempt.isEmpty())) {
             throw new RoomException("passcode-required", "This room needs a passcode.");
         }
@@ -133,15 +153,22 @@ public final class Room {
     }
 
     public synchronized Seat join(String rawName, Mailbox mailbox) {
+        return join(rawName, null, mailbox);
+    }
+
+    /** Joins as a host when {@code hostSecret} is the room's host secret (the passcode was checked before, unless so). */
+    public synchronized Seat join(String rawName, String hostSecret, Mailbox mailbox) {
         requireOpen();
+        boolean host = opensAsHost(hostSecret);
+        requireUnlocked(host);
         requireRoomForOneMore();
         String name = DisplayName.distinct(DisplayName.validate(rawName), names());
         String participantId;
         do {
             participantId = Tokens.random(8);
         } while (participants.containsKey(participantId));
-        String token = tokens.issue(id, participantId, name, passcode);
-        return admit(new Participant(participantId, name, token, mailbox), false);
+        String token = tokens.issue(id, participantId, name, host, passcode, hostKey);
+        return admit(new Participant(participantId, name, token, mailbox, host), false);
     }
 
     public synchronized Seat resume(String token, Mailbox mailbox) {
@@ -159,7 +186,7 @@ public final class Room {
         if (known == null) {
             ResumeClaims vouched = claims
                     .filter(c -> restored && c.earlierStart() && c.room().equals(id))
-                    .filter(c -> !gone.contains(c.participantId()))
+                    .filter(c -> !gone.contains(c.participantId()) && !removed.contains(c.participantId()))
                     .orElseThrow(() -> new RoomException("resume-failed", "Your place in this room has expired. Join again."));
             known = participants.get(vouched.participantId());
             if (known == null) {
@@ -177,7 +204,7 @@ public final class Room {
         List<ParticipantInfo> others = new ArrayList<>(infos());
         others.removeIf(info -> info.id().equals(participant.id()));
         mailbox.post(new ServerMessage.Joined(participant.info(), participant.resumeToken(), media, others, true, restored,
-                List.copyOf(chat)));
+                List.copyOf(chat)).withLocked(locked));
         participant.flushHeld();
         if (wasAway) {
             broadcast(participant, new ServerMessage.ParticipantConnection(participant.id(), "connected"));
@@ -189,7 +216,8 @@ public final class Room {
     private Seat restore(String token, Mailbox mailbox, ResumeClaims claims) {
         requireRoomForOneMore();
         String name = DisplayName.distinct(claims.name(), names());
-        return admit(new Participant(claims.participantId(), name, tokens.issue(id, claims.participantId(), name, passcode), mailbox), true);
+        return admit(new Participant(claims.participantId(), name,
+                tokens.issue(id, claims.participantId(), name, claims.host(), passcode, hostKey), mailbox, claims.host()), true);
     }
 
     /** Seats a newcomer (a join, or a restore into a rebuilt room) and tells everyone. */
@@ -200,9 +228,15 @@ public final class Room {
         emptySince = null;
         roomMedia.joined(newcomer.id());
         newcomer.mailbox().post(new ServerMessage.Joined(newcomer.info(), newcomer.resumeToken(), media, others,
-                restoring, restoring, List.copyOf(chat)));
+                restoring, restoring, List.copyOf(chat)).withLocked(locked));
         broadcast(newcomer, new ServerMessage.ParticipantJoined(newcomer.info()));
         return new Seat(this, newcomer, newcomer.mailbox());
+    }
+
+    private void requireUnlocked(boolean host) {
+        if (locked && !host) {
+            throw new RoomException("room-locked", "The hosts have locked this room: nobody new can join.");
+        }
     }
 
     private void requireRoomForOneMore() {
@@ -295,6 +329,119 @@ public final class Room {
         Participant participant = requireCurrent(seat);
         participant.raiseHand(raised);
         broadcast(null, new ServerMessage.Hand(participant.id(), raised));
+    }
+
+    // ---- host controls: every one checks on the server that the sender is a host ----------------
+
+    /**
+     * Mutes another participant's microphone: their page is told who did it and mutes it (it stays
+     * muted until they unmute), and everyone sees them muted at once.
+     */
+    public synchronized void muteParticipant(Seat seat, String targetId) {
+        Participant host = requireHost(seat);
+        muteByHost(host, requireOther(host, targetId));
+    }
+
+    /** Mutes everyone but the hosts. */
+    public synchronized void muteAll(Seat seat) {
+        Participant host = requireHost(seat);
+        for (Participant p : List.copyOf(participants.values())) {
+            if (!p.host()) {
+                muteByHost(host, p);
+            }
+        }
+    }
+
+    private void muteByHost(Participant host, Participant target) {
+        target.setMedia(true, target.videoMuted());
+        broadcast(target, new ServerMessage.MediaState(target.id(), true, target.videoMuted()));
+        if (target.connected()) {
+            target.mailbox().post(new ServerMessage.MutedByHost(host.id(), host.name()));
+        } else {
+            target.hold(new ServerMessage.MutedByHost(host.id(), host.name()));
+        }
+    }
+
+    /** Asks another participant to turn their camera on; only they can. */
+    public synchronized void askCamera(Seat seat, String targetId) {
+        Participant host = requireHost(seat);
+        Participant target = requireOther(host, targetId);
+        if (target.connected()) {
+            target.mailbox().post(new ServerMessage.CameraRequested(host.id(), host.name()));
+        }
+    }
+
+    /**
+     * Removes another participant: they are told and their socket is closed; their tokens never
+     * bring them back into this room (they may join anew through the link unless it is locked).
+     */
+    public synchronized void removeParticipant(Seat seat, String targetId, Instant now) {
+        Participant host = requireHost(seat);
+        Participant target = requireOther(host, targetId);
+        removed.add(target.id());
+        if (target.connected()) {
+            target.mailbox().dismissed(new ServerMessage.Removed(host.id(), host.name()));
+        }
+        remove(target, "removed", now);
+    }
+
+    /** Makes another participant a host; they get a token that says so (a rebuilt room knows it again). */
+    public synchronized void makeHost(Seat seat, String targetId) {
+        Participant host = requireHost(seat);
+        Participant target = requireOther(host, targetId);
+        if (target.host()) {
+            return;
+        }
+        byToken.remove(target.resumeToken());
+        target.becomeHost(tokens.issue(id, target.id(), target.name(), true, passcode, hostKey));
+        byToken.put(target.resumeToken(), target);
+        broadcast(target, new ServerMessage.HostChanged(target.id(), true, null));
+        if (target.connected()) {
+            target.mailbox().post(new ServerMessage.HostChanged(target.id(), true, target.resumeToken()));
+        }
+        // away: the token is lost with the page, which resumes with its old one and is a host still
+    }
+
+    /** Locks (nobody new joins but hosts) or unlocks the room; everyone is told. */
+    public synchronized void lock(Seat seat, boolean lock) {
+        requireHost(seat);
+        locked = lock;
+        broadcast(null, new ServerMessage.RoomState(locked));
+    }
+
+    /**
+     * Ends the meeting for everyone: each is told and their socket closed, and the room is closed
+     * at once (its media released); the caller forgets it.
+     */
+    public synchronized void endMeeting(Seat seat) {
+        Participant host = requireHost(seat);
+        ServerMessage.MeetingEnded ended = new ServerMessage.MeetingEnded(host.id(), host.name());
+        for (Participant p : participants.values()) {
+            if (p.connected()) {
+                p.mailbox().dismissed(ended);
+            }
+            p.goAway(null);
+        }
+        participants.clear();
+        byToken.clear();
+        closed = true;
+        roomMedia.closed();
+    }
+
+    private Participant requireHost(Seat seat) {
+        Participant participant = requireCurrent(seat);
+        if (!participant.host()) {
+            throw new RoomException("not-host", "Only a host can do that.");
+        }
+        return participant;
+    }
+
+    private Participant requireOther(Participant host, String targetId) {
+        Participant target = targetId == null ? null : participants.get(targetId);
+        if (target == null || target == host) {
+            throw new RoomException("unknown-participant", "There is no other participant '" + targetId + "' in this room.");
+        }
+        return target;
     }
 
     /**

@@ -1,7 +1,11 @@
 package org.palaver.rooms.entity;
 
-/** Issues the resume token a participant gets in {@code joined}. */
+/**
+ * Issues the resume token a participant gets in {@code joined}. It vouches for what a room rebuilt
+ * from tokens needs to know again: the participant, whether they are a host, and the room's
+ * passcode and host key (either may be null).
+ */
 public interface TokenIssuer {
 
-    String issue(RoomId room, String participantId, String name, Passcode passcode);
+    String issue(RoomId room, String participantId, String name, boolean host, Passcode passcode, HostKey hostKey);
 }

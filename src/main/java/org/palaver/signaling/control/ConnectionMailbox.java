@@ -47,6 +47,11 @@ final class ConnectionMailbox implements Mailbox {
         outbox.moved();
     }
 
+    @Override
+    public void dismissed(ServerMessage last) {
+        outbox.dismissed(last);
+    }
+
     /** Fresh ICE servers for the participant this connection is, on request. */
     ServerMessage.IceServerList iceServers(String participantId) {
         return new ServerMessage.IceServerList(ice.forParticipant(participantId), ice.ttlSeconds());

@@ -240,6 +240,21 @@ public final class Conversation implements Connection {
             rooms.sfuCandidate(current, candidate.stream(), candidate.candidate());
         } else if (message instanceof ClientMessage.MediaState media) {
             rooms.setMedia(current, media.audioMuted(), media.videoMuted());
+        } else if (message instanceof ClientMessage.MuteParticipant mute) {
+            rooms.muteParticipant(current, mute.participant());
+        } else if (message instanceof ClientMessage.MuteAll) {
+            rooms.muteAll(current);
+        } else if (message instanceof ClientMessage.AskCamera ask) {
+            rooms.askCamera(current, ask.participant());
+        } else if (message instanceof ClientMessage.RemoveParticipant remove) {
+            rooms.removeParticipant(current, remove.participant());
+        } else if (message instanceof ClientMessage.MakeHost make) {
+            rooms.makeHost(current, make.participant());
+        } else if (message instanceof ClientMessage.LockRoom lock) {
+            rooms.lock(current, lock.locked());
+        } else if (message instanceof ClientMessage.EndMeeting) {
+            rooms.endMeeting(current); // refused for a non-host, who keeps their seat
+            seat = null;
         } else if (message instanceof ClientMessage.IceServersRequest) {
             outbox.post(mailbox.iceServers(self));
         } else if (message instanceof ClientMessage.Leave) {
@@ -256,8 +271,8 @@ public final class Conversation implements Connection {
      * passcode is checked on the passcode threads, within this connection's budget.
      */
     private void join(ClientMessage.Join join) {
-        if (!rooms.precheckJoin(roomId, join.name(), join.passcode())) {
-            seat(rooms.join(roomId, join.name(), join.passcode(), mailbox));
+        if (!rooms.precheckJoin(roomId, join.name(), join.passcode(), join.host())) {
+            seat(rooms.join(roomId, join.name(), join.passcode(), join.host(), mailbox));
             return;
         }
         long now = System.nanoTime();
@@ -340,7 +355,7 @@ public final class Conversation implements Connection {
         }
         boolean wrong = false;
         try {
-            Seat joined = rooms.join(roomId, join.name(), join.passcode(), mailbox);
+            Seat joined = rooms.join(roomId, join.name(), join.passcode(), join.host(), mailbox);
             guard.right(address, roomId);
             return joined;
         } catch (RoomException e) {

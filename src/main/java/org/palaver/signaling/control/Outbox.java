@@ -32,6 +32,8 @@ public final class Outbox implements Link {
     public static final CloseReason TOO_SLOW = new CloseReason(() -> 4002, "too slow to receive");
     public static final CloseReason TIMED_OUT = new CloseReason(() -> 4003, "no heartbeat");
     public static final CloseReason JOIN_TIMEOUT = new CloseReason(() -> 4004, "no join in time");
+    /** Removed by a host, or the meeting ended: the page must not reconnect. */
+    public static final CloseReason DISMISSED = new CloseReason(() -> 4005, "dismissed by a host");
     /** The node that holds the room is gone: the page reconnects and resumes (1013, try again later). */
     public static final CloseReason OWNER_GONE = new CloseReason(CloseReason.CloseCodes.TRY_AGAIN_LATER, "the room's node went away");
     /** What a socket of a room that leaves a draining node is told before it is closed. */
@@ -100,6 +102,11 @@ public final class Outbox implements Link {
     @Override
     public void moved() {
         finish(NODE_DRAINING, ROOM_MOVING);
+    }
+
+    @Override
+    public void dismissed(ServerMessage last) {
+        finish(last, DISMISSED);
     }
 
     @Override

@@ -63,6 +63,11 @@ final class RemoteLink implements Link {
     }
 
     @Override
+    public void dismissed(ServerMessage last) {
+        finish(last, Outbox.DISMISSED);
+    }
+
+    @Override
     public void close(CloseReason reason) {
         if (closed.compareAndSet(false, true)) {
             queue.clear();

@@ -21,14 +21,25 @@ import jakarta.json.bind.annotation.JsonbTypeInfo;
         @JsonbSubtype(alias = "publish", type = ClientMessage.Publish.class),
         @JsonbSubtype(alias = "subscribe", type = ClientMessage.Subscribe.class),
         @JsonbSubtype(alias = "sfu-candidate", type = ClientMessage.SfuCandidate.class),
+        @JsonbSubtype(alias = "mute-participant", type = ClientMessage.MuteParticipant.class),
+        @JsonbSubtype(alias = "mute-all", type = ClientMessage.MuteAll.class),
+        @JsonbSubtype(alias = "ask-camera", type = ClientMessage.AskCamera.class),
+        @JsonbSubtype(alias = "remove-participant", type = ClientMessage.RemoveParticipant.class),
+        @JsonbSubtype(alias = "make-host", type = ClientMessage.MakeHost.class),
+        @JsonbSubtype(alias = "lock-room", type = ClientMessage.LockRoom.class),
+        @JsonbSubtype(alias = "end-meeting", type = ClientMessage.EndMeeting.class),
         @JsonbSubtype(alias = "leave", type = ClientMessage.Leave.class),
         @JsonbSubtype(alias = "ping", type = ClientMessage.Ping.class),
         @JsonbSubtype(alias = "ice-servers", type = ClientMessage.IceServersRequest.class)
 })
 public sealed interface ClientMessage {
 
-    /** Enter the room under a display name; the server answers {@code joined}. {@code passcode} is optional. */
-    record Join(String name, String passcode) implements ClientMessage {
+    /**
+     * Enter the room under a display name; the server answers {@code joined}. {@code passcode} and
+     * {@code host} (the secret of the room's host link, which makes the sender a host and needs no
+     * passcode) are optional.
+     */
+    record Join(String name, String passcode, String host) implements ClientMessage {
         public Join {
             require(name, "name");
         }
@@ -136,6 +147,49 @@ public sealed interface ClientMessage {
             require(stream, "stream");
             require(candidate, "candidate");
         }
+    }
+
+    // Host controls: refused with not-host unless the sender is a host.
+
+    /** Mute participant {@code participant}'s microphone. */
+    record MuteParticipant(String participant) implements ClientMessage {
+        public MuteParticipant {
+            require(participant, "participant");
+        }
+    }
+
+    /** Mute everyone but the hosts. */
+    record MuteAll() implements ClientMessage {
+    }
+
+    /** Ask participant {@code participant} to turn their camera on. */
+    record AskCamera(String participant) implements ClientMessage {
+        public AskCamera {
+            require(participant, "participant");
+        }
+    }
+
+    record RemoveParticipant(String participant) implements ClientMessage {
+        public RemoveParticipant {
+            require(participant, "participant");
+        }
+    }
+
+    record MakeHost(String participant) implements ClientMessage {
+        public MakeHost {
+            require(participant, "participant");
+        }
+    }
+
+    /** Lock ({@code true}: nobody new joins but hosts) or unlock the room. */
+    record LockRoom(Boolean locked) implements ClientMessage {
+        public LockRoom {
+            require(locked, "locked");
+        }
+    }
+
+    /** End the meeting for everyone. */
+    record EndMeeting() implements ClientMessage {
     }
 
     record Leave() implements ClientMessage {

@@ -22,6 +22,12 @@ import org.palaver.ice.control.IceServers.IceServer;
         @JsonbSubtype(alias = "sfu-candidate", type = ServerMessage.SfuCandidate.class),
         @JsonbSubtype(alias = "media-interrupted", type = ServerMessage.MediaInterrupted.class),
         @JsonbSubtype(alias = "sfu-restart", type = ServerMessage.SfuRestart.class),
+        @JsonbSubtype(alias = "muted-by-host", type = ServerMessage.MutedByHost.class),
+        @JsonbSubtype(alias = "camera-requested", type = ServerMessage.CameraRequested.class),
+        @JsonbSubtype(alias = "removed", type = ServerMessage.Removed.class),
+        @JsonbSubtype(alias = "host", type = ServerMessage.HostChanged.class),
+        @JsonbSubtype(alias = "room-state", type = ServerMessage.RoomState.class),
+        @JsonbSubtype(alias = "meeting-ended", type = ServerMessage.MeetingEnded.class),
         @JsonbSubtype(alias = "pong", type = ServerMessage.Pong.class),
         @JsonbSubtype(alias = "ice-servers", type = ServerMessage.IceServerList.class),
         @JsonbSubtype(alias = "error", type = ServerMessage.Error.class)
@@ -34,20 +40,52 @@ public sealed interface ServerMessage {
      * when the server had restarted and rebuilt the room from resume tokens, so others may still
      * be on their way back. {@code iceServers} (with TURN credentials for this participant, valid
      * {@code iceServersTtl} seconds) is added by the connection, which also trims {@code chat} to
-     * what the page has not had yet.
+     * what the page has not had yet. {@code locked}: the hosts locked the room.
      */
     record Joined(ParticipantInfo self, String resumeToken, String media, List<ParticipantInfo> participants,
-                  boolean resumed, boolean restored, List<Chat> chat, List<IceServer> iceServers, Long iceServersTtl)
+                  boolean resumed, boolean restored, List<Chat> chat, List<IceServer> iceServers, Long iceServersTtl,
+                  boolean locked)
             implements ServerMessage {
 
         public Joined(ParticipantInfo self, String resumeToken, String media, List<ParticipantInfo> participants,
                       boolean resumed, boolean restored, List<Chat> chat) {
-            this(self, resumeToken, media, participants, resumed, restored, chat, null, null);
+            this(self, resumeToken, media, participants, resumed, restored, chat, null, null, false);
         }
 
         public Joined with(List<Chat> newChat, List<IceServer> servers, Long ttl) {
-            return new Joined(self, resumeToken, media, participants, resumed, restored, newChat, servers, ttl);
+            return new Joined(self, resumeToken, media, participants, resumed, restored, newChat, servers, ttl, locked);
         }
+
+        public Joined withLocked(boolean isLocked) {
+            return new Joined(self, resumeToken, media, participants, resumed, restored, chat, iceServers, iceServersTtl, isLocked);
+        }
+    }
+
+    /** A host ({@code by}, {@code name}) muted your microphone: mute it; it stays muted until you unmute. */
+    record MutedByHost(String by, String name) implements ServerMessage {
+    }
+
+    /** A host asks you to turn your camera on (only you can). */
+    record CameraRequested(String by, String name) implements ServerMessage {
+    }
+
+    /** A host removed you from the room; the socket closes (4005) and the page must not reconnect. */
+    record Removed(String by, String name) implements ServerMessage {
+    }
+
+    /**
+     * Participant {@code id} is a host now. The new host's own copy carries its new
+     * {@code resumeToken} (null, and left out, in everyone else's).
+     */
+    record HostChanged(String id, boolean host, String resumeToken) implements ServerMessage {
+    }
+
+    /** The hosts locked ({@code true}) or unlocked the room. */
+    record RoomState(boolean locked) implements ServerMessage {
+    }
+
+    /** A host ended the meeting for everyone; the socket closes (4006) and the page must not reconnect. */
+    record MeetingEnded(String by, String name) implements ServerMessage {
     }
 
     /** Fresh ICE servers for a participant who asked ({@code ice-servers}); TURN credentials valid {@code ttl} seconds. */

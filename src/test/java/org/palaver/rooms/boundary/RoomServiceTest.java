@@ -45,6 +45,10 @@ class RoomServiceTest {
         @Override
         public void moved() {
         }
+
+        @Override
+        public void dismissed(ServerMessage last) {
+        }
     };
 
     /** Keeps the resume token of the joined it gets. */
@@ -66,6 +70,10 @@ class RoomServiceTest {
         @Override
         public void moved() {
             moved = true;
+        }
+
+        @Override
+        public void dismissed(ServerMessage last) {
         }
     }
 

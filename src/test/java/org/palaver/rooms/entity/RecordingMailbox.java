@@ -10,6 +10,7 @@ final class RecordingMailbox implements Mailbox {
     final List<ServerMessage> received = new ArrayList<>();
     boolean replaced;
     boolean moved;
+    ServerMessage dismissedWith;
 
     @Override
     public void post(ServerMessage message) {
@@ -24,6 +25,12 @@ final class RecordingMailbox implements Mailbox {
     @Override
     public void replaced() {
         replaced = true;
+    }
+
+    @Override
+    public void dismissed(ServerMessage last) {
+        received.add(last);
+        dismissedWith = last;
     }
 
     <T extends ServerMessage> List<T> all(Class<T> kind) {

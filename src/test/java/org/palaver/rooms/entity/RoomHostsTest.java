@@ -1,0 +1,169 @@
+package org.palaver.rooms.entity;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+import org.palaver.rooms.control.ResumeTokens;
+import org.palaver.signaling.entity.ServerMessage;
+
+/** Hosts and what only they may do, each checked on the room whatever a client sends. */
+class RoomHostsTest {
+
+    static final Duration GRACE = Duration.ofSeconds(15);
+    static final Duration TTL = Duration.ofMinutes(5);
+    static final ResumeTokens TOKENS = ResumeTokens.of("test secret");
+    final Instant t0 = Instant.parse("2026-01-01T10:00:00Z");
+    final HostKey.Issued key = HostKey.create();
+    final Room room = new Room(RoomId.random(), "mesh", 5, GRACE, TTL, null, key.key(), TOKENS, false, t0);
+    final RecordingMailbox h = new RecordingMailbox();
+    final RecordingMailbox a = new RecordingMailbox();
+    final RecordingMailbox b = new RecordingMailbox();
+    final Seat host = room.join("Hanna", key.secret(), h);
+    final Seat alice = room.join("Alice", null, a);
+    final Seat bob = room.join("Bob", "not the secret", b);
+
+    @Test
+    void theHostSecretMakesAHostAndEveryoneSeesWhoIs() {
+        assertTrue(h.last(ServerMessage.Joined.class).self().host());
+        assertFalse(a.last(ServerMessage.Joined.class).self().host());
+        assertFalse(b.last(ServerMessage.Joined.class).self().host(), "a wrong secret makes nobody a host");
+        assertTrue(b.last(ServerMessage.Joined.class).participants().stream().filter(p -> p.name().equals("Hanna"))
+                .findFirst().orElseThrow().host());
+        assertFalse(key.key().matches(null));
+        assertFalse(key.key().matches(""));
+        assertFalse(key.key().matches(key.secret() + "x"));
+    }
+
+    @Test
+    void everyHostControlIsRefusedToANonHostAndChangesNothing() {
+        String hostId = host.participant().id();
+        for (Executable attempt : new Executable[] {
+                () -> room.muteParticipant(alice, hostId),
+                () -> room.muteAll(alice),
+                () -> room.askCamera(alice, hostId),
+                () -> room.removeParticipant(alice, hostId, t0),
+                () -> room.makeHost(alice, bob.participant().id()),
+                () -> room.lock(alice, true),
+                () -> room.endMeeting(alice)}) {
+            assertEquals("not-host", assertThrows(RoomException.class, attempt).code());
+        }
+        assertEquals(3, room.size());
+        assertTrue(h.all(ServerMessage.MutedByHost.class).isEmpty());
+        assertNull(h.dismissedWith);
+        assertTrue(a.all(ServerMessage.RoomState.class).isEmpty());
+        room.join("Carol", null, new RecordingMailbox()); // not locked
+    }
+
+    @Test
+    void aMutedParticipantIsToldWhoDidItAndEveryoneSeesThemMuted() {
+        room.muteParticipant(host, alice.participant().id());
+        ServerMessage.MutedByHost told = a.last(ServerMessage.MutedByHost.class);
+        assertEquals(host.participant().id(), told.by());
+        assertEquals("Hanna", told.name());
+        ServerMessage.MediaState seen = b.last(ServerMessage.MediaState.class);
+        assertEquals(alice.participant().id(), seen.id());
+        assertTrue(seen.audioMuted());
+        assertEquals("unknown-participant", assertThrows(RoomException.class,
+                () -> room.muteParticipant(host, host.participant().id())).code(), "a host mutes themselves on their own page");
+        assertEquals("unknown-participant", assertThrows(RoomException.class, () -> room.muteParticipant(host, "nobody")).code());
+    }
+
+    @Test
+    void muteAllMutesEveryoneButTheHosts() {
+        room.muteAll(host);
+        assertEquals(1, a.all(ServerMessage.MutedByHost.class).size());
+        assertEquals(1, b.all(ServerMessage.MutedByHost.class).size());
+        assertTrue(h.all(ServerMessage.MutedByHost.class).isEmpty());
+    }
+
+    @Test
+    void aRemovedParticipantIsSentAwayAndTheirTokenNeverBringsThemBack() {
+        String token = a.last(ServerMessage.Joined.class).resumeToken();
+        room.removeParticipant(host, alice.participant().id(), t0);
+        assertEquals(new ServerMessage.Removed(host.participant().id(), "Hanna"), a.dismissedWith);
+        ServerMessage.ParticipantLeft left = b.last(ServerMessage.ParticipantLeft.class);
+        assertEquals(alice.participant().id(), left.id());
+        assertEquals("removed", left.reason());
+        assertEquals("resume-failed", assertThrows(RoomException.class, () -> room.resume(token, new RecordingMailbox())).code());
+        assertEquals(2, room.size());
+    }
+
+    @Test
+    void aRemovedParticipantCannotBeRestoredIntoTheRoomRebuiltFromTokens() {
+        String token = a.last(ServerMessage.Joined.class).resumeToken();
+        ResumeTokens restarted = ResumeTokens.of("test secret");
+        Room rebuilt = new Room(room.id(), "mesh", 5, GRACE, TTL, null, key.key(), restarted, true, t0);
+        ResumeClaims claims = restarted.verify(token, t0).orElseThrow();
+        assertFalse(claims.host());
+        // the host of the rebuilt room is restored as host, and the room's host key came back with the tokens
+        ResumeClaims hostClaims = restarted.verify(h.last(ServerMessage.Joined.class).resumeToken(), t0).orElseThrow();
+        assertTrue(hostClaims.host());
+        assertTrue(hostClaims.hostKey().matches(key.secret()));
+        RecordingMailbox h2 = new RecordingMailbox();
+        Seat hostAgain = rebuilt.resume(h.last(ServerMessage.Joined.class).resumeToken(), h2, Optional.of(hostClaims));
+        assertTrue(h2.last(ServerMessage.Joined.class).self().host());
+        RecordingMailbox a2 = new RecordingMailbox();
+        Seat aliceAgain = rebuilt.resume(token, a2, Optional.of(claims));
+        rebuilt.removeParticipant(hostAgain, aliceAgain.participant().id(), t0);
+        assertEquals("resume-failed", assertThrows(RoomException.class,
+                () -> rebuilt.resume(token, new RecordingMailbox(), Optional.of(claims))).code());
+    }
+
+    @Test
+    void aNewHostGetsATokenThatSaysSoAndEveryoneIsTold() {
+        String oldToken = a.last(ServerMessage.Joined.class).resumeToken();
+        room.makeHost(host, alice.participant().id());
+        ServerMessage.HostChanged own = a.last(ServerMessage.HostChanged.class);
+        assertTrue(own.host());
+        assertNotEquals(oldToken, own.resumeToken());
+        assertTrue(TOKENS.verify(own.resumeToken(), t0).orElseThrow().host());
+        ServerMessage.HostChanged others = b.last(ServerMessage.HostChanged.class);
+        assertEquals(alice.participant().id(), others.id());
+        assertNull(others.resumeToken(), "nobody else gets the new host's token");
+        room.muteParticipant(alice, bob.participant().id()); // a host now
+        assertEquals("resume-failed", assertThrows(RoomException.class, () -> room.resume(oldToken, new RecordingMailbox())).code());
+        room.resume(own.resumeToken(), new RecordingMailbox());
+    }
+
+    @Test
+    void aLockedRoomTakesNobodyNewButHostsAndEveryoneIsTold() {
+        room.lock(host, true);
+        assertTrue(a.last(ServerMessage.RoomState.class).locked());
+        assertEquals("room-locked", assertThrows(RoomException.class, () -> room.precheck("Carol", null, null)).code());
+        assertEquals("room-locked", assertThrows(RoomException.class, () -> room.join("Carol", null, new RecordingMailbox())).code());
+        RecordingMailbox second = new RecordingMailbox();
+        room.join("Hanna on her phone", key.secret(), second);
+        assertTrue(second.last(ServerMessage.Joined.class).locked(), "a joiner learns the room is locked");
+        room.lock(host, false);
+        room.join("Carol", null, new RecordingMailbox());
+    }
+
+    @Test
+    void endingTheMeetingSendsEveryoneAwayAndClosesTheRoom() {
+        room.endMeeting(host);
+        ServerMessage.MeetingEnded ended = new ServerMessage.MeetingEnded(host.participant().id(), "Hanna");
+        assertEquals(ended, a.dismissedWith);
+        assertEquals(ended, b.dismissedWith);
+        assertEquals(ended, h.dismissedWith);
+        assertEquals(0, room.size());
+        assertEquals("room-not-found", assertThrows(RoomException.class, () -> room.join("Carol", null, new RecordingMailbox())).code());
+        assertTrue(room.expire(t0), "closed: the service forgets it");
+    }
+
+    @Test
+    void aHostJoinsAPasscodeRoomWithoutThePasscode() {
+        Room guarded = new Room(RoomId.random(), "mesh", 5, GRACE, TTL, Passcode.of("open sesame"), key.key(), TOKENS, false, t0);
+        assertFalse(guarded.precheck("Hanna", null, key.secret()), "no passcode hash for the host");
+        assertTrue(guarded.opensAsHost(key.secret()));
+        assertEquals("passcode-required", assertThrows(RoomException.class, () -> guarded.precheck("Alice", null, null)).code());
+    }
+}

@@ -1,0 +1,70 @@
+// Host controls on the room page: the menu on each remote tile, the host bar and the host link's
+// secret. DOM only; messages go out through `send` (docs/protocol.md). The server checks every
+// host action: these controls are only shown to hosts, never trusted.
+
+const SECRET_KEY = (roomId) => `palaver.host.${roomId}`;
+
+/**
+ * The host secret for this room: taken from the host link's fragment (#host=...), which is then
+ * removed from the address bar so that a copied address never carries it; kept for this tab so a
+ * reload stays host.
+ */
+export function takeHostSecret(roomId) {
+  const match = /(?:^#|&)host=([A-Za-z0-9_-]{1,64})/.exec(location.hash);
+  if (match) {
+    sessionStorage.setItem(SECRET_KEY(roomId), match[1]);
+    history.replaceState(null, '', location.pathname + location.search);
+  }
+  return sessionStorage.getItem(SECRET_KEY(roomId)) || undefined;
+}
+
+/** Adds the host menu to a remote participant's tile (hidden until this page is a host). */
+export function addTileMenu(tile, participantId, send) {
+  const menu = document.createElement('details');
+  menu.className = 'participant-menu';
+  menu.dataset.testid = 'participant-menu';
+  const summary = document.createElement('summary');
+  summary.textContent = 'Host';
+  summary.title = 'Host controls for this person';
+  const items = document.createElement('div');
+  items.className = 'participant-menu-items';
+  const action = (testid, text, message) => {
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.dataset.testid = testid;
+    button.textContent = text;
+    button.addEventListener('click', () => {
+      menu.open = false;
+      send({ ...message, participant: participantId });
+    });
+    return button;
+  };
+  items.append(
+    action('mute-participant', 'Mute microphone', { type: 'mute-participant' }),
+    action('ask-camera', 'Ask to turn camera on', { type: 'ask-camera' }),
+    action('make-host', 'Make host', { type: 'make-host' }),
+    action('remove-participant', 'Remove from meeting', { type: 'remove-participant' }),
+  );
+  menu.append(summary, items);
+  tile.append(menu);
+}
+
+/** Wires the host bar's buttons; `isLocked` tells the lock button what to ask for. */
+export function wireHostBar(send, isLocked) {
+  document.getElementById('lock-room').addEventListener('click', () => send({ type: 'lock-room', locked: !isLocked() }));
+  document.getElementById('mute-all').addEventListener('click', () => send({ type: 'mute-all' }));
+  document.getElementById('end-meeting').addEventListener('click', () => {
+    if (confirm('End the meeting for everyone?')) send({ type: 'end-meeting' });
+  });
+}
+
+/** Shows the host controls to hosts only, and the room's lock state to everyone. */
+export function renderHostControls(isHost, locked) {
+  document.getElementById('call').dataset.host = String(isHost);
+  document.getElementById('host-bar').hidden = !isHost;
+  const lock = document.getElementById('lock-room');
+  lock.setAttribute('aria-pressed', String(locked));
+  lock.textContent = locked ? 'Unlock room' : 'Lock room';
+  document.getElementById('locked-badge').hidden = !locked;
+  document.querySelector('[data-testid="self-tile"]').dataset.host = String(isHost);
+}
