@@ -49,9 +49,10 @@ export function addTileMenu(tile, participantId, send) {
   tile.append(menu);
 }
 
-/** Wires the host bar's buttons; `isLocked` tells the lock button what to ask for. */
-export function wireHostBar(send, isLocked) {
-  document.getElementById('lock-room').addEventListener('click', () => send({ type: 'lock-room', locked: !isLocked() }));
+/** Wires the host bar's buttons; `current()` gives {locked, lobby}, so each button asks for the other state. */
+export function wireHostBar(send, current) {
+  document.getElementById('lock-room').addEventListener('click', () => send({ type: 'lock-room', locked: !current().locked }));
+  document.getElementById('lobby-toggle').addEventListener('click', () => send({ type: 'lobby', enabled: !current().lobby }));
   document.getElementById('mute-all').addEventListener('click', () => send({ type: 'mute-all' }));
   document.getElementById('end-meeting').addEventListener('click', () => {
     if (confirm('End the meeting for everyone?')) send({ type: 'end-meeting' });
@@ -59,12 +60,41 @@ export function wireHostBar(send, isLocked) {
 }
 
 /** Shows the host controls to hosts only, and the room's lock state to everyone. */
-export function renderHostControls(isHost, locked) {
+export function renderHostControls(isHost, locked, lobby) {
   document.getElementById('call').dataset.host = String(isHost);
   document.getElementById('host-bar').hidden = !isHost;
   const lock = document.getElementById('lock-room');
   lock.setAttribute('aria-pressed', String(locked));
   lock.textContent = locked ? 'Unlock room' : 'Lock room';
+  const lobbyToggle = document.getElementById('lobby-toggle');
+  lobbyToggle.setAttribute('aria-pressed', String(lobby));
+  lobbyToggle.textContent = lobby ? 'Lobby on' : 'Lobby off';
   document.getElementById('locked-badge').hidden = !locked;
   document.querySelector('[data-testid="self-tile"]').dataset.host = String(isHost);
+}
+
+/**
+ * The people waiting in the lobby, for hosts: one `lobby-request` each (with `data-name`) and its
+ * `admit` and `deny` buttons. `waiting` maps request id to name.
+ */
+export function renderLobby(isHost, waiting, send) {
+  const panel = document.getElementById('lobby-panel');
+  panel.hidden = !isHost || waiting.size === 0;
+  document.getElementById('lobby-requests').replaceChildren(...[...waiting].map(([id, name]) => {
+    const item = document.createElement('li');
+    item.dataset.testid = 'lobby-request';
+    item.dataset.name = name;
+    const who = document.createElement('bdi');
+    who.textContent = name;
+    const button = (testid, text, type) => {
+      const b = document.createElement('button');
+      b.type = 'button';
+      b.dataset.testid = testid;
+      b.textContent = text;
+      b.addEventListener('click', () => send({ type, id }));
+      return b;
+    };
+    item.append(who, button('admit', 'Let in', 'admit'), button('deny', 'Deny', 'deny'));
+    return item;
+  }));
 }

@@ -6,7 +6,7 @@ import { SfuLink } from './sfu.js';
 import { openLocalMedia, listDevices, setMuted, hasTrack, stopAll, openTrack, canChooseSpeaker } from './media.js';
 import { showChat, clearChat, showPeople } from './meeting-panel.js';
 import { ConnectionSampler, SpeakerPicker, quality } from './call-stats.js';
-import { takeHostSecret, addTileMenu, wireHostBar, renderHostControls } from './host-controls.js';
+import { takeHostSecret, addTileMenu, wireHostBar, renderHostControls, renderLobby } from './host-controls.js';
 
 const STATS_EVERY_MS = 500;
 
@@ -43,6 +43,8 @@ const state = {
   iceRenewal: null, // timer asking for fresh TURN credentials before they expire
   hostSecret: undefined, // from the host link: joining with it makes this page a host
   locked: false, // the hosts locked the room
+  lobby: false, // newcomers wait in the lobby
+  waiting: new Map(), // hosts: lobby request id -> name
   noticeTimer: null,
 };
 
@@ -52,7 +54,7 @@ function showError(text) {
 }
 
 function show(section) {
-  for (const id of ['loading', 'not-found', 'prejoin', 'call', 'left', 'removed', 'ended']) $(id).hidden = id !== section;
+  for (const id of ['loading', 'not-found', 'prejoin', 'call', 'left', 'removed', 'ended', 'lobby', 'denied']) $(id).hidden = id !== section;
 }
 
 /** A passing note, e.g. that a host muted you. */
@@ -64,7 +66,8 @@ function showNotice(text) {
 }
 
 function renderHost() {
-  renderHostControls(Boolean(state.self?.host), state.locked);
+  renderHostControls(Boolean(state.self?.host), state.locked, state.lobby);
+  renderLobby(Boolean(state.self?.host), state.waiting, (message) => state.signaling?.send(message));
 }
 
 function warnIfInsecure() {
@@ -544,6 +547,9 @@ function onJoined({ detail: joined }) {
   if (!joined.resumed) clearChat();
   state.self = joined.self;
   state.locked = Boolean(joined.locked);
+  state.lobby = Boolean(joined.lobby);
+  state.waiting.clear(); // hosts get every waiting request again right after joined
+  if (!$('lobby').hidden) show('call'); // let in from the lobby
   renderHost();
   (joined.chat || []).forEach((message) => showChat(message, joined.self.id));
   if (joined.media !== state.media) {
@@ -660,8 +666,19 @@ function wireSignaling(signaling) {
   });
   signaling.addEventListener('room-state', ({ detail }) => {
     state.locked = detail.locked;
+    state.lobby = detail.lobby;
     renderHost();
   });
+  signaling.addEventListener('lobby-waiting', () => show('lobby'));
+  signaling.addEventListener('lobby-request', ({ detail }) => {
+    state.waiting.set(detail.id, detail.name);
+    renderHost();
+  });
+  signaling.addEventListener('lobby-left', ({ detail }) => {
+    state.waiting.delete(detail.id);
+    renderHost();
+  });
+  signaling.addEventListener('lobby-denied', ({ detail }) => sentAway('denied', `${detail.name} did not let you into this meeting.`));
   signaling.addEventListener('removed', ({ detail }) => sentAway('removed', `${detail.name} removed you from this meeting.`));
   signaling.addEventListener('meeting-ended', ({ detail }) => sentAway('ended', `${detail.name} ended this meeting for everyone.`));
   signaling.addEventListener('state', renderStatus);
@@ -756,7 +773,7 @@ async function main() {
   document.querySelectorAll('[data-testid="toggle-mic"]').forEach((b) => b.addEventListener('click', () => toggle('audio')));
   document.querySelectorAll('[data-testid="toggle-camera"]').forEach((b) => b.addEventListener('click', () => toggle('video')));
   $('leave').addEventListener('click', leave);
-  wireHostBar((message) => state.signaling?.send(message), () => state.locked);
+  wireHostBar((message) => state.signaling?.send(message), () => ({ locked: state.locked, lobby: state.lobby }));
   $('share-screen').addEventListener('click', () => (state.screen ? stopScreenShare() : startScreenShare()));
   $('layout-toggle').addEventListener('click', () => {
     state.layout = state.layout === 'speaker' ? 'grid' : 'speaker';

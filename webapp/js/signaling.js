@@ -152,7 +152,7 @@ export class Signaling extends EventTarget {
       return;
     }
     if (message.type === 'host' && message.resumeToken) this.#token = message.resumeToken; // made a host
-    if (message.type === 'removed' || message.type === 'meeting-ended') {
+    if (message.type === 'removed' || message.type === 'meeting-ended' || message.type === 'lobby-denied') {
       // Sent away for good: the server closes the socket (4005), and there is nothing to come back to.
       this.#ended = true;
       clearTimeout(this.#retry);

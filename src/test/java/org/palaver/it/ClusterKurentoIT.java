@@ -109,7 +109,9 @@ class ClusterKurentoIT {
     private List<Map<String, String>> awaitPipelines(int count) throws Exception {
         long deadline = System.nanoTime() + WAIT.toNanos();
         List<Map<String, String>> seen = kms.pipelineTags();
-        while (seen.size() != count && System.nanoTime() < deadline) {
+        // tags are added just after the pipeline is made
+        while ((seen.size() != count || seen.stream().anyMatch(tags -> !tags.containsKey("palaver.node")))
+                && System.nanoTime() < deadline) {
             Thread.sleep(200);
             seen = kms.pipelineTags();
         }

@@ -186,4 +186,51 @@ class HostsIT {
             }
         }
     }
+
+    @Test
+    void theLobbyHoldsNewcomersUntilAHostLetsThemInOrTurnsThemAway() throws Exception {
+        Made room = create();
+        try (SignalClient hanna = join(room.id(), "Hanna", room.secret());
+             SignalClient alice = join(room.id(), "Alice", null)) {
+            alice.send("{\"type\":\"lobby\",\"enabled\":true}");
+            assertEquals("not-host", alice.await("error").getString("error"));
+            hanna.send("{\"type\":\"lobby\",\"enabled\":true}");
+            assertTrue(alice.await("room-state").getBoolean("lobby"));
+
+            try (SignalClient carol = SignalClient.connect(base, room.id())) {
+                carol.send("{\"type\":\"join\",\"name\":\"Carol\"}");
+                carol.await("lobby-waiting");
+                JsonObject request = hanna.await("lobby-request");
+                assertEquals("Carol", request.getString("name"));
+                carol.send("{\"type\":\"chat\",\"text\":\"let me in\"}");
+                assertEquals("not-joined", carol.await("error").getString("error"), "nothing but waiting in the lobby");
+                alice.send("{\"type\":\"admit\",\"id\":\"" + request.getString("id") + "\"}");
+                assertEquals("not-host", alice.await("error").getString("error"));
+                alice.sync();
+                assertTrue(alice.all("lobby-request").isEmpty(), "guests never see who waits");
+
+                hanna.send("{\"type\":\"admit\",\"id\":\"" + request.getString("id") + "\"}");
+                assertEquals("Carol", carol.await("joined").getJsonObject("self").getString("name"));
+                assertEquals(request.getString("id"), hanna.await("lobby-left").getString("id"));
+                assertEquals(carol.id(), alice.await("participant-joined").getJsonObject("participant").getString("id"));
+                carol.send("{\"type\":\"chat\",\"text\":\"thanks\"}");
+                assertEquals("thanks", alice.await("chat").getString("text"), "let in: a participant like any other");
+            }
+
+            SignalClient dave = SignalClient.connect(base, room.id());
+            dave.send("{\"type\":\"join\",\"name\":\"Dave\"}");
+            dave.await("lobby-waiting");
+            hanna.send("{\"type\":\"deny\",\"id\":\"" + hanna.await("lobby-request").getString("id") + "\"}");
+            assertEquals("Hanna", dave.await("lobby-denied").getString("name"));
+            assertEquals(4005, dave.awaitClose());
+            hanna.await("lobby-left");
+
+            SignalClient erin = SignalClient.connect(base, room.id());
+            erin.send("{\"type\":\"join\",\"name\":\"Erin\"}");
+            erin.await("lobby-waiting");
+            String erinRequest = hanna.await("lobby-request").getString("id");
+            erin.close(); // gave up waiting
+            assertEquals(erinRequest, hanna.await("lobby-left").getString("id"));
+        }
+    }
 }

@@ -40,6 +40,7 @@ import org.palaver.cluster.control.RoomClaims;
 import org.palaver.cluster.entity.Envelope;
 import org.palaver.cluster.entity.GridStatus;
 import org.palaver.cluster.entity.NodeEntry;
+import org.palaver.platform.ProcessInstance;
 import org.palaver.cluster.entity.NodeState;
 import org.palaver.cluster.entity.RoomEntry;
 
@@ -102,6 +103,11 @@ public class Grid implements RoomPlacement {
     private volatile RoomClaims claims;
     private volatile String problem = "joining the cluster";
     private volatile List<String> lastNodes = List.of();
+    /** The processes of the nodes the grid listed at the last heartbeat; null before the first. */
+    private volatile Set<String> lastInstances;
+
+    @Inject
+    ProcessInstance process;
     /** Rooms this node owns, for the load it reports. */
     private final Set<String> owned = ConcurrentHashMap.newKeySet();
     private final Envelopes envelopes = new Envelopes();
@@ -303,6 +309,12 @@ public class Grid implements RoomPlacement {
     }
 
     @Override
+    public boolean liveInstance(String instance) {
+        Set<String> known = lastInstances;
+        return known == null || member == null || known.contains(instance); // not known yet: assume it runs
+    }
+
+    /** Whether {@code node} is a member of the cluster now. */
     public boolean live(String node) {
         HazelcastMember now = member;
         return now != null && now.memberIds().contains(node);
@@ -479,9 +491,12 @@ public class Grid implements RoomPlacement {
         }
         NodeEntry entry = new NodeEntry(settings.nodeUrl().map(Object::toString).orElse(null),
                 draining ? NodeState.DRAINING : NodeState.SERVING,
-                owned.size(), Instant.now());
+                owned.size(), Instant.now(), process == null ? null : process.id());
         now.nodes().set(now.nodeId(), json.toJson(entry));
-        lastNodes = now.nodes().keySet().stream().sorted().toList();
+        Map<String, String> nodes = Map.copyOf(now.nodes());
+        lastNodes = nodes.keySet().stream().sorted().toList();
+        lastInstances = nodes.values().stream().map(text -> json.fromJson(text, NodeEntry.class).instance())
+                .filter(java.util.Objects::nonNull).collect(java.util.stream.Collectors.toUnmodifiableSet());
     }
 
     /** The oldest member ends the released rooms nobody came back for. */

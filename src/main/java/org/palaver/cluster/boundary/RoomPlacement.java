@@ -26,8 +26,11 @@ public interface RoomPlacement {
      */
     Optional<RoomEntry> claim(String roomId, String mediaServer, String mode);
 
-    /** Whether {@code node} is a member of the cluster now. */
-    boolean live(String node);
+    /**
+     * Whether a node of process {@code instance} is in the cluster (as its registry listed at the
+     * last heartbeat): a process that is not made its pipelines for rooms other nodes rebuilt.
+     */
+    boolean liveInstance(String instance);
 
     /** Where {@code roomId} lives, or lived until its node left: empty when no node holds it or it ended. */
     Optional<RoomEntry> entry(String roomId);

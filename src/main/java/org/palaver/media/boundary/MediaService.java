@@ -37,6 +37,7 @@ import org.palaver.media.control.Placement;
 import org.palaver.media.control.SerialQueue;
 import org.palaver.media.control.SfuRoom;
 import org.palaver.media.entity.ServerLoad;
+import org.palaver.platform.ProcessInstance;
 import org.palaver.rooms.entity.Room;
 import org.palaver.rooms.entity.RoomId;
 import org.palaver.rooms.entity.RoomMedia;
@@ -95,13 +96,17 @@ public class MediaService {
 
     private final ConcurrentMap<RoomId, Sfu> rooms = new ConcurrentHashMap<>();
     /** Tags this process's pipelines, so a sweep tells its own orphans from those of other processes. */
-    private final String instance = UUID.randomUUID().toString();
+    @Inject
+    ProcessInstance process;
     private List<MediaServer> servers = List.of();
     private ExecutorService workers;
     private ScheduledExecutorService loadReader;
     private String configProblem;
     private volatile Supplier<String> nodeId = () -> null;
-    private volatile Predicate<String> liveNode = node -> true;
+    private volatile Predicate<String> liveInstance = instance -> true;
+    private long lastSweep = System.nanoTime(); // load thread only
+    /** Guards which server each room is on against the supervisors of several servers and new rooms. */
+    private final Object placement = new Object();
 
     /** A Kurento room and the media server it is on now (another one once that one dies). */
     private static final class Sfu {
@@ -132,7 +137,7 @@ public class MediaService {
         try {
             urls = urls(kmsUrl.orElse(""));
         } catch (IllegalArgumentException e) {
-            configProblem = "palaver.kms.url: " + e.getMessage();
+            configProblem = "palaver.kms.url is not a list of ws:// or wss:// URLs (" + e.getMessage() + ")";
             LOG.severe(configProblem + "; rooms are created in mesh mode");
             return;
         }
@@ -155,26 +160,13 @@ public class MediaService {
                             lost(self[0]);
                         }
                     });
-            // The load reader's own session: its answers never wait behind the rooms' requests.
-            KurentoConnection monitor = new KurentoConnection(url, connectTimeout, retryInterval, threads,
-                    Executors.newSingleThreadScheduledExecutor(threads), new KurentoConnection.Events() {
-                        @Override
-                        public void sessionStarted() {
-                        }
-
-                        @Override
-                        public void sessionLost() {
-                        }
-                    }, true);
-            self[0] = new MediaServer(url, connection, monitor);
+            self[0] = new MediaServer(url, connection, connectTimeout);
             made.add(self[0]);
         }
         servers = List.copyOf(made);
-        servers.forEach(MediaServer::start);
+        servers.forEach(s -> s.connection().start());
         loadReader = Executors.newSingleThreadScheduledExecutor(threads);
-        loadReader.scheduleWithFixedDelay(this::readLoads, 1000, READ_EVERY.toMillis(), TimeUnit.MILLISECONDS);
-        long sweep = Math.max(1000, sweepInterval.toMillis());
-        loadReader.scheduleWithFixedDelay(this::sweep, sweep, sweep, TimeUnit.MILLISECONDS);
+        loadReader.scheduleWithFixedDelay(this::readLoads, 1000, Math.min(READ_EVERY.toMillis(), sweepEvery()), TimeUnit.MILLISECONDS);
     }
 
     /** The configured list: comma-separated ws:// or wss:// URLs, each once. */
@@ -199,10 +191,13 @@ public class MediaService {
         return List.copyOf(urls);
     }
 
-    /** On a cluster node: tags pipelines with the node, and lets the sweep release those of nodes that left. */
+    /**
+     * On a cluster node: tags pipelines with the node, and lets the sweep release those of processes
+     * no node of the cluster runs any more ({@code live} says which do).
+     */
     public void nodes(Supplier<String> node, Predicate<String> live) {
         nodeId = node;
-        liveNode = live;
+        liveInstance = live;
     }
 
     @PreDestroy
@@ -218,31 +213,43 @@ public class MediaService {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        servers.forEach(MediaServer::close);
+        servers.forEach(s -> s.connection().close());
     }
 
-    /** A media server session began: its rooms start over on it, and rooms left without one come to it. */
+    /**
+     * A media server session began: its rooms start over on it, and rooms left without one come to
+     * it. Under the placement lock: another server's supervisor may be moving rooms right now.
+     */
     private void started(MediaServer server) {
-        for (Sfu sfu : rooms.values()) {
-            if (sfu.server == server) {
-                sfu.queue.submit(sfu.room::restart);
-            } else if (!sfu.server.live()) {
-                move(sfu, server);
+        synchronized (placement) {
+            for (Sfu sfu : rooms.values()) {
+                if (sfu.server == server) {
+                    restartOn(sfu, server);
+                } else if (!sfu.server.live()) {
+                    move(sfu, server);
+                }
             }
         }
     }
 
     /** A media server is gone: its rooms are rebuilt on another live one, or wait for it to come back. */
     private void lost(MediaServer server) {
-        for (Sfu sfu : rooms.values()) {
-            if (sfu.server != server) {
-                continue;
-            }
-            Optional<MediaServer> other = choose(null);
-            if (other.isPresent()) {
-                move(sfu, other.get());
-            } else {
-                sfu.queue.submit(sfu.room::interrupted);
+        synchronized (placement) {
+            for (Sfu sfu : rooms.values()) {
+                if (sfu.server != server) {
+                    continue;
+                }
+                Optional<MediaServer> other = choose(null);
+                if (other.isPresent()) {
+                    move(sfu, other.get());
+                } else {
+                    // unless a server that comes back meanwhile took the room
+                    sfu.queue.submit(() -> {
+                        if (sfu.server == server) {
+                            sfu.room.interrupted();
+                        }
+                    });
+                }
             }
         }
     }
@@ -252,7 +259,16 @@ public class MediaService {
         sfu.server = to;
         to.placed();
         LOG.info(() -> "Room " + sfu.room.roomId() + " moves from media server " + from + " to " + to.url());
-        sfu.queue.submit(sfu.room::restart);
+        restartOn(sfu, to);
+    }
+
+    /** Starts the room over on {@code server}, unless it has moved on by the time the step runs. */
+    private static void restartOn(Sfu sfu, MediaServer server) {
+        sfu.queue.submit(() -> {
+            if (sfu.server == server) {
+                sfu.room.restart();
+            }
+        });
     }
 
     /** The live media server for a room: {@code preferred} when live, else the least loaded. */
@@ -265,27 +281,34 @@ public class MediaService {
                 .flatMap(c -> servers.stream().filter(s -> s.url().equals(c.url())).findFirst());
     }
 
-    /** On the load thread: each live server's load. */
-    private void readLoads() {
-        servers.forEach(MediaServer::read);
+    private long sweepEvery() {
+        return Math.max(1000, sweepInterval.toMillis());
     }
 
-    /** On the load thread: each live server's orphaned pipelines. */
-    private void sweep() {
-        servers.forEach(server -> server.sweep(clusterName, tags -> orphan(server, tags)));
+    /** On the load thread: each live server's load, and its orphaned pipelines when a sweep is due. */
+    private void readLoads() {
+        long now = System.nanoTime();
+        boolean sweep = now - lastSweep >= TimeUnit.MILLISECONDS.toNanos(sweepEvery());
+        if (sweep) {
+            lastSweep = now;
+        }
+        servers.forEach(server -> server.inspect(sweep, clusterName, (pipeline, tags) -> orphan(server, pipeline, tags)));
     }
 
     /**
      * A pipeline of this process whose room is no longer here on that server (it moved to another
      * media server, or ended while the session was lost), or one of a cluster node that left.
      */
-    private boolean orphan(MediaServer server, Map<String, String> tags) {
-        if (instance.equals(tags.get(MediaServer.TAG_INSTANCE))) {
-            Sfu sfu = RoomId.parse(tags.getOrDefault(MediaServer.TAG_ROOM, "")).map(rooms::get).orElse(null);
-            return sfu == null || sfu.server != server;
+    private boolean orphan(MediaServer server, String pipeline, Map<String, String> tags) {
+        String made = tags.get(MediaServer.TAG_INSTANCE);
+        if (process.id().equals(made)) {
+            // Not the pipeline its room uses now: the room ended, moved to another server, or
+            // started over (a new session, or a move there and back) and forgot this one.
+            Sfu sfu = RoomId.parse(tags.get(MediaServer.TAG_ROOM)).map(rooms::get).orElse(null);
+            return sfu == null || sfu.server != server || !pipeline.equals(sfu.room.pipelineId());
         }
-        String node = tags.get(MediaServer.TAG_NODE);
-        return node != null && nodeId.get() != null && !liveNode.test(node);
+        // another process's: only a cluster node's, once no node of the cluster runs that process
+        return made != null && tags.containsKey(MediaServer.TAG_NODE) && nodeId.get() != null && !liveInstance.test(made);
     }
 
     /** Whether a media server is configured at all. */
@@ -301,7 +324,7 @@ public class MediaService {
         if (servers.stream().anyMatch(MediaServer::live)) {
             return Optional.empty();
         }
-        return servers.isEmpty() ? Optional.empty() : Optional.of(servers.size() == 1
+        return servers.isEmpty() ? Optional.empty() : Optional.ofNullable(servers.size() == 1
                 ? servers.get(0).connection().problem() : "no media server answers");
     }
 
@@ -331,8 +354,6 @@ public class MediaService {
      * returns what the room tells its media side.
      */
     public RoomMedia attach(Room room, Optional<String> preferred) {
-        MediaServer server = choose(preferred.orElse(null)).orElseGet(() -> servers.get(0));
-        server.placed();
         SerialQueue queue = new SerialQueue(workers, WAITING_PER_ROOM, WAITING_PER_PARTICIPANT);
         Sfu[] self = new Sfu[1];
         SfuRoom sfu = new SfuRoom(room.id().value(), new SfuRoom.People() {
@@ -356,8 +377,12 @@ public class MediaService {
                 return room.size() == 0;
             }
         }, () -> self[0].client(), () -> tags(room.id()), queue::submit);
-        self[0] = new Sfu(sfu, queue, server);
-        rooms.put(room.id(), self[0]);
+        synchronized (placement) { // a server lost right now must see this room, or this room must not pick it
+            MediaServer server = choose(preferred.orElse(null)).orElseGet(() -> servers.get(0));
+            server.placed();
+            self[0] = new Sfu(sfu, queue, server);
+            rooms.put(room.id(), self[0]);
+        }
         return new RoomMedia() {
             @Override
             public void joined(String participantId) {
@@ -385,7 +410,7 @@ public class MediaService {
     private Map<String, String> tags(RoomId room) {
         Map<String, String> tags = new LinkedHashMap<>();
         tags.put(MediaServer.TAG_CLUSTER, clusterName);
-        tags.put(MediaServer.TAG_INSTANCE, instance);
+        tags.put(MediaServer.TAG_INSTANCE, process.id());
         tags.put(MediaServer.TAG_ROOM, room.value());
         String node = nodeId.get();
         if (node != null) {

@@ -45,8 +45,6 @@ public final class KurentoConnection implements AutoCloseable {
     private final ThreadFactory threads;
     private final ScheduledExecutorService supervisor;
     private final Events events;
-    /** A second session only for reading the load: the rooms' session logs what an admin needs. */
-    private final Level logLevel;
     private volatile KurentoClient client;
     private volatile String problem = "connecting to the media server";
     private Thread hangingCreate; // supervisor thread only
@@ -55,13 +53,6 @@ public final class KurentoConnection implements AutoCloseable {
 
     public KurentoConnection(URI url, Duration connectTimeout, Duration retryInterval, ThreadFactory threads,
                              ScheduledExecutorService supervisor, Events events) {
-        this(url, connectTimeout, retryInterval, threads, supervisor, events, false);
-    }
-
-    /** {@code quiet}: its connects and losses are logged at FINE only. */
-    public KurentoConnection(URI url, Duration connectTimeout, Duration retryInterval, ThreadFactory threads,
-                             ScheduledExecutorService supervisor, Events events, boolean quiet) {
-        this.logLevel = quiet ? Level.FINE : null;
         this.url = url;
         this.connectTimeout = connectTimeout;
         this.retryInterval = retryInterval;
@@ -109,7 +100,7 @@ public final class KurentoConnection implements AutoCloseable {
             client = created;
             warned = false;
             backoff = FIRST_RETRY;
-            LOG.log(logLevel == null ? Level.INFO : logLevel, "connected to the media server at " + url);
+            LOG.info("connected to the media server at " + url);
             events.sessionStarted();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -122,7 +113,7 @@ public final class KurentoConnection implements AutoCloseable {
         problem = "media server unreachable: " + why;
         if (!warned) {
             warned = true;
-            LOG.log(logLevel == null ? Level.WARNING : logLevel, "media server at " + url + " unreachable: " + why + "; rooms are created in mesh mode until it answers (retrying at least every "
+            LOG.warning("media server at " + url + " unreachable: " + why + "; rooms are created in mesh mode until it answers (retrying at least every "
                     + retryInterval.toMillis() + " ms)");
         }
         schedule(shorter(backoff, retryInterval));
@@ -175,7 +166,7 @@ public final class KurentoConnection implements AutoCloseable {
         }
         client = null;
         problem = "lost the media server session: " + why;
-        LOG.log(logLevel == null ? Level.WARNING : logLevel, "lost the media server session at " + url + ": " + why + "; reconnecting");
+        LOG.warning("lost the media server session at " + url + ": " + why + "; reconnecting");
         destroyLater(which);
         events.sessionLost();
         backoff = FIRST_RETRY;

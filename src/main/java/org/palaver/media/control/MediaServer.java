@@ -1,29 +1,24 @@
 package org.palaver.media.control;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Predicate;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import java.util.stream.Collectors;
-import org.kurento.client.KurentoClient;
-import org.kurento.client.MediaObject;
-import org.kurento.client.MediaPipeline;
-import org.kurento.client.ServerManager;
-import org.kurento.client.Tag;
 import org.palaver.media.entity.ServerLoad;
 
 /**
  * One configured media server: the session its rooms use ({@link KurentoConnection}), the load it
- * last reported and the pipelines it holds that nobody uses any more. {@link #read} and
- * {@link #sweep} make blocking calls to the media server: run them on the media load thread only.
- * They go through a second session of their own, because the media server answers one session's
- * requests one after the other: {@code getUsedCpu} takes its whole sampling interval, and the
- * rooms' requests would wait behind it.
+ * last reported and the pipelines it holds that nobody uses any more. {@link #inspect} makes
+ * blocking calls to the media server: run it on the media load thread only. It goes through a
+ * short session of its own ({@link KmsSession}) each time: the media server answers one session's
+ * requests one after the other ({@code getUsedCpu} takes its whole sampling interval, and the
+ * rooms' requests would wait behind it), and keeps alive whatever a session has touched while
+ * that session lives.
  */
 public final class MediaServer {
 
@@ -37,28 +32,23 @@ public final class MediaServer {
     public static final String TAG_NODE = "palaver.node";
     public static final String TAG_CLUSTER = "palaver.cluster";
 
+    /** Whether a pipeline (its id and tags) is one nobody uses any more. */
+    public interface Orphans {
+        boolean orphaned(String pipelineId, Map<String, String> tags);
+    }
+
     private final URI url;
     private final KurentoConnection connection;
-    private final KurentoConnection monitor;
+    private final Duration timeout;
     private volatile ServerLoad load = ServerLoad.NONE;
     private final AtomicInteger placedSinceRead = new AtomicInteger();
     /** Pipelines found orphaned by the last sweep: released when the next sweep finds them so again. */
     private Set<String> suspects = Set.of(); // load thread only
 
-    public MediaServer(URI url, KurentoConnection connection, KurentoConnection monitor) {
+    public MediaServer(URI url, KurentoConnection connection, Duration timeout) {
         this.url = url;
         this.connection = connection;
-        this.monitor = monitor;
-    }
-
-    public void start() {
-        connection.start();
-        monitor.start();
-    }
-
-    public void close() {
-        connection.close();
-        monitor.close();
+        this.timeout = timeout;
     }
 
     public String url() {
@@ -69,7 +59,7 @@ public final class MediaServer {
         return connection;
     }
 
-    /** Whether there is a session with it now. */
+    /** Whether the rooms' session with it is up. */
     public boolean live() {
         return connection.client() != null;
     }
@@ -87,90 +77,53 @@ public final class MediaServer {
         return new Placement.Candidate(url(), live(), load, placedSinceRead.get(), roomsHere);
     }
 
-    /** Asks the media server for its pipelines, their elements and its CPU use. Blocks. */
-    public void read() {
-        KurentoClient client = monitor.client();
-        if (client == null) {
-            return;
-        }
+    /**
+     * Reads the load (pipelines, their elements, CPU use) and, with {@code sweep}, releases the
+     * pipelines of {@code cluster} that {@code orphans} calls orphaned at two sweeps in a row, so
+     * that a pipeline being made, or one of a node just joining, is never taken for one. Untagged
+     * pipelines and other clusters' are never touched. Blocks; returns how many it released.
+     */
+    public int inspect(boolean sweep, String cluster, Orphans orphans) {
         if (!live()) {
             load = ServerLoad.NONE; // read afresh once the rooms' session is back
-            return;
-        }
-        try {
-            ServerManager manager = client.getServerManager();
-            int placedBefore = placedSinceRead.get();
-            List<MediaPipeline> pipelines = manager.getPipelines();
-            int elements = 0;
-            for (MediaPipeline pipeline : pipelines) {
-                elements += children(pipeline);
-            }
-            float cpu = manager.getUsedCpu(CPU_SAMPLE_MS);
-            load = new ServerLoad(pipelines.size(), elements, cpu);
-            placedSinceRead.addAndGet(-placedBefore); // rooms placed while reading count until the next one
-        } catch (RuntimeException e) {
-            LOG.log(Level.FINE, "could not read the load of media server " + url, e);
-        }
-    }
-
-    private static int children(MediaPipeline pipeline) {
-        try {
-            return pipeline.getChildren().size();
-        } catch (RuntimeException e) {
-            return 0; // released meanwhile
-        }
-    }
-
-    /**
-     * Releases pipelines Palaver made that nobody uses: those {@code orphan} says so of (by their
-     * tags) at two sweeps in a row, so a pipeline being made or a node just joining is never taken
-     * for one. Untagged pipelines and other clusters' are never touched. Blocks; returns how many
-     * it released.
-     */
-    public int sweep(String cluster, Predicate<Map<String, String>> orphan) {
-        KurentoClient client = monitor.client();
-        if (client == null) {
             return 0;
         }
         int released = 0;
-        Set<String> found = new HashSet<>();
-        try {
-            for (MediaPipeline pipeline : client.getServerManager().getPipelines()) {
-                Map<String, String> tags = tags(pipeline);
-                if (!cluster.equals(tags.get(TAG_CLUSTER)) || !orphan.test(tags)) {
-                    continue;
-                }
-                String id = pipeline.getId();
-                if (suspects.contains(id)) {
-                    if (release(pipeline)) {
-                        released++;
-                        LOG.info(() -> "released orphaned pipeline of room " + tags.get(TAG_ROOM) + " on media server " + url);
+        try (KmsSession session = KmsSession.open(url, timeout)) {
+            int placedBefore = placedSinceRead.get();
+            List<String> pipelines = session.pipelines();
+            int elements = 0;
+            Set<String> found = new HashSet<>();
+            for (String pipeline : pipelines) {
+                try {
+                    elements += session.children(pipeline);
+                    if (!sweep) {
+                        continue;
                     }
-                } else {
-                    found.add(id);
+                    Map<String, String> tags = session.tags(pipeline);
+                    if (!cluster.equals(tags.get(TAG_CLUSTER)) || !tags.containsKey(TAG_ROOM) || !orphans.orphaned(pipeline, tags)) {
+                        continue;
+                    }
+                    if (suspects.contains(pipeline)) {
+                        session.release(pipeline);
+                        released++;
+                        LOG.info(() -> "released an orphaned pipeline of room " + tags.get(TAG_ROOM) + " on media server " + url);
+                    } else {
+                        found.add(pipeline);
+                    }
+                } catch (IllegalStateException gone) {
+                    // released meanwhile
                 }
             }
-        } catch (RuntimeException e) {
-            LOG.log(Level.FINE, "could not sweep media server " + url, e);
+            if (sweep) {
+                suspects = found;
+            }
+            float cpu = session.usedCpu(CPU_SAMPLE_MS);
+            load = new ServerLoad(pipelines.size(), elements, cpu);
+            placedSinceRead.addAndGet(-placedBefore); // rooms placed while reading count until the next one
+        } catch (Exception e) {
+            LOG.log(Level.FINE, "could not read media server " + url, e);
         }
-        suspects = found;
         return released;
-    }
-
-    private static Map<String, String> tags(MediaObject object) {
-        try {
-            return object.getTags().stream().collect(Collectors.toMap(Tag::getKey, Tag::getValue, (a, b) -> b));
-        } catch (RuntimeException e) {
-            return Map.of(); // released meanwhile
-        }
-    }
-
-    private static boolean release(MediaObject object) {
-        try {
-            object.release();
-            return true;
-        } catch (RuntimeException e) {
-            return false; // released meanwhile
-        }
     }
 }

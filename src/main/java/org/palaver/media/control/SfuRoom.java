@@ -76,6 +76,8 @@ public final class SfuRoom {
     private final Supplier<Map<String, String>> tags;
     private KurentoClient session;
     private MediaPipeline pipeline;
+    /** The pipeline's id, for the orphan sweep on the load thread (which must not touch the rest). */
+    private volatile String pipelineId;
     private final Map<String, WebRtcEndpoint> publishers = new HashMap<>();
     private final Map<Link, WebRtcEndpoint> receivers = new HashMap<>();
     private final Map<Link, List<IceCandidate>> pending = new HashMap<>();
@@ -99,6 +101,11 @@ public final class SfuRoom {
 
     public String roomId() {
         return roomId;
+    }
+
+    /** The id of the pipeline this room uses now, or null while it has none. */
+    public String pipelineId() {
+        return pipelineId;
     }
 
     /** Someone joined: make sure the pipeline exists, so their publish finds it ready. */
@@ -348,6 +355,7 @@ public final class SfuRoom {
         }
         if (pipeline == null) {
             pipeline = current.createMediaPipeline();
+            pipelineId = pipeline.getId();
             session = current;
             tags.get().forEach((key, value) -> pipeline.addTag(key, value, logFailure("tagging the pipeline", Level.FINE)));
         }
@@ -377,6 +385,7 @@ public final class SfuRoom {
 
     private void forget() {
         pipeline = null;
+        pipelineId = null;
         session = null;
         publishers.clear();
         receivers.clear();

@@ -119,7 +119,7 @@ public class RoomService {
             json = JsonbBuilder.create();
             grid.answerWith(id -> find(id).map(json::toJson));
             grid.createWith(passcode -> Optional.of(json.toJson(create(passcode))));
-            media.nodes(this::nodeOnceJoined, grid::live);
+            media.nodes(this::nodeOnceJoined, grid::liveInstance);
         }
     }
 
@@ -387,7 +387,8 @@ public class RoomService {
     }
 
     public Seat join(String roomId, String name, Mailbox mailbox) {
-        return join(roomId, name, null, null, mailbox);
+        return join(roomId, name, null, null, mailbox, seat -> { }).orElseThrow(
+                () -> new RoomException("lobby-waiting", "This room's hosts let people in one by one."));
     }
 
     /** Throws what a join would throw for reasons that cost nothing to check; true when it needs a passcode hash. */
@@ -395,13 +396,34 @@ public class RoomService {
         return require(roomId).precheck(name, passcode, hostSecret);
     }
 
-    /** {@code hostSecret}: the secret of the room's host link, or null; a host needs no passcode. */
-    public Seat join(String roomId, String name, String passcode, String hostSecret, Mailbox mailbox) {
+    /**
+     * {@code hostSecret}: the secret of the room's host link, or null; a host needs no passcode.
+     * Empty when the joiner waits in the lobby: {@code seated} gets the seat once a host lets them in.
+     */
+    public Optional<Seat> join(String roomId, String name, String passcode, String hostSecret, Mailbox mailbox,
+                               java.util.function.Consumer<Seat> seated) {
         Room room = require(roomId);
         if (!room.opensAsHost(hostSecret)) {
             room.checkPasscode(passcode);
         }
-        return room.join(name, hostSecret, mailbox);
+        return room.join(name, hostSecret, mailbox, seated);
+    }
+
+    /** The socket waiting in the lobby of {@code roomId} closed or left. */
+    public void leaveLobby(String roomId, Mailbox mailbox) {
+        room(roomId).ifPresent(room -> room.leaveLobby(mailbox));
+    }
+
+    public void setLobby(Seat seat, boolean on) {
+        seat.room().setLobby(seat, on);
+    }
+
+    public void admit(Seat seat, String waitId) {
+        seat.room().admitFromLobby(seat, waitId);
+    }
+
+    public void deny(Seat seat, String waitId) {
+        seat.room().denyFromLobby(seat, waitId);
     }
 
     /**

@@ -66,6 +66,15 @@ public final class Room {
     private boolean locked;
     /** Removed by a host: their tokens never bring them back into this room. */
     private final Set<String> removed = new HashSet<>();
+    /** Lobby on: who is not a host waits in {@link #waiting} until a host admits them. */
+    private boolean lobby;
+    private final Map<String, Waiter> waiting = new LinkedHashMap<>();
+    /** Enough for a large meeting's stragglers; a flood of knocks gets {@code lobby-full}. */
+    static final int LOBBY_LIMIT = 50;
+
+    /** Someone in the lobby: their name (checked), their socket and who seats them once admitted. */
+    private record Waiter(String id, String rawName, Mailbox mailbox, java.util.function.Consumer<Seat> seated) {
+    }
     private RoomMedia roomMedia = RoomMedia.NONE;
 
     public Room(RoomId id, String media, int capacity, Duration reconnectGrace, Duration emptyTtl, Instant now) {
@@ -158,7 +167,38 @@ public final class Room {
 
     /** Joins as a host when {@code hostSecret} is the room's host secret (the passcode was checked before, unless so). */
     public synchronized Seat join(String rawName, String hostSecret, Mailbox mailbox) {
+        return join(rawName, hostSecret, mailbox, seat -> { }).orElseThrow(
+                () -> new IllegalStateException("a join that cannot wait found the lobby on"));
+    }
+
+    /**
+     * Joins, or, with the lobby on and no host secret, waits in the lobby: the joiner gets
+     * {@code lobby-waiting}, every host a {@code lobby-request}, and {@code seated} gets the seat
+     * once a host admits them (empty now). Checks as {@link #join(String, String, Mailbox)}.
+     */
+    public synchronized Optional<Seat> join(String rawName, String hostSecret, Mailbox mailbox,
+                                            java.util.function.Consumer<Seat> seated) {
         requireOpen();
+        if (lobby && !opensAsHost(hostSecret)) {
+            DisplayName.validate(rawName);
+            requireUnlocked(false);
+            if (waiting.size() >= LOBBY_LIMIT) {
+                throw new RoomException("lobby-full", "Too many people are waiting to be let in; try again later.");
+            }
+            String waitId;
+            do {
+                waitId = Tokens.random(8);
+            } while (waiting.containsKey(waitId));
+            Waiter waiter = new Waiter(waitId, rawName, mailbox, seated);
+            waiting.put(waitId, waiter);
+            mailbox.post(new ServerMessage.LobbyWaiting());
+            toHosts(new ServerMessage.LobbyRequest(waitId, DisplayName.validate(rawName)));
+            return Optional.empty();
+        }
+        return Optional.of(seatNow(rawName, hostSecret, mailbox));
+    }
+
+    private Seat seatNow(String rawName, String hostSecret, Mailbox mailbox) {
         boolean host = opensAsHost(hostSecret);
         requireUnlocked(host);
         requireRoomForOneMore();
@@ -204,8 +244,9 @@ public final class Room {
         List<ParticipantInfo> others = new ArrayList<>(infos());
         others.removeIf(info -> info.id().equals(participant.id()));
         mailbox.post(new ServerMessage.Joined(participant.info(), participant.resumeToken(), media, others, true, restored,
-                List.copyOf(chat)).withLocked(locked));
+                List.copyOf(chat)).withRoomState(locked, lobby));
         participant.flushHeld();
+        showLobbyTo(participant);
         if (wasAway) {
             broadcast(participant, new ServerMessage.ParticipantConnection(participant.id(), "connected"));
         }
@@ -228,8 +269,9 @@ public final class Room {
         emptySince = null;
         roomMedia.joined(newcomer.id());
         newcomer.mailbox().post(new ServerMessage.Joined(newcomer.info(), newcomer.resumeToken(), media, others,
-                restoring, restoring, List.copyOf(chat)).withLocked(locked));
+                restoring, restoring, List.copyOf(chat)).withRoomState(locked, lobby));
         broadcast(newcomer, new ServerMessage.ParticipantJoined(newcomer.info()));
+        showLobbyTo(newcomer);
         return new Seat(this, newcomer, newcomer.mailbox());
     }
 
@@ -398,6 +440,7 @@ public final class Room {
         broadcast(target, new ServerMessage.HostChanged(target.id(), true, null));
         if (target.connected()) {
             target.mailbox().post(new ServerMessage.HostChanged(target.id(), true, target.resumeToken()));
+            showLobbyTo(target);
         }
         // away: the token is lost with the page, which resumes with its old one and is a host still
     }
@@ -406,7 +449,84 @@ public final class Room {
     public synchronized void lock(Seat seat, boolean lock) {
         requireHost(seat);
         locked = lock;
-        broadcast(null, new ServerMessage.RoomState(locked));
+        broadcast(null, new ServerMessage.RoomState(locked, lobby));
+    }
+
+    /** Turns the lobby on or off; off lets in everyone waiting (while there is room). */
+    public synchronized void setLobby(Seat seat, boolean on) {
+        requireHost(seat);
+        lobby = on;
+        broadcast(null, new ServerMessage.RoomState(locked, lobby));
+        if (!on) {
+            for (Waiter waiter : List.copyOf(waiting.values())) {
+                if (participants.size() >= capacity) {
+                    break;
+                }
+                letIn(waiter);
+            }
+        }
+    }
+
+    /** A host lets someone in from the lobby. */
+    public synchronized void admitFromLobby(Seat seat, String waitId) {
+        requireHost(seat);
+        Waiter waiter = requireWaiter(waitId);
+        requireRoomForOneMore();
+        letIn(waiter);
+    }
+
+    /** A host turns someone in the lobby away: they are told, and their socket is closed. */
+    public synchronized void denyFromLobby(Seat seat, String waitId) {
+        Participant host = requireHost(seat);
+        Waiter waiter = requireWaiter(waitId);
+        waiting.remove(waiter.id());
+        waiter.mailbox().dismissed(new ServerMessage.LobbyDenied(host.id(), host.name()));
+        toHosts(new ServerMessage.LobbyLeft(waiter.id()));
+    }
+
+    /** The socket waiting in the lobby closed or left: the hosts stop seeing the request. */
+    public synchronized void leaveLobby(Mailbox mailbox) {
+        waiting.values().stream().filter(w -> w.mailbox() == mailbox).findFirst().ifPresent(w -> {
+            waiting.remove(w.id());
+            toHosts(new ServerMessage.LobbyLeft(w.id()));
+        });
+    }
+
+    private void letIn(Waiter waiter) {
+        waiting.remove(waiter.id());
+        toHosts(new ServerMessage.LobbyLeft(waiter.id()));
+        Seat seat;
+        try {
+            seat = seatNow(waiter.rawName(), null, waiter.mailbox());
+        } catch (RoomException e) { // e.g. the name is now taken too often to number: tell them, not the host
+            waiter.mailbox().post(new ServerMessage.Error(e.code(), e.getMessage()));
+            return;
+        }
+        waiter.seated().accept(seat);
+    }
+
+    private Waiter requireWaiter(String waitId) {
+        Waiter waiter = waitId == null ? null : waiting.get(waitId);
+        if (waiter == null) {
+            throw new RoomException("unknown-participant", "Nobody '" + waitId + "' is waiting in the lobby.");
+        }
+        return waiter;
+    }
+
+    /** To every connected host. */
+    private void toHosts(ServerMessage message) {
+        for (Participant p : participants.values()) {
+            if (p.host() && p.connected()) {
+                p.mailbox().post(message);
+            }
+        }
+    }
+
+    /** A host who just arrived (or became one) sees everyone waiting. */
+    private void showLobbyTo(Participant host) {
+        if (host.host() && host.connected()) {
+            waiting.values().forEach(w -> host.mailbox().post(new ServerMessage.LobbyRequest(w.id(), DisplayName.validate(w.rawName()))));
+        }
     }
 
     /**
@@ -422,6 +542,8 @@ public final class Room {
             }
             p.goAway(null);
         }
+        waiting.values().forEach(w -> w.mailbox().dismissed(ended));
+        waiting.clear();
         participants.clear();
         byToken.clear();
         closed = true;

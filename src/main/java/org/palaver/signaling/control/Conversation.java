@@ -2,6 +2,7 @@ package org.palaver.signaling.control;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.palaver.ice.boundary.IceServerSource;
@@ -54,6 +55,8 @@ public final class Conversation implements Connection {
     private long handOffs; // guarded by this: joins handed to the passcode threads so far
     private volatile long seatlessSinceNanos = System.nanoTime();
     private volatile Seat seat;
+    /** In the room's lobby: no seat yet, a host's admit gives it one ({@link #admitted}). */
+    private volatile boolean waiting;
     private boolean closed; // guarded by this, with seat: a close racing a join must not strand the seat
     private volatile long lastSeenNanos = System.nanoTime();
 
@@ -139,15 +142,36 @@ public final class Conversation implements Connection {
     @Override
     public void onClose() {
         Seat current;
+        boolean wasWaiting;
         synchronized (this) {
             closed = true;
             current = seat;
             seat = null;
+            wasWaiting = waiting;
+            waiting = false;
             held.clear();
         }
         if (current != null) {
             rooms.drop(current);
         }
+        if (wasWaiting) {
+            rooms.leaveLobby(roomId, mailbox);
+        }
+    }
+
+    /** A join that may end in the lobby: seated now, or waiting for a host. */
+    private void seatOrWait(Optional<Seat> joined) {
+        if (joined.isPresent()) {
+            seat(joined.get());
+        } else {
+            waiting = true;
+        }
+    }
+
+    /** A host let this socket in from the lobby (on the host's thread). */
+    private void admitted(Seat joined) {
+        waiting = false;
+        seat(joined);
     }
 
     /** The container may close the socket while a join on it is still running. */
@@ -172,7 +196,8 @@ public final class Conversation implements Connection {
     /** True when this socket has been out of any room (never joined, or left) for longer than {@code limitNanos}. */
     @Override
     public synchronized boolean seatlessLongerThan(long limitNanos) {
-        return seat == null && !checking && System.nanoTime() - seatlessSinceNanos > limitNanos;
+        // waiting in a lobby is not idling: a host may take a while
+        return seat == null && !checking && !waiting && System.nanoTime() - seatlessSinceNanos > limitNanos;
     }
 
     @Override
@@ -210,6 +235,10 @@ public final class Conversation implements Connection {
             requireNoSeat();
             mailbox.chatSince(resume.chatSince());
             seat(rooms.resume(roomId, resume.token(), mailbox));
+        } else if (message instanceof ClientMessage.Leave && waiting) {
+            waiting = false;
+            seatlessSinceNanos = System.nanoTime();
+            rooms.leaveLobby(roomId, mailbox);
         } else {
             handleInRoom(requireSeat(), message);
         }
@@ -252,6 +281,12 @@ public final class Conversation implements Connection {
             rooms.makeHost(current, make.participant());
         } else if (message instanceof ClientMessage.LockRoom lock) {
             rooms.lock(current, lock.locked());
+        } else if (message instanceof ClientMessage.Lobby lobby) {
+            rooms.setLobby(current, lobby.enabled());
+        } else if (message instanceof ClientMessage.Admit admit) {
+            rooms.admit(current, admit.id());
+        } else if (message instanceof ClientMessage.Deny deny) {
+            rooms.deny(current, deny.id());
         } else if (message instanceof ClientMessage.EndMeeting) {
             rooms.endMeeting(current); // refused for a non-host, who keeps their seat
             seat = null;
@@ -272,7 +307,7 @@ public final class Conversation implements Connection {
      */
     private void join(ClientMessage.Join join) {
         if (!rooms.precheckJoin(roomId, join.name(), join.passcode(), join.host())) {
-            seat(rooms.join(roomId, join.name(), join.passcode(), join.host(), mailbox));
+            seatOrWait(rooms.join(roomId, join.name(), join.passcode(), join.host(), mailbox, this::admitted));
             return;
         }
         long now = System.nanoTime();
@@ -307,7 +342,7 @@ public final class Conversation implements Connection {
     /** On a passcode thread: the join, then whatever the socket sent meanwhile. */
     private void checkedJoin(ClientMessage.Join join) {
         try {
-            seat(joinGuessing(join));
+            seatOrWait(joinGuessing(join));
         } catch (RoomException e) {
             reply(e.code(), e.getMessage());
         } catch (RuntimeException e) {
@@ -346,7 +381,7 @@ public final class Conversation implements Connection {
      * address's turn is taken here, on a passcode thread, so that only as many tries as there are
      * such threads can race past its allowance.
      */
-    private Seat joinGuessing(ClientMessage.Join join) {
+    private Optional<Seat> joinGuessing(ClientMessage.Join join) {
         try {
             guard.begin(address, roomId, System.nanoTime());
         } catch (RoomException slowed) {
@@ -355,7 +390,7 @@ public final class Conversation implements Connection {
         }
         boolean wrong = false;
         try {
-            Seat joined = rooms.join(roomId, join.name(), join.passcode(), join.host(), mailbox);
+            Optional<Seat> joined = rooms.join(roomId, join.name(), join.passcode(), join.host(), mailbox, this::admitted);
             guard.right(address, roomId);
             return joined;
         } catch (RoomException e) {
@@ -375,6 +410,9 @@ public final class Conversation implements Connection {
     private void requireNoSeat() {
         if (seat != null) {
             throw new RoomException("already-joined", "This connection has already joined the room.");
+        }
+        if (waiting) {
+            throw new RoomException("already-joined", "This connection waits in the lobby already.");
         }
     }
 

@@ -28,6 +28,9 @@ import jakarta.json.bind.annotation.JsonbTypeInfo;
         @JsonbSubtype(alias = "make-host", type = ClientMessage.MakeHost.class),
         @JsonbSubtype(alias = "lock-room", type = ClientMessage.LockRoom.class),
         @JsonbSubtype(alias = "end-meeting", type = ClientMessage.EndMeeting.class),
+        @JsonbSubtype(alias = "lobby", type = ClientMessage.Lobby.class),
+        @JsonbSubtype(alias = "admit", type = ClientMessage.Admit.class),
+        @JsonbSubtype(alias = "deny", type = ClientMessage.Deny.class),
         @JsonbSubtype(alias = "leave", type = ClientMessage.Leave.class),
         @JsonbSubtype(alias = "ping", type = ClientMessage.Ping.class),
         @JsonbSubtype(alias = "ice-servers", type = ClientMessage.IceServersRequest.class)
@@ -190,6 +193,27 @@ public sealed interface ClientMessage {
 
     /** End the meeting for everyone. */
     record EndMeeting() implements ClientMessage {
+    }
+
+    /** Turn the lobby on (newcomers wait for a host) or off (lets in everyone waiting). */
+    record Lobby(Boolean enabled) implements ClientMessage {
+        public Lobby {
+            require(enabled, "enabled");
+        }
+    }
+
+    /** Let lobby request {@code id} in. */
+    record Admit(String id) implements ClientMessage {
+        public Admit {
+            require(id, "id");
+        }
+    }
+
+    /** Turn lobby request {@code id} away. */
+    record Deny(String id) implements ClientMessage {
+        public Deny {
+            require(id, "id");
+        }
     }
 
     record Leave() implements ClientMessage {

@@ -28,6 +28,10 @@ import org.palaver.ice.control.IceServers.IceServer;
         @JsonbSubtype(alias = "host", type = ServerMessage.HostChanged.class),
         @JsonbSubtype(alias = "room-state", type = ServerMessage.RoomState.class),
         @JsonbSubtype(alias = "meeting-ended", type = ServerMessage.MeetingEnded.class),
+        @JsonbSubtype(alias = "lobby-waiting", type = ServerMessage.LobbyWaiting.class),
+        @JsonbSubtype(alias = "lobby-request", type = ServerMessage.LobbyRequest.class),
+        @JsonbSubtype(alias = "lobby-left", type = ServerMessage.LobbyLeft.class),
+        @JsonbSubtype(alias = "lobby-denied", type = ServerMessage.LobbyDenied.class),
         @JsonbSubtype(alias = "pong", type = ServerMessage.Pong.class),
         @JsonbSubtype(alias = "ice-servers", type = ServerMessage.IceServerList.class),
         @JsonbSubtype(alias = "error", type = ServerMessage.Error.class)
@@ -40,24 +44,26 @@ public sealed interface ServerMessage {
      * when the server had restarted and rebuilt the room from resume tokens, so others may still
      * be on their way back. {@code iceServers} (with TURN credentials for this participant, valid
      * {@code iceServersTtl} seconds) is added by the connection, which also trims {@code chat} to
-     * what the page has not had yet. {@code locked}: the hosts locked the room.
+     * what the page has not had yet. {@code locked}: the hosts locked the room; {@code lobby}:
+     * newcomers wait in the lobby.
      */
     record Joined(ParticipantInfo self, String resumeToken, String media, List<ParticipantInfo> participants,
                   boolean resumed, boolean restored, List<Chat> chat, List<IceServer> iceServers, Long iceServersTtl,
-                  boolean locked)
+                  boolean locked, boolean lobby)
             implements ServerMessage {
 
         public Joined(ParticipantInfo self, String resumeToken, String media, List<ParticipantInfo> participants,
                       boolean resumed, boolean restored, List<Chat> chat) {
-            this(self, resumeToken, media, participants, resumed, restored, chat, null, null, false);
+            this(self, resumeToken, media, participants, resumed, restored, chat, null, null, false, false);
         }
 
         public Joined with(List<Chat> newChat, List<IceServer> servers, Long ttl) {
-            return new Joined(self, resumeToken, media, participants, resumed, restored, newChat, servers, ttl, locked);
+            return new Joined(self, resumeToken, media, participants, resumed, restored, newChat, servers, ttl, locked, lobby);
         }
 
-        public Joined withLocked(boolean isLocked) {
-            return new Joined(self, resumeToken, media, participants, resumed, restored, chat, iceServers, iceServersTtl, isLocked);
+        public Joined withRoomState(boolean isLocked, boolean lobbyOn) {
+            return new Joined(self, resumeToken, media, participants, resumed, restored, chat, iceServers, iceServersTtl,
+                    isLocked, lobbyOn);
         }
     }
 
@@ -80,8 +86,24 @@ public sealed interface ServerMessage {
     record HostChanged(String id, boolean host, String resumeToken) implements ServerMessage {
     }
 
-    /** The hosts locked ({@code true}) or unlocked the room. */
-    record RoomState(boolean locked) implements ServerMessage {
+    /** The hosts locked ({@code true}) or unlocked the room, or turned the lobby on or off. */
+    record RoomState(boolean locked, boolean lobby) implements ServerMessage {
+    }
+
+    /** You wait in the lobby until a host lets you in ({@code joined}) or turns you away ({@code lobby-denied}). */
+    record LobbyWaiting() implements ServerMessage {
+    }
+
+    /** To hosts: {@code name} waits in the lobby; {@code admit} or {@code deny} them by {@code id}. */
+    record LobbyRequest(String id, String name) implements ServerMessage {
+    }
+
+    /** To hosts: lobby request {@code id} is settled (let in, turned away, or they gave up). */
+    record LobbyLeft(String id) implements ServerMessage {
+    }
+
+    /** A host turned you away from the lobby; the socket closes (4005). */
+    record LobbyDenied(String by, String name) implements ServerMessage {
     }
 
     /** A host ended the meeting for everyone; the socket closes (4006) and the page must not reconnect. */

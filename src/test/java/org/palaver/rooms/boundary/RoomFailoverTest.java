@@ -234,8 +234,8 @@ class RoomFailoverTest {
         }
 
         @Override
-        public boolean live(String other) {
-            return live.contains(other);
+        public boolean liveInstance(String instance) {
+            return live.contains(instance);
         }
 
         @Override

@@ -166,4 +166,53 @@ class RoomHostsTest {
         assertTrue(guarded.opensAsHost(key.secret()));
         assertEquals("passcode-required", assertThrows(RoomException.class, () -> guarded.precheck("Alice", null, null)).code());
     }
+
+    @Test
+    void withTheLobbyOnNewcomersWaitUntilAHostLetsThemInOrTurnsThemAway() {
+        room.setLobby(host, true);
+        assertTrue(a.last(ServerMessage.RoomState.class).lobby());
+        RecordingMailbox c = new RecordingMailbox();
+        java.util.List<Seat> seated = new java.util.ArrayList<>();
+        assertTrue(room.join("Carol", null, c, seated::add).isEmpty(), "Carol waits");
+        c.last(ServerMessage.LobbyWaiting.class);
+        ServerMessage.LobbyRequest request = h.last(ServerMessage.LobbyRequest.class);
+        assertEquals("Carol", request.name());
+        assertTrue(a.all(ServerMessage.LobbyRequest.class).isEmpty(), "only hosts see who waits");
+        assertEquals(3, room.size());
+        assertEquals("not-host", assertThrows(RoomException.class, () -> room.admitFromLobby(alice, request.id())).code());
+
+        room.admitFromLobby(host, request.id());
+        assertEquals(1, seated.size());
+        assertEquals("Carol", c.last(ServerMessage.Joined.class).self().name());
+        assertEquals(request.id(), h.last(ServerMessage.LobbyLeft.class).id());
+        assertEquals(4, room.size());
+
+        RecordingMailbox d = new RecordingMailbox();
+        assertTrue(room.join("Dave", null, d, s -> { }).isEmpty());
+        String daveId = h.last(ServerMessage.LobbyRequest.class).id();
+        room.denyFromLobby(host, daveId);
+        assertEquals(new ServerMessage.LobbyDenied(host.participant().id(), "Hanna"), d.dismissedWith);
+        assertEquals("unknown-participant", assertThrows(RoomException.class, () -> room.admitFromLobby(host, daveId)).code());
+
+        // a host comes straight in, and sees who waits
+        RecordingMailbox e = new RecordingMailbox();
+        assertTrue(room.join("Erin", null, e, s -> { }).isEmpty());
+        RecordingMailbox second = new RecordingMailbox();
+        assertTrue(room.join("Hanna again", key.secret(), second, s -> { }).isPresent());
+        assertEquals("Erin", second.last(ServerMessage.LobbyRequest.class).name());
+        room.leaveLobby(e); // Erin gave up
+        assertEquals(h.last(ServerMessage.LobbyRequest.class).id(), h.last(ServerMessage.LobbyLeft.class).id());
+    }
+
+    @Test
+    void turningTheLobbyOffLetsEveryoneWaitingIn() {
+        room.setLobby(host, true);
+        RecordingMailbox c = new RecordingMailbox();
+        java.util.List<Seat> seated = new java.util.ArrayList<>();
+        room.join("Carol", null, c, seated::add);
+        room.setLobby(host, false);
+        assertEquals(1, seated.size());
+        c.last(ServerMessage.Joined.class);
+        assertTrue(room.join("Dave", null, new RecordingMailbox(), s -> { }).isPresent(), "no lobby any more");
+    }
 }
