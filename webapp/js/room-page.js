@@ -14,7 +14,7 @@ const NAME_KEY = 'palaver.displayName';
 const HTTPS_PORT = 8181;
 // After a server restart, others come back one by one; who has not within this time is gone.
 const RESTORE_WAIT_MS = 30000;
-const JOIN_ERRORS = new Set(['room-full', 'invalid-name', 'room-not-found', 'passcode-required', 'passcode-invalid', 'too-many-attempts', 'server-busy', 'room-locked']);
+const JOIN_ERRORS = new Set(['room-full', 'invalid-name', 'room-not-found', 'passcode-required', 'passcode-invalid', 'too-many-attempts', 'server-busy', 'room-locked', 'lobby-full']);
 
 const $ = (id) => document.getElementById(id);
 const roomId = decodeURIComponent(location.pathname.replace(/^\/room\//, '').replace(/\/$/, ''));
@@ -773,6 +773,7 @@ async function main() {
   document.querySelectorAll('[data-testid="toggle-mic"]').forEach((b) => b.addEventListener('click', () => toggle('audio')));
   document.querySelectorAll('[data-testid="toggle-camera"]').forEach((b) => b.addEventListener('click', () => toggle('video')));
   $('leave').addEventListener('click', leave);
+  $('lobby-leave').addEventListener('click', leave);
   wireHostBar((message) => state.signaling?.send(message), () => ({ locked: state.locked, lobby: state.lobby }));
   $('share-screen').addEventListener('click', () => (state.screen ? stopScreenShare() : startScreenShare()));
   $('layout-toggle').addEventListener('click', () => {

@@ -5,6 +5,7 @@ const PING_EVERY_MS = 5000;
 const DEAD_AFTER_MS = 12000;
 const BACKOFF_MS = [250, 500, 1000, 2000, 4000];
 const REPLACED = 4001;
+const DISMISSED = 4005; // removed by a host, turned away from the lobby, or the meeting ended
 
 export class Signaling extends EventTarget {
   #roomId;
@@ -86,6 +87,12 @@ export class Signaling extends EventTarget {
       if (socket !== this.#socket) return;
       clearInterval(this.#keepAlive);
       if (this.#ended) return;
+      if (event.code === DISMISSED) {
+        // The message that said why came first; in any case there is nothing to come back to.
+        this.#ended = true;
+        this.#setState('disconnected');
+        return;
+      }
       if (event.code === REPLACED) {
         this.#ended = true;
         this.#setState('disconnected');
@@ -137,6 +144,16 @@ export class Signaling extends EventTarget {
       const queued = this.#outgoing;
       this.#outgoing = [];
       queued.forEach((m) => this.send(m));
+      return;
+    }
+    if (message.type === 'error' && message.error === 'removed') {
+      // Away when a host removed us: do not join again as someone new.
+      this.#ended = true;
+      clearTimeout(this.#retry);
+      clearInterval(this.#keepAlive);
+      this.#socket.close(1000, 'removed');
+      this.#setState('disconnected');
+      this.dispatchEvent(new CustomEvent('removed', { detail: { name: 'A host' } }));
       return;
     }
     if (message.type === 'error' && message.error === 'resume-failed') {

@@ -165,7 +165,7 @@ class HostsIT {
             assertEquals("removed", left.getString("reason"));
             try (SignalClient back = SignalClient.connect(base, room.id())) {
                 back.send("{\"type\":\"resume\",\"token\":\"" + aliceToken + "\"}");
-                assertEquals("resume-failed", back.await("error").getString("error"), "the removed token is dead");
+                assertEquals("removed", back.await("error").getString("error"), "the removed token is dead, and the page is told why");
             }
 
             // Bob's new token resumes him as a host; then he ends the meeting for everyone.

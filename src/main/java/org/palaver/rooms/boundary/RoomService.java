@@ -6,6 +6,9 @@ import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.io.StringReader;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -118,13 +121,23 @@ public class RoomService {
         if (grid != null && grid.clustered()) {
             json = JsonbBuilder.create();
             grid.answerWith(id -> find(id).map(json::toJson));
-            grid.createWith(passcode -> Optional.of(json.toJson(create(passcode))));
+            grid.createWith(passcode -> Optional.of(createdJson(create(passcode))));
             media.nodes(this::nodeOnceJoined, grid::liveInstance);
         }
     }
 
     private boolean clustered() {
         return json != null;
+    }
+
+    /**
+     * A room made for another node: the room's JSON with its host secret beside the other fields,
+     * so that a node of the release before hosts reads it as the room JSON it knows (and one of
+     * this release reading such a node's answer finds no secret: the room then has no host link).
+     */
+    private String createdJson(CreatedRoom created) {
+        JsonObject room = Json.createReader(new StringReader(json.toJson(created.room()))).readObject();
+        return Json.createObjectBuilder(room).add("hostSecret", created.hostSecret()).build().toString();
     }
 
     /** This node's id in the cluster, or null until it joined. */
@@ -197,7 +210,9 @@ public class RoomService {
         String node = null;
         try {
             node = grid.servingNode().orElseThrow(() -> unavailable);
-            return json.fromJson(grid.createOn(node, passcode, ASK_OWNER).orElseThrow(() -> unavailable), CreatedRoom.class);
+            String made = grid.createOn(node, passcode, ASK_OWNER).orElseThrow(() -> unavailable);
+            return new CreatedRoom(json.fromJson(made, RoomSnapshot.class),
+                    Json.createReader(new StringReader(made)).readObject().getString("hostSecret", null));
         } catch (Requests.NoAnswer e) {
             // a room the other node makes after this gives up stays unused and expires there
             LOG.log(Level.WARNING, "node " + node + " did not make the room this draining node asked for: " + e.getMessage());

@@ -67,7 +67,7 @@ public class RoomsResource {
         URI site = uri.getBaseUri().resolve("..");
         String url = publicUrl.resolve(site, "room/" + room.id()).toString();
         return Response.created(publicUrl.resolve(site, "api/rooms/" + room.id()))
-                .entity(new Created(room.id(), url, url + "#host=" + room.hostSecret()))
+                .entity(new Created(room.id(), url, room.hostSecret() == null ? null : url + "#host=" + room.hostSecret()))
                 .build();
     }
 

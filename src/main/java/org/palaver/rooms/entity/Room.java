@@ -199,8 +199,13 @@ public final class Room {
     }
 
     private Seat seatNow(String rawName, String hostSecret, Mailbox mailbox) {
+        return seatNow(rawName, hostSecret, mailbox, false);
+    }
+
+    /** {@code letInByHost}: a host admits them from the lobby, so the lock does not apply. */
+    private Seat seatNow(String rawName, String hostSecret, Mailbox mailbox, boolean letInByHost) {
         boolean host = opensAsHost(hostSecret);
-        requireUnlocked(host);
+        requireUnlocked(host || letInByHost);
         requireRoomForOneMore();
         String name = DisplayName.distinct(DisplayName.validate(rawName), names());
         String participantId;
@@ -223,6 +228,10 @@ public final class Room {
     public synchronized Seat resume(String token, Mailbox mailbox, Optional<ResumeClaims> claims) {
         requireOpen();
         Participant known = byToken.get(token);
+        if (known == null && claims.filter(c -> c.room().equals(id) && removed.contains(c.participantId())).isPresent()) {
+            // a page that was away when a host removed it: it must not come back as someone new
+            throw new RoomException("removed", "A host removed you from this meeting.");
+        }
         if (known == null) {
             ResumeClaims vouched = claims
                     .filter(c -> restored && c.earlierStart() && c.room().equals(id))
@@ -434,7 +443,8 @@ public final class Room {
         if (target.host()) {
             return;
         }
-        byToken.remove(target.resumeToken());
+        // The old token keeps working until the page has the new one (it may be away, or miss the
+        // message): a resume with it gets the new one in joined.
         target.becomeHost(tokens.issue(id, target.id(), target.name(), true, passcode, hostKey));
         byToken.put(target.resumeToken(), target);
         broadcast(target, new ServerMessage.HostChanged(target.id(), true, null));
@@ -442,7 +452,6 @@ public final class Room {
             target.mailbox().post(new ServerMessage.HostChanged(target.id(), true, target.resumeToken()));
             showLobbyTo(target);
         }
-        // away: the token is lost with the page, which resumes with its old one and is a host still
     }
 
     /** Locks (nobody new joins but hosts) or unlocks the room; everyone is told. */
@@ -497,9 +506,9 @@ public final class Room {
         toHosts(new ServerMessage.LobbyLeft(waiter.id()));
         Seat seat;
         try {
-            seat = seatNow(waiter.rawName(), null, waiter.mailbox());
-        } catch (RoomException e) { // e.g. the name is now taken too often to number: tell them, not the host
-            waiter.mailbox().post(new ServerMessage.Error(e.code(), e.getMessage()));
+            seat = seatNow(waiter.rawName(), null, waiter.mailbox(), true);
+        } catch (RoomException e) { // e.g. the room filled up meanwhile: tell them, and end their wait
+            waiter.mailbox().dismissed(new ServerMessage.Error(e.code(), e.getMessage()));
             return;
         }
         waiter.seated().accept(seat);
@@ -633,6 +642,9 @@ public final class Room {
         gone.forEach(p -> remove(p, "timeout", now));
         if (!closed && participants.isEmpty() && !emptySince.plus(emptyTtl).isAfter(now)) {
             closed = true;
+            ServerMessage ended = new ServerMessage.Error("room-not-found", "This room does not exist (any more).");
+            waiting.values().forEach(w -> w.mailbox().dismissed(ended));
+            waiting.clear();
             roomMedia.closed();
         }
         return closed;
@@ -650,6 +662,8 @@ public final class Room {
         closed = true;
         handedOver = true;
         participants.values().stream().filter(Participant::connected).forEach(p -> p.mailbox().moved());
+        waiting.values().forEach(w -> w.mailbox().moved()); // they knock again where the room is rebuilt
+        waiting.clear();
         roomMedia.closed();
     }
 
@@ -673,7 +687,7 @@ public final class Room {
 
     private void remove(Participant participant, String reason, Instant now) {
         participants.remove(participant.id());
-        byToken.remove(participant.resumeToken());
+        byToken.values().removeIf(p -> p == participant); // the one it joined with, and one it got as a new host
         if (restored) {
             gone.add(participant.id()); // who left a rebuilt room cannot be restored into it again
         }

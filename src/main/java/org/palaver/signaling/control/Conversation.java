@@ -159,19 +159,43 @@ public final class Conversation implements Connection {
         }
     }
 
-    /** A join that may end in the lobby: seated now, or waiting for a host. */
+    /**
+     * A join that may end in the lobby: seated now, or waiting for a host. A socket that closed
+     * while the join ran leaves the lobby again; one a host let in meanwhile is seated already.
+     */
     private void seatOrWait(Optional<Seat> joined) {
         if (joined.isPresent()) {
             seat(joined.get());
-        } else {
-            waiting = true;
+            return;
+        }
+        boolean closedMeanwhile;
+        synchronized (this) {
+            closedMeanwhile = closed;
+            if (!closed && seat == null) {
+                waiting = true;
+            }
+        }
+        if (closedMeanwhile) {
+            rooms.leaveLobby(roomId, mailbox);
         }
     }
 
-    /** A host let this socket in from the lobby (on the host's thread). */
+    /**
+     * A host let this socket in from the lobby (on the host's thread, under the room's lock). A
+     * socket that closed meanwhile has no token to come back with: it leaves at once.
+     */
     private void admitted(Seat joined) {
-        waiting = false;
-        seat(joined);
+        boolean closedMeanwhile;
+        synchronized (this) {
+            waiting = false;
+            closedMeanwhile = closed;
+            if (!closed) {
+                seat = joined;
+            }
+        }
+        if (closedMeanwhile) {
+            rooms.leave(joined);
+        }
     }
 
     /** The container may close the socket while a join on it is still running. */

@@ -114,7 +114,7 @@ class RoomHostsTest {
         RecordingMailbox a2 = new RecordingMailbox();
         Seat aliceAgain = rebuilt.resume(token, a2, Optional.of(claims));
         rebuilt.removeParticipant(hostAgain, aliceAgain.participant().id(), t0);
-        assertEquals("resume-failed", assertThrows(RoomException.class,
+        assertEquals("removed", assertThrows(RoomException.class,
                 () -> rebuilt.resume(token, new RecordingMailbox(), Optional.of(claims))).code());
     }
 
@@ -130,8 +130,10 @@ class RoomHostsTest {
         assertEquals(alice.participant().id(), others.id());
         assertNull(others.resumeToken(), "nobody else gets the new host's token");
         room.muteParticipant(alice, bob.participant().id()); // a host now
-        assertEquals("resume-failed", assertThrows(RoomException.class, () -> room.resume(oldToken, new RecordingMailbox())).code());
         room.resume(own.resumeToken(), new RecordingMailbox());
+        RecordingMailbox withOld = new RecordingMailbox();
+        room.resume(oldToken, withOld); // a page that missed the message still gets back in
+        assertEquals(own.resumeToken(), withOld.last(ServerMessage.Joined.class).resumeToken(), "and gets the new token");
     }
 
     @Test
@@ -214,5 +216,55 @@ class RoomHostsTest {
         assertEquals(1, seated.size());
         c.last(ServerMessage.Joined.class);
         assertTrue(room.join("Dave", null, new RecordingMailbox(), s -> { }).isPresent(), "no lobby any more");
+    }
+
+    @Test
+    void someoneRemovedWhileAwayIsToldSoWhenTheirPageComesBack() {
+        String token = a.last(ServerMessage.Joined.class).resumeToken();
+        room.drop(alice, t0);
+        room.removeParticipant(host, alice.participant().id(), t0);
+        ResumeClaims claims = TOKENS.verify(token, t0).orElseThrow();
+        assertEquals("removed", assertThrows(RoomException.class,
+                () -> room.resume(token, new RecordingMailbox(), Optional.of(claims))).code(),
+                "not resume-failed, which would have the page join again as someone new");
+    }
+
+    @Test
+    void someoneMadeHostWhileAwayResumesWithTheOldTokenAndIsAHost() {
+        String oldToken = a.last(ServerMessage.Joined.class).resumeToken();
+        room.drop(alice, t0);
+        room.makeHost(host, alice.participant().id());
+        RecordingMailbox back = new RecordingMailbox();
+        room.resume(oldToken, back);
+        ServerMessage.Joined joined = back.last(ServerMessage.Joined.class);
+        assertTrue(joined.self().host());
+        assertTrue(TOKENS.verify(joined.resumeToken(), t0).orElseThrow().host(), "the page gets the token that says so");
+        room.removeParticipant(host, alice.participant().id(), t0);
+        assertEquals("resume-failed", assertThrows(RoomException.class, () -> room.resume(oldToken, new RecordingMailbox())).code());
+        assertEquals("resume-failed", assertThrows(RoomException.class,
+                () -> room.resume(joined.resumeToken(), new RecordingMailbox())).code(), "neither token works after removal");
+    }
+
+    @Test
+    void aHostLetsSomeoneInFromTheLobbyEvenWhileTheRoomIsLocked() {
+        room.setLobby(host, true);
+        RecordingMailbox c = new RecordingMailbox();
+        java.util.List<Seat> seated = new java.util.ArrayList<>();
+        room.join("Carol", null, c, seated::add);
+        room.lock(host, true);
+        room.admitFromLobby(host, h.last(ServerMessage.LobbyRequest.class).id());
+        assertEquals(1, seated.size(), "the lock keeps out newcomers, not those a host lets in");
+    }
+
+    @Test
+    void whoWaitsInTheLobbyOfARoomThatEndsOrExpiresIsSentAway() {
+        room.setLobby(host, true);
+        RecordingMailbox c = new RecordingMailbox();
+        room.join("Carol", null, c, s -> { });
+        for (Seat s : java.util.List.of(host, alice, bob)) {
+            room.leave(s, t0);
+        }
+        assertTrue(room.expire(t0.plus(TTL)));
+        assertEquals("room-not-found", ((ServerMessage.Error) c.dismissedWith).error());
     }
 }
