@@ -46,6 +46,7 @@ const state = {
   lobby: false, // newcomers wait in the lobby
   waiting: new Map(), // hosts: lobby request id -> name
   noticeTimer: null,
+  preview: Promise.resolve(), // the camera and microphone being opened: a join waits for them
 };
 
 function showError(text) {
@@ -713,6 +714,8 @@ async function join(event) {
   }
   localStorage.setItem(NAME_KEY, name);
   showError('');
+  // Joined before the camera and microphone were open, the call would start without them.
+  await state.preview.catch(() => {});
   try {
     state.iceServers = await fetchIceServers();
   } catch (e) {
@@ -804,12 +807,13 @@ async function main() {
     e.preventDefault();
     location.reload();
   });
-  const choose = () => startPreview({ cameraId: $('camera-select').value, micId: $('mic-select').value });
+  const choose = () => { state.preview = startPreview({ cameraId: $('camera-select').value, micId: $('mic-select').value }); };
   $('camera-select').addEventListener('change', choose);
   $('mic-select').addEventListener('change', choose);
   // Closing the tab leaves at once, instead of after the reconnect grace.
   addEventListener('pagehide', () => state.signaling?.leave());
-  await startPreview({});
+  state.preview = startPreview({});
+  await state.preview;
   await fillDevices();
 }
 
