@@ -1,5 +1,5 @@
 // The create-room page: DOM wiring only.
-import { createRoom } from './rooms-api.js';
+import { createRoom, fetchMe, signInUrl } from './rooms-api.js';
 
 const createButton = document.getElementById('create');
 const created = document.getElementById('created');
@@ -14,12 +14,39 @@ function showError(text) {
   error.hidden = !text;
 }
 
+/** With sign-in on, only a signed-in person creates rooms: show the sign-in button, or who they are. */
+function showSignIn(me, note) {
+  const signedIn = Boolean(me?.signedIn);
+  const needed = Boolean(me?.signIn) && !signedIn;
+  document.getElementById('sign-in-box').hidden = !needed;
+  document.getElementById('sign-in-text').textContent = note
+    || (me?.expired ? 'Your sign-in has expired. Sign in again to create rooms.' : 'Sign in with your company account to create rooms.');
+  document.getElementById('sign-in').href = signInUrl('/');
+  createButton.hidden = needed;
+  document.querySelector('.options').hidden = needed;
+  document.getElementById('signed-in').hidden = !signedIn;
+  document.getElementById('signed-in-as').textContent = signedIn ? me.name : '';
+  document.getElementById('members-only-row').hidden = !signedIn;
+}
+
+async function loadMe() {
+  try {
+    showSignIn(await fetchMe());
+  } catch (e) {
+    showError(`Could not reach the server: ${e.message}`);
+  }
+  if (new URLSearchParams(location.search).get('sign-in') === 'failed') {
+    showError('Signing in did not complete. Please try again.');
+  }
+}
+
 createButton.addEventListener('click', async () => {
   createButton.disabled = true;
   showError('');
   try {
     const passcode = document.getElementById('room-passcode').value;
-    const room = await createRoom(passcode);
+    const membersOnly = document.getElementById('members-only').checked;
+    const room = await createRoom({ passcode, membersOnly });
     document.getElementById('created-text').textContent = passcode
       ? 'Your room is ready. Share the link, and the passcode separately:'
       : 'Your room is ready. Anyone with this link can join:';
@@ -34,6 +61,9 @@ createButton.addEventListener('click', async () => {
     copyButton.focus();
   } catch (e) {
     showError(`Could not create a room: ${e.message}`);
+    if (e.code === 'sign-in-required' || e.code === 'sign-in-expired' || e.code === 'sign-in-invalid') {
+      showSignIn({ signIn: true, signedIn: false }, e.message);
+    }
   } finally {
     createButton.disabled = false;
   }
@@ -53,3 +83,5 @@ copyButton.addEventListener('click', async () => {
     copyState.textContent = 'Press Ctrl+C to copy the selected link.';
   }
 });
+
+loadMe();

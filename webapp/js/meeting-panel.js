@@ -68,12 +68,14 @@ export function showPeople(people) {
     item.dataset.videoMuted = String(Boolean(p.videoMuted));
     item.dataset.handRaised = String(Boolean(p.handRaised));
     item.dataset.host = String(Boolean(p.host));
+    item.dataset.verified = String(Boolean(p.verified));
     const name = document.createElement('span');
     name.className = 'person-name';
     name.append(...nameWithMarker(p.name, p.self));
     const icons = document.createElement('span');
     icons.className = 'person-state';
     icons.append(
+      badge('verified', 'Signed in with the company account', '✓'),
       badge('host', 'Host', 'host'),
       badge('hand', 'Hand raised', 'hand up'),
       badge('mic-off', 'Microphone off', 'mic off'),

@@ -1,5 +1,5 @@
 // The room page: DOM wiring only. Protocol in signaling.js, WebRTC in peer.js (mesh) and sfu.js (Kurento), devices in media.js.
-import { findRoom, iceServers as fetchIceServers } from './rooms-api.js';
+import { findRoom, fetchMe, signInUrl, iceServers as fetchIceServers } from './rooms-api.js';
 import { Signaling } from './signaling.js';
 import { PeerLink } from './peer.js';
 import { SfuLink } from './sfu.js';
@@ -14,7 +14,8 @@ const NAME_KEY = 'palaver.displayName';
 const HTTPS_PORT = 8181;
 // After a server restart, others come back one by one; who has not within this time is gone.
 const RESTORE_WAIT_MS = 30000;
-const JOIN_ERRORS = new Set(['room-full', 'invalid-name', 'room-not-found', 'passcode-required', 'passcode-invalid', 'too-many-attempts', 'server-busy', 'room-locked', 'lobby-full']);
+const JOIN_ERRORS = new Set(['room-full', 'invalid-name', 'room-not-found', 'passcode-required', 'passcode-invalid', 'too-many-attempts', 'server-busy', 'room-locked', 'lobby-full', 'sign-in-expired', 'sign-in-invalid']);
+const SIGN_IN_ERRORS = new Set(['sign-in-expired', 'sign-in-invalid']);
 
 const $ = (id) => document.getElementById(id);
 const roomId = decodeURIComponent(location.pathname.replace(/^\/room\//, '').replace(/\/$/, ''));
@@ -47,6 +48,8 @@ const state = {
   waiting: new Map(), // hosts: lobby request id -> name
   noticeTimer: null,
   preview: Promise.resolve(), // the camera and microphone being opened: a join waits for them
+  me: null, // from /api/me: whether sign-in is on, and who this browser is signed in as
+  room: null, // the room as GET /api/rooms/{id} showed it before joining
 };
 
 function showError(text) {
@@ -68,6 +71,9 @@ function showNotice(text) {
 
 function renderHost() {
   renderHostControls(Boolean(state.self?.host), state.locked, state.lobby);
+  // A signed-in member may take over a room whose hosts have all left.
+  const anyHost = Boolean(state.self?.host) || [...state.people.values()].some((p) => p.host);
+  $('claim-host').hidden = !state.self?.verified || anyHost;
   renderLobby(Boolean(state.self?.host), state.waiting, (message) => state.signaling?.send(message));
 }
 
@@ -206,20 +212,22 @@ function addParticipant(participant, offerer) {
   layout();
 }
 
-function updateParticipant({ id, name, audioMuted, videoMuted, connection, handRaised, host }) {
+function updateParticipant({ id, name, audioMuted, videoMuted, connection, handRaised, host, verified }) {
   const tile = tileOf(id);
   if (!tile) return;
   if (host !== undefined) tile.dataset.host = String(host);
+  if (verified !== undefined) tile.dataset.verified = String(verified);
   if (audioMuted !== undefined) tile.dataset.audioMuted = String(audioMuted);
   if (videoMuted !== undefined) tile.dataset.videoMuted = String(videoMuted);
   if (connection !== undefined) tile.dataset.connection = connection;
   if (handRaised !== undefined) tile.dataset.handRaised = String(handRaised);
   const known = state.people.get(id) || { id };
-  for (const [key, value] of Object.entries({ name, audioMuted, videoMuted, handRaised, host })) {
+  for (const [key, value] of Object.entries({ name, audioMuted, videoMuted, handRaised, host, verified })) {
     if (value !== undefined) known[key] = value;
   }
   state.people.set(id, known);
   renderPeople();
+  if (host !== undefined) renderHost();
 }
 
 function removeParticipant(id) {
@@ -545,6 +553,7 @@ function onJoined({ detail: joined }) {
   showError('');
   if (joined.iceServers) applyIceServers(joined.iceServers, joined.iceServersTtl);
   $('self-name').textContent = joined.self.name;
+  document.querySelector('[data-testid="self-tile"]').dataset.verified = String(Boolean(joined.self.verified));
   if (!joined.resumed) clearChat();
   state.self = joined.self;
   state.locked = Boolean(joined.locked);
@@ -696,6 +705,7 @@ function wireSignaling(signaling) {
       state.signaling = null;
       show('prejoin');
       $('room-locked').hidden = detail.error !== 'room-locked';
+      if (SIGN_IN_ERRORS.has(detail.error)) refreshSignIn();
     }
     showError(detail.message);
   });
@@ -707,12 +717,13 @@ function reportPeerError(error) {
 
 async function join(event) {
   event.preventDefault();
-  const name = $('display-name').value.trim();
+  const member = state.me?.signedIn ? state.me : null;
+  const name = member ? member.name : $('display-name').value.trim();
   if (!name) {
     showError('Please enter your name.');
     return;
   }
-  localStorage.setItem(NAME_KEY, name);
+  if (!member) localStorage.setItem(NAME_KEY, name);
   showError('');
   // Joined before the camera and microphone were open, the call would start without them.
   await state.preview.catch(() => {});
@@ -726,7 +737,7 @@ async function join(event) {
   show('call');
   fillCallDevices();
   $('room-locked').hidden = true;
-  const signaling = new Signaling(roomId, name, $('passcode').value || undefined, state.hostSecret);
+  const signaling = new Signaling(roomId, name, $('passcode').value || undefined, state.hostSecret, member?.pass);
   state.signaling = signaling;
   wireSignaling(signaling);
   signaling.connect();
@@ -755,6 +766,38 @@ function leave() {
   show('left');
 }
 
+/**
+ * Before joining: a signed-in member joins under the provider's name (not editable, with the
+ * verified mark); with sign-in on, anyone else is offered to sign in, or joins as a guest.
+ */
+function renderSignIn() {
+  const me = state.me || {};
+  const member = Boolean(me.signedIn);
+  $('member-line').hidden = !member;
+  $('member-name').textContent = member ? me.name : '';
+  const input = $('display-name');
+  input.readOnly = member;
+  input.required = !member;
+  if (member) input.value = me.name;
+  else if (input.dataset.memberName === input.value) input.value = localStorage.getItem(NAME_KEY) || '';
+  input.dataset.memberName = member ? me.name : '';
+  $('sign-in-offer').hidden = !me.signIn || member;
+  $('room-sign-in').href = signInUrl(location.pathname);
+  let offer = 'Have a company account?';
+  if (me.expired) offer = 'Your sign-in has expired. Sign in again, or join as a guest.';
+  else if (state.room?.membersOnly) offer = 'This meeting is for signed-in members: sign in, or join as a guest and wait for a host to let you in.';
+  $('sign-in-offer-text').textContent = offer;
+}
+
+async function refreshSignIn() {
+  try {
+    state.me = await fetchMe();
+  } catch {
+    state.me = { signIn: false, signedIn: false }; // the page works as without sign-in; a join says what is wrong
+  }
+  renderSignIn();
+}
+
 async function main() {
   warnIfInsecure();
   state.hostSecret = takeHostSecret(roomId);
@@ -770,8 +813,11 @@ async function main() {
     return;
   }
   show('prejoin');
+  state.room = room;
   $('passcode').hidden = !room.passcodeRequired;
   $('display-name').value = localStorage.getItem(NAME_KEY) || '';
+  await refreshSignIn();
+  $('claim-host').addEventListener('click', () => state.signaling?.send({ type: 'claim-host' }));
   $('join-form').addEventListener('submit', join);
   document.querySelectorAll('[data-testid="toggle-mic"]').forEach((b) => b.addEventListener('click', () => toggle('audio')));
   document.querySelectorAll('[data-testid="toggle-camera"]').forEach((b) => b.addEventListener('click', () => toggle('video')));

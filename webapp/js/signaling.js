@@ -12,6 +12,7 @@ export class Signaling extends EventTarget {
   #name;
   #passcode;
   #host;
+  #member;
   #socket = null;
   #token = null;
   #lastChatId = null; // the last chat message this page has, so a resume brings only newer ones
@@ -25,13 +26,14 @@ export class Signaling extends EventTarget {
   #retry = null;
   #ended = false;
 
-  /** `host`: the secret of the room's host link, or undefined. */
-  constructor(roomId, name, passcode, host) {
+  /** `host`: the secret of the room's host link, or undefined; `member`: the member pass from /api/me, or undefined. */
+  constructor(roomId, name, passcode, host, member) {
     super();
     this.#roomId = roomId;
     this.#name = name;
     this.#passcode = passcode;
     this.#host = host;
+    this.#member = member;
   }
 
   get selfId() { return this.#selfId; }
@@ -119,6 +121,7 @@ export class Signaling extends EventTarget {
     const message = { type: 'join', name: this.#name };
     if (this.#passcode) message.passcode = this.#passcode;
     if (this.#host) message.host = this.#host;
+    if (this.#member) message.member = this.#member;
     return message;
   }
 

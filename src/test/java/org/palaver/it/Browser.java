@@ -105,6 +105,8 @@ public final class Browser implements AutoCloseable {
                   return counts;
                 },
                 dropSignaling() { sockets[sockets.length - 1].close(); },
+                // A message sent by hand on the page's signaling socket, as a hostile page would.
+                send(message) { sockets[sockets.length - 1].send(JSON.stringify(message)); },
                 localDescriptions() {
                   return peers.filter((pc) => pc.signalingState !== 'closed').map((pc) => pc.localDescription?.sdp || '');
                 },

@@ -27,6 +27,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.logging.Level;
@@ -115,7 +116,7 @@ public class Grid implements RoomPlacement {
     /** Who handles the relay's envelopes, and who answers questions about rooms: set once at start. */
     private volatile BiConsumer<String, Envelope> relay = (from, envelope) -> { };
     private volatile Function<String, Optional<String>> answerer = room -> Optional.empty();
-    private volatile Function<Optional<String>, Optional<String>> creator = passcode -> Optional.empty();
+    private volatile BiFunction<Optional<String>, Boolean, Optional<String>> creator = (passcode, membersOnly) -> Optional.empty();
     /** Told to drain: takes no new rooms, and its own moved to other nodes. */
     private volatile boolean draining;
     private final List<Consumer<String>> departures = new CopyOnWriteArrayList<>();
@@ -356,18 +357,18 @@ public class Grid implements RoomPlacement {
         answerer = roomAnswerer;
     }
 
-    /** Who makes a room here when a draining node asks (passcode to the new room's JSON); runs on the grid's thread. */
+    /** Who makes a room here when a draining node asks (passcode, members only, to the new room's JSON); runs on the grid's thread. */
     @Override
-    public void createWith(Function<Optional<String>, Optional<String>> roomCreator) {
+    public void createWith(BiFunction<Optional<String>, Boolean, Optional<String>> roomCreator) {
         creator = roomCreator;
     }
 
     /** Asks {@code node} to make a room; returns its JSON, or empty when it could not. */
     @Override
-    public Optional<String> createOn(String node, Optional<String> passcode, Duration wait)
+    public Optional<String> createOn(String node, Optional<String> passcode, boolean membersOnly, Duration wait)
             throws Requests.NoAnswer, InterruptedException {
         return requests.ask(id -> {
-            if (!send(node, Envelope.create(id, passcode.orElse(null)))) {
+            if (!send(node, Envelope.create(id, passcode.orElse(null), membersOnly))) {
                 throw new IllegalStateException("not in the cluster");
             }
         }, wait);
@@ -449,8 +450,8 @@ public class Grid implements RoomPlacement {
                 case Envelope.ASK -> send(from, Envelope.reply(envelope.id(), answerer.apply(envelope.room()).orElse(null)));
                 case Envelope.REPLY -> requests.answered(envelope.id(), envelope.text());
                 // makes a room: grid calls, so on the grid's thread, not Hazelcast's event thread
-                case Envelope.CREATE -> scheduler.execute(() -> send(from, Envelope.reply(envelope.id(),
-                        createSafely(Optional.ofNullable(envelope.text())))));
+                case Envelope.CREATE, Envelope.CREATE_MEMBERS_ONLY -> scheduler.execute(() -> send(from, Envelope.reply(
+                        envelope.id(), createSafely(Optional.ofNullable(envelope.text()), Envelope.CREATE_MEMBERS_ONLY.equals(envelope.kind())))));
                 default -> relay.accept(from, envelope);
             }
         } catch (RuntimeException e) {
@@ -458,9 +459,9 @@ public class Grid implements RoomPlacement {
         }
     }
 
-    private String createSafely(Optional<String> passcode) {
+    private String createSafely(Optional<String> passcode, boolean membersOnly) {
         try {
-            return draining ? null : creator.apply(passcode).orElse(null);
+            return draining ? null : creator.apply(passcode, membersOnly).orElse(null);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "could not make a room another node asked for", e);
             return null;

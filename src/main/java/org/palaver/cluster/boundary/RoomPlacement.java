@@ -50,8 +50,8 @@ public interface RoomPlacement {
     /** Who answers other nodes' questions about a room of this node's. */
     void answerWith(Function<String, Optional<String>> roomAnswerer);
 
-    /** Who makes a room on this node when a draining node asks (its passcode to the new room's JSON). */
-    void createWith(Function<Optional<String>, Optional<String>> roomCreator);
+    /** Who makes a room on this node when a draining node asks (its passcode and members-only flag to the new room's JSON). */
+    void createWith(java.util.function.BiFunction<Optional<String>, Boolean, Optional<String>> roomCreator);
 
     /** Whether this node drains: it takes no new rooms and gives its own up. */
     boolean draining();
@@ -66,5 +66,6 @@ public interface RoomPlacement {
     Optional<String> servingNode();
 
     /** Asks {@code node} to make a room; its JSON, or empty when it could not. */
-    Optional<String> createOn(String node, Optional<String> passcode, Duration wait) throws Requests.NoAnswer, InterruptedException;
+    Optional<String> createOn(String node, Optional<String> passcode, boolean membersOnly, Duration wait)
+            throws Requests.NoAnswer, InterruptedException;
 }

@@ -20,7 +20,7 @@ import org.palaver.cluster.entity.Envelope;
 public final class Envelopes {
 
     private static final Set<String> KINDS = Set.of(Envelope.OPEN, Envelope.IN, Envelope.BYE, Envelope.OUT, Envelope.END,
-            Envelope.ASK, Envelope.REPLY, Envelope.CREATE);
+            Envelope.ASK, Envelope.REPLY, Envelope.CREATE, Envelope.CREATE_MEMBERS_ONLY);
     // JsonProvider.provider() searches the class path on every call: one lookup serves all.
     private final JsonProvider json = JsonProvider.provider();
 

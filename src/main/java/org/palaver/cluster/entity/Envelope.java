@@ -23,6 +23,8 @@ public record Envelope(String kind, String id, String room, String address, Stri
     public static final String ASK = "ask";
     public static final String REPLY = "reply";
     public static final String CREATE = "create";
+    /** As {@link #CREATE}, for a members-only room: a node of a release before sign-in does not know it, so never makes an open one. */
+    public static final String CREATE_MEMBERS_ONLY = "create-members-only";
 
     public static Envelope open(String connection, String room, String address) {
         return new Envelope(OPEN, connection, room, address, null, null);
@@ -48,8 +50,8 @@ public record Envelope(String kind, String id, String room, String address, Stri
         return new Envelope(ASK, request, room, null, null, null);
     }
 
-    public static Envelope create(String request, String passcode) {
-        return new Envelope(CREATE, request, null, null, passcode, null);
+    public static Envelope create(String request, String passcode, boolean membersOnly) {
+        return new Envelope(membersOnly ? CREATE_MEMBERS_ONLY : CREATE, request, null, null, passcode, null);
     }
 
     public static Envelope reply(String request, String answer) {

@@ -2,6 +2,7 @@ package org.palaver.rooms.boundary;
 
 import jakarta.json.Json;
 import jakarta.json.JsonException;
+import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
@@ -20,16 +21,17 @@ import org.palaver.rooms.entity.RoomException;
 
 /**
  * The optional body of {@code POST /api/rooms}: nothing, or a small JSON object like
- * {@code {"passcode": "..."}}. Read only up to its limit, so a huge body costs no memory.
+ * {@code {"passcode": "...", "membersOnly": true}} (both optional). Read only up to its limit, so
+ * a huge body costs no memory.
  */
-final class CreationBody {
+record CreationBody(Optional<String> passcode, boolean membersOnly) {
+
+    static final CreationBody NONE = new CreationBody(Optional.empty(), false);
+
 
     static final int MAX_BYTES = 4 * 1024;
 
-    private CreationBody() {
-    }
-
-    static Optional<String> passcode(String contentType, long contentLength, InputStream body) {
+    static CreationBody read(String contentType, long contentLength, InputStream body) {
         if (contentLength > MAX_BYTES) {
             throw tooLarge();
         }
@@ -46,12 +48,12 @@ final class CreationBody {
             throw tooLarge();
         }
         if (bytes.length == 0) {
-            return Optional.empty();
+            return NONE;
         }
         if (!isJson(contentType)) {
             throw unsupported();
         }
-        return passcodeOf(text(bytes));
+        return of(text(bytes));
     }
 
     private static boolean isJson(String contentType) {
@@ -68,17 +70,22 @@ final class CreationBody {
         }
     }
 
-    private static Optional<String> passcodeOf(String body) {
+    private static CreationBody of(String body) {
         if (body.isBlank()) {
-            return Optional.empty();
+            return NONE;
         }
         try (JsonReader reader = Json.createReader(new StringReader(body))) {
-            JsonValue passcode = reader.readObject().get("passcode");
-            if (passcode == null || passcode.getValueType() == JsonValue.ValueType.NULL) {
-                return Optional.empty();
-            }
-            if (passcode instanceof JsonString text) {
-                return Optional.of(text.getString());
+            JsonObject object = reader.readObject();
+            JsonValue passcode = object.getOrDefault("passcode", JsonValue.NULL);
+            JsonValue members = object.getOrDefault("membersOnly", JsonValue.NULL);
+            boolean passcodeOk = passcode.getValueType() == JsonValue.ValueType.NULL || passcode instanceof JsonString;
+            boolean membersOk = switch (members.getValueType()) {
+                case NULL, TRUE, FALSE -> true;
+                default -> false;
+            };
+            if (passcodeOk && membersOk) {
+                return new CreationBody(passcode instanceof JsonString text ? Optional.of(text.getString()) : Optional.empty(),
+                        members.getValueType() == JsonValue.ValueType.TRUE);
             }
         } catch (JsonException | ClassCastException e) {
             // falls through to the error below
@@ -87,7 +94,7 @@ final class CreationBody {
     }
 
     private static RoomException invalid() {
-        return new RoomException("invalid-request", "The body must be empty or a JSON object like {\"passcode\": \"...\"}.");
+        return new RoomException("invalid-request", "The body must be empty or a JSON object like {\"passcode\": \"...\", \"membersOnly\": true}.");
     }
 
     private static Refused unsupported() {

@@ -38,6 +38,9 @@ import org.palaver.media.boundary.MediaService;
 import org.palaver.rooms.entity.Room;
 import org.palaver.rooms.entity.RoomException;
 import org.palaver.rooms.entity.RoomId;
+import org.palaver.signin.boundary.SignIn;
+import org.palaver.signin.entity.Member;
+import org.palaver.signin.entity.PassCheck;
 import org.palaver.rooms.entity.RoomMoving;
 import org.palaver.rooms.entity.RoomSnapshot;
 import org.palaver.rooms.entity.Seat;
@@ -86,6 +89,9 @@ public class RoomService {
     ManagedScheduledExecutorService scheduler;
 
     @Inject
+    SignIn signIn;
+
+    @Inject
     RoomPlacement grid;
 
     /** How long a node waits for the owner of a room to say how the room is. */
@@ -121,7 +127,7 @@ public class RoomService {
         if (grid != null && grid.clustered()) {
             json = JsonbBuilder.create();
             grid.answerWith(id -> find(id).map(json::toJson));
-            grid.createWith(passcode -> Optional.of(createdJson(create(passcode))));
+            grid.createWith((passcode, membersOnly) -> Optional.of(createdJson(create(passcode, membersOnly))));
             media.nodes(this::nodeOnceJoined, grid::liveInstance);
         }
     }
@@ -175,8 +181,13 @@ public class RoomService {
     }
 
     public CreatedRoom create(Optional<String> passcode) {
+        return create(passcode, false);
+    }
+
+    /** {@code membersOnly}: only people signed in with the company's provider come straight in. */
+    public CreatedRoom create(Optional<String> passcode, boolean membersOnly) {
         if (clustered() && grid.draining()) {
-            return createElsewhere(passcode);
+            return createElsewhere(passcode, membersOnly);
         }
         Passcode code = passcode.map(Passcode::of).orElse(null);
         // Checked, not reserved: two creations at the limit may both pass; the bound is a guard, not an invariant.
@@ -188,7 +199,8 @@ public class RoomService {
         while (true) {
             // 128 random bits never collide in practice; putIfAbsent makes sure of it anyway.
             HostKey.Issued host = HostKey.create();
-            Room fresh = newRoom(RoomId.random(), code, host.key(), false, now, media.modeForNewRoom(), Optional.empty());
+            Room fresh = newRoom(RoomId.random(), code, host.key(), membersOnly, false, now, media.modeForNewRoom(),
+                    Optional.empty());
             if (rooms.putIfAbsent(fresh.id(), fresh) == null) {
                 if (clustered()) {
                     claim(fresh);
@@ -203,14 +215,14 @@ public class RoomService {
      * crosses the cluster network, like every room's signaling), and the page goes there through
      * any node.
      */
-    private CreatedRoom createElsewhere(Optional<String> passcode) {
+    private CreatedRoom createElsewhere(Optional<String> passcode, boolean membersOnly) {
         passcode.ifPresent(Passcode::check); // refused here, as the other node would refuse it
         LimitExceeded unavailable = new LimitExceeded("node-draining",
                 "This server is being taken out of service and no other can take the room; try again.", 503, 5);
         String node = null;
         try {
             node = grid.servingNode().orElseThrow(() -> unavailable);
-            String made = grid.createOn(node, passcode, ASK_OWNER).orElseThrow(() -> unavailable);
+            String made = grid.createOn(node, passcode, membersOnly, ASK_OWNER).orElseThrow(() -> unavailable);
             return new CreatedRoom(json.fromJson(made, RoomSnapshot.class),
                     Json.createReader(new StringReader(made)).readObject().getString("hostSecret", null));
         } catch (Requests.NoAnswer e) {
@@ -289,11 +301,11 @@ public class RoomService {
      * (A Kurento room is known to the media side from here on; an id collision, which 128 random
      * bits never produce, would only leave an unused entry there.)
      */
-    private Room newRoom(RoomId id, Passcode code, HostKey hostKey, boolean restored, Instant now, String mode,
-                         Optional<String> mediaServer) {
+    private Room newRoom(RoomId id, Passcode code, HostKey hostKey, boolean membersOnly, boolean restored, Instant now,
+                         String mode, Optional<String> mediaServer) {
         boolean kurento = Room.KURENTO.equals(mode);
         Room room = new Room(id, mode, kurento ? kurentoMaxParticipants : meshMaxParticipants, reconnectGrace, emptyTtl,
-                code, hostKey, tokens, restored, now);
+                code, hostKey, membersOnly, tokens, restored, now);
         if (kurento) {
             room.attach(media.attach(room, mediaServer));
         }
@@ -408,7 +420,13 @@ public class RoomService {
 
     /** Throws what a join would throw for reasons that cost nothing to check; true when it needs a passcode hash. */
     public boolean precheckJoin(String roomId, String name, String passcode, String hostSecret) {
-        return require(roomId).precheck(name, passcode, hostSecret);
+        return precheckJoin(roomId, name, null, passcode, hostSecret);
+    }
+
+    /** As above; {@code memberPass}: the member pass the page sent, or null for a guest. */
+    public boolean precheckJoin(String roomId, String name, String memberPass, String passcode, String hostSecret) {
+        Optional<Member> member = member(memberPass);
+        return require(roomId).precheck(member.map(Member::name).orElse(name), passcode, hostSecret);
     }
 
     /**
@@ -417,11 +435,38 @@ public class RoomService {
      */
     public Optional<Seat> join(String roomId, String name, String passcode, String hostSecret, Mailbox mailbox,
                                java.util.function.Consumer<Seat> seated) {
+        return join(roomId, name, null, passcode, hostSecret, mailbox, seated);
+    }
+
+    /**
+     * As above; {@code memberPass}: the member pass the page sent, or null for a guest. A member's
+     * name is the one their identity provider gave, whatever the page sent; a pass that ran out or
+     * does not verify is refused ({@code sign-in-expired}, {@code sign-in-invalid}), never taken
+     * for a guest's join: the page says so and its person decides.
+     */
+    public Optional<Seat> join(String roomId, String name, String memberPass, String passcode, String hostSecret,
+                               Mailbox mailbox, java.util.function.Consumer<Seat> seated) {
+        Optional<Member> member = member(memberPass);
         Room room = require(roomId);
         if (!room.opensAsHost(hostSecret)) {
             room.checkPasscode(passcode);
         }
-        return room.join(name, hostSecret, mailbox, seated);
+        return room.join(member.map(Member::name).orElse(name), member.isPresent(), hostSecret, mailbox, seated);
+    }
+
+    private Optional<Member> member(String memberPass) {
+        if (memberPass == null || signIn == null) {
+            return Optional.empty();
+        }
+        PassCheck check = signIn.check(memberPass);
+        if (check.refused()) {
+            throw new RoomException(check.refusal(), check.message());
+        }
+        return check.member();
+    }
+
+    public void claimHost(Seat seat) {
+        seat.room().claimHost(seat);
     }
 
     /** The socket waiting in the lobby of {@code roomId} closed or left. */
@@ -474,7 +519,7 @@ public class RoomService {
             }
             String chosen = mode;
             Optional<String> server = mediaServer;
-            room = rooms.computeIfAbsent(id, key -> newRoom(key, vouched.passcode(), vouched.hostKey(), true, clock.instant(),
+            room = rooms.computeIfAbsent(id, key -> newRoom(key, vouched.passcode(), vouched.hostKey(), vouched.membersOnly(), true, clock.instant(),
                     chosen, server));
         }
         return room.resume(token, mailbox, claims);

@@ -26,7 +26,8 @@ import org.palaver.rooms.entity.TokenIssuer;
  * any state. {@code base64url(payload) "." base64url(mac)}; the payload's lines are version,
  * room, participant, name, issue time, the issuing server start, the room's passcode hash
  * encrypted (AES-GCM under a key derived from the secret), so a token holder cannot guess the
- * passcode offline, whether the participant is a host, and the hash of the room's host key.
+ * passcode offline, whether the participant is a host, the hash of the room's host key, whether the
+ * name is the one the company's identity provider gave, and whether the room lets in members only.
  *
  * <p>Each server start has an id of its own. A token issued by this start never rebuilds a room:
  * a room this start created and no longer knows has expired, it was not lost by a restart.
@@ -35,7 +36,9 @@ public final class ResumeTokens implements TokenIssuer {
 
     /** Older tokens cannot rebuild a room: a restart is expected to be minutes, not days. */
     public static final Duration MAX_AGE = Duration.ofHours(12);
-    private static final String VERSION = "3";
+    private static final String VERSION = "4";
+    /** Tokens of the release before sign-in: still good for a resume across a rolling upgrade. */
+    private static final String VERSION_BEFORE_SIGN_IN = "3";
     /** Tokens of the release before hosts: still good for a resume across a rolling upgrade. */
     private static final String VERSION_BEFORE_HOSTS = "2";
     private static final int IV_BYTES = 12;
@@ -62,10 +65,12 @@ public final class ResumeTokens implements TokenIssuer {
     }
 
     @Override
-    public String issue(RoomId room, String participantId, String name, boolean host, Passcode passcode, HostKey hostKey) {
+    public String issue(RoomId room, String participantId, String name, boolean host, Passcode passcode, HostKey hostKey,
+                        boolean verified, boolean membersOnly) {
         String payload = String.join("\n", VERSION, room.value(), participantId, name,
                 Long.toString(Instant.now().getEpochSecond()), start, passcode == null ? "" : seal(passcode.encoded()),
-                host ? "host" : "", hostKey == null ? "" : hostKey.encoded());
+                host ? "host" : "", hostKey == null ? "" : hostKey.encoded(), verified ? "member" : "",
+                membersOnly ? "members-only" : "");
         byte[] bytes = payload.getBytes(StandardCharsets.UTF_8);
         Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
         return b64.encodeToString(bytes) + "." + b64.encodeToString(hmac(macKey, bytes));
@@ -83,7 +88,8 @@ public final class ResumeTokens implements TokenIssuer {
                 return Optional.empty();
             }
             String[] fields = new String(payload, StandardCharsets.UTF_8).split("\n", -1);
-            boolean current = fields.length == 9 && VERSION.equals(fields[0]);
+            boolean signIn = fields.length == 11 && VERSION.equals(fields[0]);
+            boolean current = signIn || fields.length == 9 && VERSION_BEFORE_SIGN_IN.equals(fields[0]);
             if (!current && !(fields.length == 7 && VERSION_BEFORE_HOSTS.equals(fields[0]))) {
                 return Optional.empty();
             }
@@ -96,7 +102,7 @@ public final class ResumeTokens implements TokenIssuer {
             boolean host = current && "host".equals(fields[7]);
             HostKey hostKey = current && !fields[8].isEmpty() ? HostKey.decode(fields[8]) : null;
             return RoomId.parse(fields[1]).map(room -> new ResumeClaims(room, fields[2], fields[3], host, passcode, hostKey,
-                    issued, earlierStart));
+                    issued, earlierStart, signIn && "member".equals(fields[9]), signIn && "members-only".equals(fields[10])));
         } catch (IllegalArgumentException e) { // bad base64, number or passcode encoding
             return Optional.empty();
         }

@@ -19,6 +19,8 @@ public final class Participant {
     private final String name;
     private String resumeToken;
     private boolean host;
+    /** The name came from the company's identity provider. */
+    private final boolean verified;
     private boolean audioMuted;
     private boolean videoMuted;
     private boolean handRaised;
@@ -27,7 +29,8 @@ public final class Participant {
     private Instant awayUntil;
     private final Deque<ServerMessage> held = new ArrayDeque<>();
 
-    Participant(String id, String name, String resumeToken, Mailbox mailbox, boolean host) {
+    Participant(String id, String name, String resumeToken, Mailbox mailbox, boolean host, boolean verified) {
+        this.verified = verified;
         this.id = id;
         this.name = name;
         this.resumeToken = resumeToken;
@@ -37,6 +40,10 @@ public final class Participant {
 
     boolean host() {
         return host;
+    }
+
+    boolean verified() {
+        return verified;
     }
 
     /** Made a host, with a token that says so. */
@@ -122,6 +129,6 @@ public final class Participant {
 
     ParticipantInfo info() {
         return new ParticipantInfo(id, name, audioMuted, videoMuted, connected() ? "connected" : "reconnecting", handRaised,
-                screenStreamId, host);
+                screenStreamId, host, verified);
     }
 }

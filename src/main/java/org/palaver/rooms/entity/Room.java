@@ -41,6 +41,8 @@ public final class Room {
     /** Null for a room rebuilt from tokens of the release before hosts: it has no hosts then. */
     private final HostKey hostKey;
     private final TokenIssuer tokens;
+    /** Members only: whoever is not signed in with the company's provider waits in the lobby. */
+    private final boolean membersOnly;
     /** Rebuilt from resume tokens after a restart: seats may be restored from valid tokens. */
     private final boolean restored;
     private final Set<String> gone = new HashSet<>();
@@ -73,23 +75,30 @@ public final class Room {
     static final int LOBBY_LIMIT = 50;
 
     /** Someone in the lobby: their name (checked), their socket and who seats them once admitted. */
-    private record Waiter(String id, String rawName, Mailbox mailbox, java.util.function.Consumer<Seat> seated) {
+    private record Waiter(String id, String rawName, boolean verified, Mailbox mailbox, java.util.function.Consumer<Seat> seated) {
     }
     private RoomMedia roomMedia = RoomMedia.NONE;
 
     public Room(RoomId id, String media, int capacity, Duration reconnectGrace, Duration emptyTtl, Instant now) {
         this(id, media, capacity, reconnectGrace, emptyTtl, null, null,
-                (room, participant, name, host, code, key) -> Tokens.random(16), false, now);
+                (room, participant, name, host, code, key, verified, members) -> Tokens.random(16), false, now);
+    }
+
+    public Room(RoomId id, String media, int capacity, Duration reconnectGrace, Duration emptyTtl, Passcode passcode,
+                HostKey hostKey, TokenIssuer tokens, boolean restored, Instant now) {
+        this(id, media, capacity, reconnectGrace, emptyTtl, passcode, hostKey, false, tokens, restored, now);
     }
 
     /**
      * {@code passcode} may be null: anyone with the link may join. {@code hostKey}: who opens the
      * host link is host. {@code restored}: this room is being rebuilt from a resume token after the
-     * server lost it.
+     * server lost it. {@code membersOnly}: only people signed in with the company's provider come
+     * straight in; guests wait in the lobby for a host.
      */
     public Room(RoomId id, String media, int capacity, Duration reconnectGrace, Duration emptyTtl, Passcode passcode,
-                HostKey hostKey, TokenIssuer tokens, boolean restored, Instant now) {
+                HostKey hostKey, boolean membersOnly, TokenIssuer tokens, boolean restored, Instant now) {
         this.id = id;
+        this.membersOnly = membersOnly;
         this.passcode = passcode;
         this.hostKey = hostKey;
         this.tokens = tokens;
@@ -112,6 +121,10 @@ public final class Room {
 
     public String media() {
         return media;
+    }
+
+    public boolean membersOnly() {
+        return membersOnly;
     }
 
     /** Who hears about joins and leaves on the media side; set before anyone can join. */
@@ -178,8 +191,18 @@ public final class Room {
      */
     public synchronized Optional<Seat> join(String rawName, String hostSecret, Mailbox mailbox,
                                             java.util.function.Consumer<Seat> seated) {
+        return join(rawName, false, hostSecret, mailbox, seated);
+    }
+
+    /**
+     * As {@link #join(String, String, Mailbox, java.util.function.Consumer)}; {@code verified}: the
+     * name is the one the company's identity provider gave (the caller checked the member pass). In
+     * a members-only room everyone else waits in the lobby, lobby on or not.
+     */
+    public synchronized Optional<Seat> join(String rawName, boolean verified, String hostSecret, Mailbox mailbox,
+                                            java.util.function.Consumer<Seat> seated) {
         requireOpen();
-        if (lobby && !opensAsHost(hostSecret)) {
+        if ((lobby || (membersOnly && !verified)) && !opensAsHost(hostSecret)) {
             DisplayName.validate(rawName);
             requireUnlocked(false);
             if (waiting.size() >= LOBBY_LIMIT) {
@@ -189,21 +212,17 @@ public final class Room {
             do {
                 waitId = Tokens.random(8);
             } while (waiting.containsKey(waitId));
-            Waiter waiter = new Waiter(waitId, rawName, mailbox, seated);
+            Waiter waiter = new Waiter(waitId, rawName, verified, mailbox, seated);
             waiting.put(waitId, waiter);
             mailbox.post(new ServerMessage.LobbyWaiting());
             toHosts(new ServerMessage.LobbyRequest(waitId, DisplayName.validate(rawName)));
             return Optional.empty();
         }
-        return Optional.of(seatNow(rawName, hostSecret, mailbox));
-    }
-
-    private Seat seatNow(String rawName, String hostSecret, Mailbox mailbox) {
-        return seatNow(rawName, hostSecret, mailbox, false);
+        return Optional.of(seatNow(rawName, verified, hostSecret, mailbox, false));
     }
 
     /** {@code letInByHost}: a host admits them from the lobby, so the lock does not apply. */
-    private Seat seatNow(String rawName, String hostSecret, Mailbox mailbox, boolean letInByHost) {
+    private Seat seatNow(String rawName, boolean verified, String hostSecret, Mailbox mailbox, boolean letInByHost) {
         boolean host = opensAsHost(hostSecret);
         requireUnlocked(host || letInByHost);
         requireRoomForOneMore();
@@ -212,8 +231,8 @@ public final class Room {
         do {
             participantId = Tokens.random(8);
         } while (participants.containsKey(participantId));
-        String token = tokens.issue(id, participantId, name, host, passcode, hostKey);
-        return admit(new Participant(participantId, name, token, mailbox, host), false);
+        String token = tokens.issue(id, participantId, name, host, passcode, hostKey, verified, membersOnly);
+        return admit(new Participant(participantId, name, token, mailbox, host, verified), false);
     }
 
     public synchronized Seat resume(String token, Mailbox mailbox) {
@@ -266,8 +285,8 @@ public final class Room {
     private Seat restore(String token, Mailbox mailbox, ResumeClaims claims) {
         requireRoomForOneMore();
         String name = DisplayName.distinct(claims.name(), names());
-        return admit(new Participant(claims.participantId(), name,
-                tokens.issue(id, claims.participantId(), name, claims.host(), passcode, hostKey), mailbox, claims.host()), true);
+        return admit(new Participant(claims.participantId(), name, tokens.issue(id, claims.participantId(), name,
+                claims.host(), passcode, hostKey, claims.verified(), membersOnly), mailbox, claims.host(), claims.verified()), true);
     }
 
     /** Seats a newcomer (a join, or a restore into a rebuilt room) and tells everyone. */
@@ -445,13 +464,36 @@ public final class Room {
         }
         // The old token keeps working until the page has the new one (it may be away, or miss the
         // message): a resume with it gets the new one in joined.
-        target.becomeHost(tokens.issue(id, target.id(), target.name(), true, passcode, hostKey));
+        promote(target);
+    }
+
+    /** Host with a token that says so; the old token keeps working until the page has the new one. */
+    private void promote(Participant target) {
+        target.becomeHost(tokens.issue(id, target.id(), target.name(), true, passcode, hostKey, target.verified(), membersOnly));
         byToken.put(target.resumeToken(), target);
         broadcast(target, new ServerMessage.HostChanged(target.id(), true, null));
         if (target.connected()) {
             target.mailbox().post(new ServerMessage.HostChanged(target.id(), true, target.resumeToken()));
             showLobbyTo(target);
         }
+    }
+
+    /**
+     * A signed-in member makes themselves host of a room that has none (its last host left, or it
+     * was made before hosts existed). Guests cannot: the provider vouches for members only.
+     */
+    public synchronized void claimHost(Seat seat) {
+        Participant claimer = requireCurrent(seat);
+        if (!claimer.verified()) {
+            throw new RoomException("not-member", "Only people signed in with the company's account can claim host.");
+        }
+        if (claimer.host()) {
+            return;
+        }
+        if (participants.values().stream().anyMatch(Participant::host)) {
+            throw new RoomException("host-present", "This room has a host already; ask them to make you one.");
+        }
+        promote(claimer);
     }
 
     /** Locks (nobody new joins but hosts) or unlocks the room; everyone is told. */
@@ -506,7 +548,7 @@ public final class Room {
         toHosts(new ServerMessage.LobbyLeft(waiter.id()));
         Seat seat;
         try {
-            seat = seatNow(waiter.rawName(), null, waiter.mailbox(), true);
+            seat = seatNow(waiter.rawName(), waiter.verified(), null, waiter.mailbox(), true);
         } catch (RoomException e) { // e.g. the room filled up meanwhile: tell them, and end their wait
             waiter.mailbox().dismissed(new ServerMessage.Error(e.code(), e.getMessage()));
             return;
@@ -673,7 +715,7 @@ public final class Room {
         if (passcode == null) {
             participants.values().forEach(p -> members.add(new RoomSnapshot.Member(p.id(), p.name())));
         }
-        return new RoomSnapshot(id.value(), media, members, passcode != null, null);
+        return new RoomSnapshot(id.value(), media, members, passcode != null, membersOnly, null);
     }
 
     /** Whether anyone is in the room, connected or away. */

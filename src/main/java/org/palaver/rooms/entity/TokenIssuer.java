@@ -7,5 +7,11 @@ package org.palaver.rooms.entity;
  */
 public interface TokenIssuer {
 
-    String issue(RoomId room, String participantId, String name, boolean host, Passcode passcode, HostKey hostKey);
+    /** {@code verified}: the name is the identity provider's; {@code membersOnly}: the room admits members only. */
+    String issue(RoomId room, String participantId, String name, boolean host, Passcode passcode, HostKey hostKey,
+                 boolean verified, boolean membersOnly);
+
+    default String issue(RoomId room, String participantId, String name, boolean host, Passcode passcode, HostKey hostKey) {
+        return issue(room, participantId, name, host, passcode, hostKey, false, false);
+    }
 }

@@ -303,6 +303,8 @@ public final class Conversation implements Connection {
             rooms.removeParticipant(current, remove.participant());
         } else if (message instanceof ClientMessage.MakeHost make) {
             rooms.makeHost(current, make.participant());
+        } else if (message instanceof ClientMessage.ClaimHost) {
+            rooms.claimHost(current);
         } else if (message instanceof ClientMessage.LockRoom lock) {
             rooms.lock(current, lock.locked());
         } else if (message instanceof ClientMessage.Lobby lobby) {
@@ -330,8 +332,8 @@ public final class Conversation implements Connection {
      * passcode is checked on the passcode threads, within this connection's budget.
      */
     private void join(ClientMessage.Join join) {
-        if (!rooms.precheckJoin(roomId, join.name(), join.passcode(), join.host())) {
-            seatOrWait(rooms.join(roomId, join.name(), join.passcode(), join.host(), mailbox, this::admitted));
+        if (!rooms.precheckJoin(roomId, join.name(), join.member(), join.passcode(), join.host())) {
+            seatOrWait(rooms.join(roomId, join.name(), join.member(), join.passcode(), join.host(), mailbox, this::admitted));
             return;
         }
         long now = System.nanoTime();
@@ -414,7 +416,8 @@ public final class Conversation implements Connection {
         }
         boolean wrong = false;
         try {
-            Optional<Seat> joined = rooms.join(roomId, join.name(), join.passcode(), join.host(), mailbox, this::admitted);
+            Optional<Seat> joined = rooms.join(roomId, join.name(), join.member(), join.passcode(), join.host(), mailbox,
+                    this::admitted);
             guard.right(address, roomId);
             return joined;
         } catch (RoomException e) {

@@ -26,6 +26,7 @@ import jakarta.json.bind.annotation.JsonbTypeInfo;
         @JsonbSubtype(alias = "ask-camera", type = ClientMessage.AskCamera.class),
         @JsonbSubtype(alias = "remove-participant", type = ClientMessage.RemoveParticipant.class),
         @JsonbSubtype(alias = "make-host", type = ClientMessage.MakeHost.class),
+        @JsonbSubtype(alias = "claim-host", type = ClientMessage.ClaimHost.class),
         @JsonbSubtype(alias = "lock-room", type = ClientMessage.LockRoom.class),
         @JsonbSubtype(alias = "end-meeting", type = ClientMessage.EndMeeting.class),
         @JsonbSubtype(alias = "lobby", type = ClientMessage.Lobby.class),
@@ -40,9 +41,10 @@ public sealed interface ClientMessage {
     /**
      * Enter the room under a display name; the server answers {@code joined}. {@code passcode} and
      * {@code host} (the secret of the room's host link, which makes the sender a host and needs no
-     * passcode) are optional.
+     * passcode) are optional. {@code member}, optional: the member pass from {@code GET /api/me};
+     * with it the name is the one the company's identity provider gave, whatever {@code name} says.
      */
-    record Join(String name, String passcode, String host) implements ClientMessage {
+    record Join(String name, String passcode, String host, String member) implements ClientMessage {
         public Join {
             require(name, "name");
         }
@@ -182,6 +184,10 @@ public sealed interface ClientMessage {
         public MakeHost {
             require(participant, "participant");
         }
+    }
+
+    /** A signed-in member makes themselves host of a room that has none. */
+    record ClaimHost() implements ClientMessage {
     }
 
     /** Lock ({@code true}: nobody new joins but hosts) or unlock the room. */

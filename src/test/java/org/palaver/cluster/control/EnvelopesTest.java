@@ -26,8 +26,9 @@ class EnvelopesTest {
                 Envelope.ask("r1", "AAAAAAAAAAAAAAAAAAAAAA"),
                 Envelope.reply("r1", "{\"id\":\"x\"}"),
                 Envelope.reply("r2", null),
-                Envelope.create("r3", "blue-harbour"),
-                Envelope.create("r4", null));
+                Envelope.create("r3", "blue-harbour", false),
+                Envelope.create("r5", "blue-harbour", true),
+                Envelope.create("r4", null, false));
         for (Envelope envelope : all) {
             String text = envelopes.encode(envelope);
             assertEquals(Optional.of(envelope), envelopes.decode(text), text);

@@ -39,7 +39,7 @@ class RoomFailoverTest {
     private final RoomClaims claims = new RoomClaims(new ConcurrentHashMap<>(), new ConcurrentHashMap<>(), json);
     private final Set<String> live = new CopyOnWriteArraySet<>(Set.of("a", "b", "c"));
     private final Set<String> draining = new CopyOnWriteArraySet<>();
-    private final java.util.Map<String, Function<Optional<String>, Optional<String>>> creators = new ConcurrentHashMap<>();
+    private final java.util.Map<String, java.util.function.BiFunction<Optional<String>, Boolean, Optional<String>>> creators = new ConcurrentHashMap<>();
     private final java.util.Map<String, RoomService> nodes = new ConcurrentHashMap<>();
     private final java.util.Map<String, Function<String, Optional<String>>> answerers = new ConcurrentHashMap<>();
     private final RoomService a = node("a");
@@ -254,7 +254,7 @@ class RoomFailoverTest {
         }
 
         @Override
-        public void createWith(Function<Optional<String>, Optional<String>> roomCreator) {
+        public void createWith(java.util.function.BiFunction<Optional<String>, Boolean, Optional<String>> roomCreator) {
             creators.put(node, roomCreator);
         }
 
@@ -284,8 +284,8 @@ class RoomFailoverTest {
         }
 
         @Override
-        public Optional<String> createOn(String other, Optional<String> passcode, Duration wait) {
-            return creators.get(other).apply(passcode);
+        public Optional<String> createOn(String other, Optional<String> passcode, boolean membersOnly, Duration wait) {
+            return creators.get(other).apply(passcode, membersOnly);
         }
     }
 }

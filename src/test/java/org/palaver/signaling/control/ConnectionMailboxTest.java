@@ -17,7 +17,7 @@ import org.palaver.signaling.entity.ServerMessage;
 
 class ConnectionMailboxTest {
 
-    static final ParticipantInfo BOB = new ParticipantInfo("b0b", "Bob", false, false, "connected", false, null, false);
+    static final ParticipantInfo BOB = new ParticipantInfo("b0b", "Bob", false, false, "connected", false, null, false, false);
     static final List<ServerMessage.Chat> HISTORY = List.of(chat("r1-1"), chat("r1-2"), chat("r1-3"));
 
     final List<ServerMessage> sent = new ArrayList<>();

@@ -31,8 +31,8 @@ class MessageCodecTest {
 
     @Test
     void decodesEveryClientKind() throws ProtocolException {
-        assertEquals(new ClientMessage.Join("Alice", null, null), codec.decode("{\"type\":\"join\",\"name\":\"Alice\"}"));
-        assertEquals(new ClientMessage.Join("Alice", "1234", null), codec.decode("{\"type\":\"join\",\"name\":\"Alice\",\"passcode\":\"1234\"}"));
+        assertEquals(new ClientMessage.Join("Alice", null, null, null), codec.decode("{\"type\":\"join\",\"name\":\"Alice\"}"));
+        assertEquals(new ClientMessage.Join("Alice", "1234", null, null), codec.decode("{\"type\":\"join\",\"name\":\"Alice\",\"passcode\":\"1234\"}"));
         assertEquals(new ClientMessage.Resume("tok", null), codec.decode("{\"type\":\"resume\",\"token\":\"tok\"}"));
         assertEquals(new ClientMessage.Resume("tok", "k3a-41"), codec.decode("{\"type\":\"resume\",\"token\":\"tok\",\"chatSince\":\"k3a-41\"}"));
         assertEquals(new ClientMessage.IceServersRequest(), codec.decode("{\"type\":\"ice-servers\"}"));
@@ -67,7 +67,7 @@ class MessageCodecTest {
 
     @Test
     void encodesEveryServerKindWithItsType() {
-        ParticipantInfo alice = new ParticipantInfo("p1", "Alice", false, true, "connected", false, null, false);
+        ParticipantInfo alice = new ParticipantInfo("p1", "Alice", false, true, "connected", false, null, false, false);
         List<Object[]> cases = List.of(
                 new Object[] {new ServerMessage.Joined(alice, "tok", "mesh", List.of(alice), false, false, List.of()), "joined"},
                 new Object[] {new ServerMessage.ParticipantJoined(alice), "participant-joined"},
