@@ -35,9 +35,9 @@ async function loadMe() {
   } catch (e) {
     showError(`Could not reach the server: ${e.message}`);
   }
-  if (new URLSearchParams(location.search).get('sign-in') === 'failed') {
-    showError('Signing in did not complete. Please try again.');
-  }
+  const outcome = new URLSearchParams(location.search).get('sign-in');
+  if (outcome === 'failed') showError('Signing in did not complete. Please try again.');
+  if (outcome === 'unavailable') showError("The company's sign-in service cannot be reached just now. Please try again in a moment.");
 }
 
 createButton.addEventListener('click', async () => {

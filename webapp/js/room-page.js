@@ -817,6 +817,9 @@ async function main() {
   $('passcode').hidden = !room.passcodeRequired;
   $('display-name').value = localStorage.getItem(NAME_KEY) || '';
   await refreshSignIn();
+  if (new URLSearchParams(location.search).get('sign-in') === 'unavailable') {
+    showError("The company's sign-in service cannot be reached just now. Try again in a moment, or join as a guest.");
+  }
   $('claim-host').addEventListener('click', () => state.signaling?.send({ type: 'claim-host' }));
   $('join-form').addEventListener('submit', join);
   document.querySelectorAll('[data-testid="toggle-mic"]').forEach((b) => b.addEventListener('click', () => toggle('audio')));

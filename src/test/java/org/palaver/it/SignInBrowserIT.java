@@ -33,7 +33,7 @@ import org.openqa.selenium.WebElement;
  * shows a verified mark; a members-only room sends a guest (who even types a member's name) to the
  * lobby until a host admits them; a guest's hand-sent {@code claim-host} is refused; an expired
  * sign-in is told as such and a new sign-in returns to the room; a member claims host of a room
- * whose host left.
+ * whose host left; a provider that is down gets a clear message.
  */
 class SignInBrowserIT {
 
@@ -191,13 +191,25 @@ class SignInBrowserIT {
         assertEquals("true", bob.tile(carolId).getAttribute("data-verified"));
         carol.waiting(UI).until(d -> !carol.byTestId("claim-host").isDisplayed());
         carol.assertDecodingFrom(1, UI);
+
+        // The provider goes down: signing in says so, instead of failing blank.
+        provider.shutdown();
+        provider = null;
+        bob.open(base.toString());
+        signInButton(bob).click();
+        bob.waiting(UI).until(d -> bob.byTestId("error-message").getText().contains("cannot be reached"));
+        assertTrue(bob.byTestId("sign-in").isDisplayed());
     }
 
     /** From a page with a {@code sign-in} button: through the provider's login page and back. */
     private static void signIn(Browser b, String user, String claims) {
-        b.waiting(UI).until(d -> b.byTestId("sign-in").isDisplayed());
-        b.byTestId("sign-in").click();
+        signInButton(b).click();
         signInAtProvider(b, user, claims);
+    }
+
+    private static WebElement signInButton(Browser b) {
+        b.waiting(UI).until(d -> b.byTestId("sign-in").isDisplayed());
+        return b.byTestId("sign-in");
     }
 
     /** The provider's own login page: a user name and the claims its ID token will carry. */

@@ -4,7 +4,12 @@ import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -42,6 +47,7 @@ public class SignIn {
     Optional<String> secret;
 
     Clock clock = Clock.systemUTC();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
     private MemberPasses passes = MemberPasses.random();
 
     @PostConstruct
@@ -63,6 +69,24 @@ public class SignIn {
 
     public String getClientSecret() {
         return clientSecret.orElse("");
+    }
+
+    /**
+     * Whether the provider's discovery document answers now (3 s at most): asked before each
+     * sign-in, which is rare, so that a provider that is down gets a clear message, not an error.
+     */
+    public boolean providerAnswers() {
+        String discovery = getIssuer().replaceAll("/+$", "") + "/.well-known/openid-configuration";
+        try {
+            HttpResponse<Void> answer = http.send(HttpRequest.newBuilder(URI.create(discovery))
+                    .timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.discarding());
+            return answer.statusCode() == 200;
+        } catch (java.io.IOException | IllegalArgumentException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     public String issue(Member member) {

@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.regex.Pattern;
+import org.palaver.platform.OnceLog;
 import org.palaver.signin.control.ProviderNames;
 import org.palaver.signin.entity.Member;
 
@@ -40,6 +41,8 @@ public class SignInServlet extends HttpServlet {
     @Inject
     SignIn signIn;
 
+    private final OnceLog failures = new OnceLog(LOG);
+
     @Inject
     Instance<OpenIdContext> openId;
 
@@ -60,6 +63,13 @@ public class SignInServlet extends HttpServlet {
     private void login(HttpServletRequest request, HttpServletResponse response) throws IOException {
         forgetProviderSession(request); // an earlier sign-in's tokens must not stand in for a new one
         String back = Optional.ofNullable(request.getParameter("return")).filter(r -> RETURN.matcher(r).matches()).orElse("/");
+        if (!signIn.providerAnswers()) {
+            // The mechanism would answer an empty 500; the page says what is going on instead.
+            failures.warn("unreachable", "the identity provider at " + signIn.getIssuer() + " does not answer;"
+                    + " sign-in fails until it does (logged once)");
+            response.sendRedirect(request.getContextPath() + back + "?sign-in=unavailable");
+            return;
+        }
         response.addCookie(cookie(request, RETURN_COOKIE, back, Duration.ofMinutes(10), "/oidc"));
         response.sendRedirect(request.getContextPath() + "/oidc/start");
     }
@@ -68,7 +78,9 @@ public class SignInServlet extends HttpServlet {
         String back = cookieValue(request, RETURN_COOKIE).filter(r -> RETURN.matcher(r).matches()).orElse("/");
         response.addCookie(cookie(request, RETURN_COOKIE, "", Duration.ZERO, "/oidc"));
         if (request.getUserPrincipal() == null || openId.isUnsatisfied()) {
-            LOG.warning("a sign-in came back from the identity provider without a signed-in user");
+            // Once: anyone can open this URL; a provider that turns every sign-in down shows up all the same.
+            failures.warn("no-user", "a sign-in came back from the identity provider without a signed-in user"
+                    + " (the person cancelled, or the provider refused: see its log); further ones are not logged");
             response.sendRedirect(request.getContextPath() + "/?sign-in=failed");
             return;
         }
