@@ -49,14 +49,30 @@ export function addTileMenu(tile, participantId, send) {
   tile.append(menu);
 }
 
-/** Wires the host bar's buttons; `current()` gives {locked, lobby}, so each button asks for the other state. */
+/** Wires the host bar's buttons; `current()` gives {locked, lobby, recording}, so each button asks for the other state. */
 export function wireHostBar(send, current) {
+  document.getElementById('record').addEventListener('click', () => send({ type: 'record', recording: !current().recording }));
   document.getElementById('lock-room').addEventListener('click', () => send({ type: 'lock-room', locked: !current().locked }));
   document.getElementById('lobby-toggle').addEventListener('click', () => send({ type: 'lobby', enabled: !current().lobby }));
   document.getElementById('mute-all').addEventListener('click', () => send({ type: 'mute-all' }));
   document.getElementById('end-meeting').addEventListener('click', () => {
     if (confirm('End the meeting for everyone?')) send({ type: 'end-meeting' });
   });
+}
+
+/**
+ * The recording indicator for everyone; for hosts the Record button, which mesh rooms cannot use
+ * (their media never passes the server).
+ */
+export function renderRecording(recording, media) {
+  document.getElementById('recording-indicator').hidden = !recording;
+  const button = document.getElementById('record');
+  button.setAttribute('aria-pressed', String(recording));
+  button.textContent = recording ? 'Stop recording' : 'Record';
+  const mesh = media !== 'kurento';
+  button.disabled = mesh && !recording;
+  button.title = mesh ? 'Recording needs the media server: in this room video goes directly between browsers, so the server has nothing to record.'
+    : (recording ? 'Stop recording this meeting' : 'Record this meeting on the media server');
 }
 
 /** Shows the host controls to hosts only, and the room's lock state to everyone. */

@@ -50,6 +50,26 @@ export function showChat(message, selfId) {
   if (atBottom) list.scrollTop = list.scrollHeight;
 }
 
+/** A line of the room's own in the chat (e.g. who started recording): no author, set apart. */
+export function showNotice(text) {
+  const list = $('chat-messages');
+  const item = document.createElement('li');
+  item.className = 'chat-notice';
+  item.dataset.testid = 'chat-notice';
+  const time = document.createElement('time');
+  const now = new Date();
+  time.dateTime = now.toISOString();
+  time.textContent = now.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  const line = document.createElement('p');
+  line.className = 'chat-text';
+  line.dir = 'auto';
+  line.textContent = text;
+  item.append(time, line);
+  const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
+  list.append(item);
+  if (atBottom) list.scrollTop = list.scrollHeight;
+}
+
 export function clearChat() {
   $('chat-messages').replaceChildren();
 }

@@ -4,9 +4,9 @@ import { Signaling } from './signaling.js';
 import { PeerLink } from './peer.js';
 import { SfuLink } from './sfu.js';
 import { openLocalMedia, listDevices, setMuted, hasTrack, stopAll, openTrack, canChooseSpeaker } from './media.js';
-import { showChat, clearChat, showPeople } from './meeting-panel.js';
+import { showChat, clearChat, showPeople, showNotice as showChatNotice } from './meeting-panel.js';
 import { ConnectionSampler, SpeakerPicker, quality } from './call-stats.js';
-import { takeHostSecret, addTileMenu, wireHostBar, renderHostControls, renderLobby } from './host-controls.js';
+import { takeHostSecret, addTileMenu, wireHostBar, renderHostControls, renderLobby, renderRecording } from './host-controls.js';
 
 const STATS_EVERY_MS = 500;
 
@@ -45,6 +45,7 @@ const state = {
   hostSecret: undefined, // from the host link: joining with it makes this page a host
   locked: false, // the hosts locked the room
   lobby: false, // newcomers wait in the lobby
+  recording: false, // a host is recording the room (Kurento rooms)
   waiting: new Map(), // hosts: lobby request id -> name
   noticeTimer: null,
   preview: Promise.resolve(), // the camera and microphone being opened: a join waits for them
@@ -71,6 +72,7 @@ function showNotice(text) {
 
 function renderHost() {
   renderHostControls(Boolean(state.self?.host), state.locked, state.lobby);
+  renderRecording(state.recording, state.media);
   // A signed-in member may take over a room whose hosts have all left.
   const anyHost = Boolean(state.self?.host) || [...state.people.values()].some((p) => p.host);
   $('claim-host').hidden = !state.self?.verified || anyHost;
@@ -558,6 +560,8 @@ function onJoined({ detail: joined }) {
   state.self = joined.self;
   state.locked = Boolean(joined.locked);
   state.lobby = Boolean(joined.lobby);
+  if (joined.recording && !state.recording) showChatNotice('This meeting is being recorded.');
+  state.recording = Boolean(joined.recording);
   state.waiting.clear(); // hosts get every waiting request again right after joined
   if (!$('lobby').hidden) show('call'); // let in from the lobby
   renderHost();
@@ -566,6 +570,7 @@ function onJoined({ detail: joined }) {
     // A room rebuilt after a server restart may come back in the other mode: start over in it.
     removeEveryone();
     state.media = joined.media;
+    renderRecording(state.recording, state.media);
   }
   // Screens others share: a socket that was down missed their `screen` messages.
   joined.participants.forEach((p) => {
@@ -673,6 +678,12 @@ function wireSignaling(signaling) {
     } else {
       updateParticipant({ id: detail.id, host: detail.host });
     }
+  });
+  signaling.addEventListener('recording', ({ detail }) => {
+    state.recording = detail.recording;
+    const who = detail.name || 'The server';
+    showChatNotice(detail.recording ? `${who} started recording this meeting.` : `${who} stopped recording.`);
+    renderHost();
   });
   signaling.addEventListener('room-state', ({ detail }) => {
     state.locked = detail.locked;
@@ -826,7 +837,7 @@ async function main() {
   document.querySelectorAll('[data-testid="toggle-camera"]').forEach((b) => b.addEventListener('click', () => toggle('video')));
   $('leave').addEventListener('click', leave);
   $('lobby-leave').addEventListener('click', leave);
-  wireHostBar((message) => state.signaling?.send(message), () => ({ locked: state.locked, lobby: state.lobby }));
+  wireHostBar((message) => state.signaling?.send(message), () => ({ locked: state.locked, lobby: state.lobby, recording: state.recording }));
   $('share-screen').addEventListener('click', () => (state.screen ? stopScreenShare() : startScreenShare()));
   $('layout-toggle').addEventListener('click', () => {
     state.layout = state.layout === 'speaker' ? 'grid' : 'speaker';

@@ -26,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -35,6 +36,8 @@ import org.palaver.media.control.MediaServer;
 import org.palaver.media.control.Placement;
 import org.palaver.media.control.SerialQueue;
 import org.palaver.media.control.SfuRoom;
+import org.palaver.recordings.boundary.Recordings;
+import org.palaver.recordings.control.RecordingDirectory;
 import org.palaver.media.entity.ServerLoad;
 import org.palaver.platform.ProcessInstance;
 import org.palaver.rooms.entity.Room;
@@ -86,6 +89,9 @@ public class MediaService {
     @Inject
     @ConfigProperty(name = "palaver.kms.sweep-interval", defaultValue = "PT30S")
     Duration sweepInterval;
+
+    @Inject
+    Recordings recordings;
 
     @Resource
     ManagedThreadFactory threads;
@@ -375,7 +381,12 @@ public class MediaService {
             public boolean isEmpty() {
                 return room.size() == 0;
             }
-        }, () -> self[0].client(), () -> tags(room.id()), queue::submit);
+
+            @Override
+            public void recordingStopped() {
+                room.recordingStopped();
+            }
+        }, () -> self[0].client(), () -> tags(room.id()), queue::submit, recordingParts());
         synchronized (placement) { // a server lost right now must see this room, or this room must not pick it
             MediaServer server = choose(preferred.orElse(null)).orElseGet(() -> servers.get(0));
             server.placed();
@@ -399,9 +410,43 @@ public class MediaService {
             }
 
             @Override
+            public void recording(boolean on, String by) {
+                queue.submit(() -> sfu.recording(on, by));
+            }
+
+            @Override
             public void closed() {
                 rooms.remove(room.id());
                 queue.submit(sfu::closed);
+            }
+        };
+    }
+
+    /** Parts named by room and start time in the recordings folder (a second apart at least), or null with recording off. */
+    private SfuRoom.RecordingParts recordingParts() {
+        RecordingDirectory directory = recordings == null ? null : recordings.directory().orElse(null);
+        if (directory == null) {
+            return null;
+        }
+        return new SfuRoom.RecordingParts() {
+            @Override
+            public Part start(String roomId) {
+                java.time.Instant at = recordings.now();
+                String id = RecordingDirectory.partId(roomId, at);
+                while (java.nio.file.Files.exists(directory.file(id))) {
+                    at = at.plusSeconds(1);
+                    id = RecordingDirectory.partId(roomId, at);
+                }
+                return new Part(id, directory.uri(id));
+            }
+
+            @Override
+            public void ended(String partId) {
+                try {
+                    directory.ended(partId, recordings.now());
+                } catch (java.io.UncheckedIOException e) {
+                    LOG.log(Level.WARNING, "could not note the end of recording part " + partId, e);
+                }
             }
         };
     }

@@ -12,9 +12,13 @@ import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.kurento.client.Composite;
 import org.kurento.client.Continuation;
+import org.kurento.client.HubPort;
 import org.kurento.client.KurentoClient;
 import org.kurento.client.MediaPipeline;
+import org.kurento.client.MediaProfileSpecType;
+import org.kurento.client.RecorderEndpoint;
 import org.kurento.client.WebRtcEndpoint;
 import org.palaver.signaling.entity.IceCandidate;
 import org.palaver.signaling.entity.ServerMessage;
@@ -53,6 +57,21 @@ public final class SfuRoom {
         boolean isPresent(String participantId);
 
         boolean isEmpty();
+
+        /** Recording stopped without a host stopping it (the media server refused to record). */
+        default void recordingStopped() {
+        }
+    }
+
+    /** Where recordings go: a new part's id and {@code file://} URI, and its end. */
+    public interface RecordingParts {
+        /** A new part of {@code roomId}'s recording, starting now. */
+        Part start(String roomId);
+
+        void ended(String partId);
+
+        record Part(String id, String uri) {
+        }
     }
 
     /** The stream of a participant's shared screen; their camera's stream is their id. */
@@ -84,6 +103,17 @@ public final class SfuRoom {
     /** Endpoints whose offer the media server has answered: candidates go straight to them. */
     private final Set<WebRtcEndpoint> answered = new HashSet<>();
     private final Executor later;
+    private final RecordingParts parts;
+    /** A host wants the room recorded: a part is written while the pipeline lives, a new one after it is rebuilt. */
+    private boolean recording;
+    private Recorder recorder;
+
+    /**
+     * The recording of the current part: the mix ({@link Composite}) with a hub port per published
+     * stream, and the recorder fed by a port of its own, whose output is everyone's mix.
+     */
+    private record Recorder(String partId, Composite mix, HubPort out, RecorderEndpoint file, Map<String, HubPort> in) {
+    }
 
     /**
      * {@code clients}: the session of the media server the room is on now; {@code tags}: what its
@@ -92,6 +122,13 @@ public final class SfuRoom {
      */
     public SfuRoom(String roomId, People people, Supplier<KurentoClient> clients, Supplier<Map<String, String>> tags,
                    Executor later) {
+        this(roomId, people, clients, tags, later, null);
+    }
+
+    /** {@code parts}: where recordings go, or null when recording is off. */
+    public SfuRoom(String roomId, People people, Supplier<KurentoClient> clients, Supplier<Map<String, String>> tags,
+                   Executor later, RecordingParts parts) {
+        this.parts = parts;
         this.roomId = roomId;
         this.people = people;
         this.clients = clients;
@@ -121,6 +158,10 @@ public final class SfuRoom {
             WebRtcEndpoint endpoint = negotiate(link, offer);
             WebRtcEndpoint old = publishers.put(stream, endpoint);
             release(old);
+            if (recorder != null) {
+                release(recorder.in().remove(stream));
+                mix(stream, endpoint);
+            }
             for (Map.Entry<Link, WebRtcEndpoint> receiver : receivers.entrySet()) {
                 if (receiver.getKey().stream().equals(stream)) {
                     endpoint.connect(receiver.getValue(), logFailure("connecting a viewer", Level.WARNING));
@@ -201,8 +242,14 @@ public final class SfuRoom {
             }
             release(publishers.remove(participantId));
             release(publishers.remove(participantId + SCREEN_SUFFIX));
+            if (recorder != null) {
+                release(recorder.in().remove(participantId));
+                release(recorder.in().remove(participantId + SCREEN_SUFFIX));
+            }
             releaseReceivers(link -> link.owner().equals(participantId) || ownerOf(link.stream()).equals(participantId));
             if (roomNowEmpty) {
+                recording = false; // the last one left: the recording ends with the room's media
+                stopRecorder();
                 releasePipeline();
             }
         });
@@ -217,8 +264,85 @@ public final class SfuRoom {
                 return;
             }
             release(publishers.remove(stream));
+            if (recorder != null) {
+                release(recorder.in().remove(stream));
+            }
             releaseReceivers(link -> link.stream().equals(stream));
         });
+    }
+
+    /**
+     * A host ({@code by}) starts or stops recording. Starting makes a part now if the pipeline
+     * exists (it does while anyone is in the room); stopping finishes the part's file first.
+     */
+    public void recording(boolean on, String by) {
+        run(by, () -> {
+            if (session != clients.get()) {
+                forget();
+            }
+            recording = on;
+            if (on && recorder == null) {
+                startRecorder();
+            } else if (!on) {
+                stopRecorder();
+            }
+        });
+    }
+
+    /** A new part: the mix of everyone published now (later ones join it in {@link #publish}) into a WebM file. */
+    private void startRecorder() {
+        if (parts == null) {
+            throw new IllegalStateException("recording is off");
+        }
+        MediaPipeline current = pipeline();
+        RecordingParts.Part part = parts.start(roomId);
+        Composite mix = new Composite.Builder(current).build();
+        HubPort out = null;
+        RecorderEndpoint file = null;
+        try {
+            out = new HubPort.Builder(mix).build();
+            file = new RecorderEndpoint.Builder(current, part.uri()).withMediaProfile(MediaProfileSpecType.WEBM).build();
+            out.connect(file);
+            recorder = new Recorder(part.id(), mix, out, file, new HashMap<>());
+            publishers.forEach(this::mix);
+            file.record();
+            LOG.info(() -> "room " + roomId + ": recording part " + part.id());
+        } catch (RuntimeException e) {
+            recorder = null;
+            recording = false;
+            release(file);
+            release(out);
+            release(mix);
+            parts.ended(part.id());
+            people.recordingStopped();
+            throw e;
+        }
+    }
+
+    private void mix(String stream, WebRtcEndpoint publisher) {
+        HubPort port = new HubPort.Builder(recorder.mix()).build();
+        recorder.in().put(stream, port);
+        publisher.connect(port, logFailure("adding a stream to the recording", Level.WARNING));
+    }
+
+    /** Finishes the part's file (waits for the media server to close it) and releases the mix. */
+    private void stopRecorder() {
+        Recorder done = recorder;
+        if (done == null) {
+            return;
+        }
+        recorder = null;
+        try {
+            done.file().stopAndWait();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "room " + roomId + ": the media server did not confirm the end of recording part "
+                    + done.partId() + "; the file keeps what was written", e);
+        }
+        done.in().values().forEach(this::release);
+        release(done.file());
+        release(done.out());
+        release(done.mix());
+        parts.ended(done.partId());
     }
 
     /** Releases the receiving endpoints of the matching connections and forgets their early candidates. */
@@ -233,9 +357,11 @@ public final class SfuRoom {
         pending.keySet().removeIf(matching);
     }
 
-    /** The room is gone: release everything it still holds. */
+    /** The room is gone: release everything it still holds (a recording is finished first). */
     public void closed() {
+        recording = false;
         if (session == clients.get()) {
+            stopRecorder();
             releasePipeline();
         }
         forget();
@@ -259,9 +385,14 @@ public final class SfuRoom {
         }
         try {
             pipeline();
+            if (recording) {
+                startRecorder(); // a new part: the file of the lost server keeps what it got
+            }
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "could not rebuild the media pipeline of room " + roomId, e);
-            return;
+            if (pipeline == null) {
+                return;
+            }
         }
         people.deliverToAll(new ServerMessage.SfuRestart());
     }
@@ -384,6 +515,10 @@ public final class SfuRoom {
     }
 
     private void forget() {
+        if (recorder != null) {
+            parts.ended(recorder.partId()); // its media server session is gone: so is the recorder, the file stays
+            recorder = null;
+        }
         pipeline = null;
         pipelineId = null;
         session = null;

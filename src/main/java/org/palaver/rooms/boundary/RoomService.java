@@ -38,6 +38,8 @@ import org.palaver.media.boundary.MediaService;
 import org.palaver.rooms.entity.Room;
 import org.palaver.rooms.entity.RoomException;
 import org.palaver.rooms.entity.RoomId;
+import org.palaver.recordings.boundary.Recordings;
+import org.palaver.recordings.control.RecordingDirectory;
 import org.palaver.signin.boundary.SignIn;
 import org.palaver.signin.entity.Member;
 import org.palaver.signin.entity.PassCheck;
@@ -90,6 +92,9 @@ public class RoomService {
 
     @Inject
     SignIn signIn;
+
+    @Inject
+    Recordings recordings;
 
     @Inject
     RoomPlacement grid;
@@ -463,6 +468,33 @@ public class RoomService {
             throw new RoomException(check.refusal(), check.message());
         }
         return check.member();
+    }
+
+    /**
+     * A host starts or stops recording. The room's host key goes beside the recordings first (no
+     * file is written under the room's lock), so its hosts can list them after the room is gone.
+     */
+    public void record(Seat seat, boolean on) {
+        if (on) {
+            RecordingDirectory directory = recordings == null ? null : recordings.directory().orElse(null);
+            if (directory == null) {
+                throw new RoomException("recording-off", "Recording is not set up on this server.");
+            }
+            if (!seat.room().media().equals(Room.KURENTO)) {
+                throw new RoomException("recording-unavailable",
+                        "This room sends media directly between browsers, so there is nothing on the server to record.");
+            }
+            HostKey key = seat.room().hostKey();
+            if (key != null) {
+                try {
+                    directory.rememberHostKey(seat.room().id().value(), key.encoded());
+                } catch (java.io.UncheckedIOException e) {
+                    LOG.log(Level.WARNING, "cannot write to the recordings folder " + directory.dir(), e);
+                    throw new RoomException("recording-failed", "The server cannot write recordings just now; tell its admin.");
+                }
+            }
+        }
+        seat.room().record(seat, on);
     }
 
     public void claimHost(Seat seat) {

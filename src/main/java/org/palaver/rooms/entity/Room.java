@@ -64,6 +64,8 @@ public final class Room {
     private boolean closed;
     /** Given up to another node (this one drains): whoever still reaches it is sent on. */
     private boolean handedOver;
+    /** A host started recording (Kurento rooms); ends when a host stops it or the room empties. */
+    private boolean recording;
     /** Locked by a host: nobody new joins, hosts (by the host link) excepted. */
     private boolean locked;
     /** Removed by a host: their tokens never bring them back into this room. */
@@ -272,7 +274,7 @@ public final class Room {
         List<ParticipantInfo> others = new ArrayList<>(infos());
         others.removeIf(info -> info.id().equals(participant.id()));
         mailbox.post(new ServerMessage.Joined(participant.info(), participant.resumeToken(), media, others, true, restored,
-                List.copyOf(chat)).withRoomState(locked, lobby));
+                List.copyOf(chat)).withRoomState(locked, lobby, recording));
         participant.flushHeld();
         showLobbyTo(participant);
         if (wasAway) {
@@ -297,7 +299,7 @@ public final class Room {
         emptySince = null;
         roomMedia.joined(newcomer.id());
         newcomer.mailbox().post(new ServerMessage.Joined(newcomer.info(), newcomer.resumeToken(), media, others,
-                restoring, restoring, List.copyOf(chat)).withRoomState(locked, lobby));
+                restoring, restoring, List.copyOf(chat)).withRoomState(locked, lobby, recording));
         broadcast(newcomer, new ServerMessage.ParticipantJoined(newcomer.info()));
         showLobbyTo(newcomer);
         return new Seat(this, newcomer, newcomer.mailbox());
@@ -496,6 +498,42 @@ public final class Room {
         promote(claimer);
     }
 
+    /** The room's host key (immutable), or null for a room made before hosts existed. */
+    public HostKey hostKey() {
+        return hostKey;
+    }
+
+    /**
+     * A host starts or stops recording: everyone is told who did (late joiners see it in
+     * {@code joined}), and the media side starts or ends the recording. Only Kurento rooms have
+     * media on the server to record.
+     */
+    public synchronized void record(Seat seat, boolean on) {
+        Participant host = requireHost(seat);
+        if (!KURENTO.equals(media)) {
+            throw new RoomException("recording-unavailable",
+                    "This room sends media directly between browsers, so there is nothing on the server to record.");
+        }
+        if (recording == on) {
+            return;
+        }
+        recording = on;
+        broadcast(null, new ServerMessage.Recording(on, host.id(), host.name()));
+        roomMedia.recording(on, host.id());
+    }
+
+    public synchronized boolean recording() {
+        return recording;
+    }
+
+    /** The media side could not record: the room stops showing it, and everyone is told. */
+    public synchronized void recordingStopped() {
+        if (recording) {
+            recording = false;
+            broadcast(null, new ServerMessage.Recording(false, null, null));
+        }
+    }
+
     /** Locks (nobody new joins but hosts) or unlocks the room; everyone is told. */
     public synchronized void lock(Seat seat, boolean lock) {
         requireHost(seat);
@@ -598,6 +636,7 @@ public final class Room {
         participants.clear();
         byToken.clear();
         closed = true;
+        recording = false;
         roomMedia.closed();
     }
 
@@ -738,6 +777,7 @@ public final class Room {
         roomMedia.left(participant.id(), participants.isEmpty());
         if (participants.isEmpty()) {
             emptySince = now;
+            recording = false; // the media side ends it with the room's media
         }
     }
 

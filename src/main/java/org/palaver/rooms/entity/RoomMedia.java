@@ -28,6 +28,13 @@ public interface RoomMedia {
     /** The room is closed and forgotten. */
     void closed();
 
+    /**
+     * A host ({@code by}) started or stopped recording. Stopping is also implied when the room
+     * empties or closes: the media side ends the recording before it releases the room's media.
+     */
+    default void recording(boolean on, String by) {
+    }
+
     /** The participant stopped sharing a screen (leaving ends it through {@link #left}). */
     default void screenEnded(String participantId) {
     }

@@ -303,6 +303,8 @@ public final class Conversation implements Connection {
             rooms.removeParticipant(current, remove.participant());
         } else if (message instanceof ClientMessage.MakeHost make) {
             rooms.makeHost(current, make.participant());
+        } else if (message instanceof ClientMessage.Record record) {
+            rooms.record(current, record.recording());
         } else if (message instanceof ClientMessage.ClaimHost) {
             rooms.claimHost(current);
         } else if (message instanceof ClientMessage.LockRoom lock) {

@@ -27,6 +27,7 @@ import jakarta.json.bind.annotation.JsonbTypeInfo;
         @JsonbSubtype(alias = "remove-participant", type = ClientMessage.RemoveParticipant.class),
         @JsonbSubtype(alias = "make-host", type = ClientMessage.MakeHost.class),
         @JsonbSubtype(alias = "claim-host", type = ClientMessage.ClaimHost.class),
+        @JsonbSubtype(alias = "record", type = ClientMessage.Record.class),
         @JsonbSubtype(alias = "lock-room", type = ClientMessage.LockRoom.class),
         @JsonbSubtype(alias = "end-meeting", type = ClientMessage.EndMeeting.class),
         @JsonbSubtype(alias = "lobby", type = ClientMessage.Lobby.class),
@@ -183,6 +184,13 @@ public sealed interface ClientMessage {
     record MakeHost(String participant) implements ClientMessage {
         public MakeHost {
             require(participant, "participant");
+        }
+    }
+
+    /** Start ({@code true}) or stop recording the room (a host, in a Kurento room). */
+    record Record(Boolean recording) implements ClientMessage {
+        public Record {
+            require(recording, "recording");
         }
     }
 

@@ -26,6 +26,7 @@ import org.palaver.ice.control.IceServers.IceServer;
         @JsonbSubtype(alias = "camera-requested", type = ServerMessage.CameraRequested.class),
         @JsonbSubtype(alias = "removed", type = ServerMessage.Removed.class),
         @JsonbSubtype(alias = "host", type = ServerMessage.HostChanged.class),
+        @JsonbSubtype(alias = "recording", type = ServerMessage.Recording.class),
         @JsonbSubtype(alias = "room-state", type = ServerMessage.RoomState.class),
         @JsonbSubtype(alias = "meeting-ended", type = ServerMessage.MeetingEnded.class),
         @JsonbSubtype(alias = "lobby-waiting", type = ServerMessage.LobbyWaiting.class),
@@ -45,26 +46,34 @@ public sealed interface ServerMessage {
      * be on their way back. {@code iceServers} (with TURN credentials for this participant, valid
      * {@code iceServersTtl} seconds) is added by the connection, which also trims {@code chat} to
      * what the page has not had yet. {@code locked}: the hosts locked the room; {@code lobby}:
-     * newcomers wait in the lobby.
+     * newcomers wait in the lobby; {@code recording}: the room is being recorded.
      */
     record Joined(ParticipantInfo self, String resumeToken, String media, List<ParticipantInfo> participants,
                   boolean resumed, boolean restored, List<Chat> chat, List<IceServer> iceServers, Long iceServersTtl,
-                  boolean locked, boolean lobby)
+                  boolean locked, boolean lobby, boolean recording)
             implements ServerMessage {
 
         public Joined(ParticipantInfo self, String resumeToken, String media, List<ParticipantInfo> participants,
                       boolean resumed, boolean restored, List<Chat> chat) {
-            this(self, resumeToken, media, participants, resumed, restored, chat, null, null, false, false);
+            this(self, resumeToken, media, participants, resumed, restored, chat, null, null, false, false, false);
         }
 
         public Joined with(List<Chat> newChat, List<IceServer> servers, Long ttl) {
-            return new Joined(self, resumeToken, media, participants, resumed, restored, newChat, servers, ttl, locked, lobby);
+            return new Joined(self, resumeToken, media, participants, resumed, restored, newChat, servers, ttl, locked, lobby,
+                    recording);
         }
 
-        public Joined withRoomState(boolean isLocked, boolean lobbyOn) {
+        public Joined withRoomState(boolean isLocked, boolean lobbyOn, boolean recordingOn) {
             return new Joined(self, resumeToken, media, participants, resumed, restored, chat, iceServers, iceServersTtl,
-                    isLocked, lobbyOn);
+                    isLocked, lobbyOn, recordingOn);
         }
+    }
+
+    /**
+     * A host ({@code by}, {@code name}) started or stopped recording the room; {@code by} is null
+     * when it stopped by itself (its media server was lost for good, or recording failed).
+     */
+    record Recording(boolean recording, String by, String name) implements ServerMessage {
     }
 
     /** A host ({@code by}, {@code name}) muted your microphone: mute it; it stays muted until you unmute. */
