@@ -120,8 +120,19 @@ public final class RealKms implements AutoCloseable {
 
     /** CPU time the media server process has used so far (user and system). */
     public long cpuNanos() {
-        return ProcessHandle.of(pid).flatMap(h -> h.info().totalCpuDuration())
-                .orElseThrow(() -> new IllegalStateException("no CPU time for the media server process " + pid)).toNanos();
+        return ProcessHandle.of(pid).flatMap(h -> h.info().totalCpuDuration()).map(java.time.Duration::toNanos)
+                .orElseGet(this::procCpuNanos);
+    }
+
+    /** From /proc when the JDK cannot tell (a process it did not start): utime + stime, in clock ticks of 10 ms. */
+    private long procCpuNanos() {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10_000_000L;
+        } catch (java.io.IOException | RuntimeException e) {
+            throw new IllegalStateException("no CPU time for the media server process " + pid, e);
+        }
     }
 
     /** Whether the WebSocket port accepts a TCP connection right now. */
