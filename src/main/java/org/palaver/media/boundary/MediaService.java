@@ -172,23 +172,6 @@ public class MediaService {
         servers.forEach(s -> s.connection().start());
         loadReader = Executors.newSingleThreadScheduledExecutor(threads);
         loadReader.scheduleWithFixedDelay(this::readLoads, 1000, Math.min(READ_EVERY.toMillis(), sweepEvery()), TimeUnit.MILLISECONDS);
-        if (recordings != null && recordings.enabled()) {
-            loadReader.scheduleWithFixedDelay(this::refreshRecordings, KEYFRAMES_EVERY.toMillis(), KEYFRAMES_EVERY.toMillis(),
-                    TimeUnit.MILLISECONDS);
-        }
-    }
-
-    /**
-     * How often a recording room asks its publishers for a keyframe. The mix decodes every
-     * publisher; a decoder that lost a packet waits for the next keyframe, and browsers send one
-     * only when asked, so without this one participant's loss would freeze the mix until then.
-     */
-    static final Duration KEYFRAMES_EVERY = Duration.ofSeconds(2);
-
-    private void refreshRecordings() {
-        for (Sfu sfu : rooms.values()) {
-            sfu.queue.submit(sfu.room::refreshRecording);
-        }
     }
 
     /** The configured list: comma-separated ws:// or wss:// URLs, each once. */

@@ -326,21 +326,6 @@ public final class SfuRoom {
         publisher.requestKeyframe(logFailure("asking for a keyframe", Level.FINE)); // the mix decodes from a keyframe on
     }
 
-    /**
-     * While recording: asks every publisher in the mix for a keyframe, so that a decoder of the
-     * mix that lost a packet starts again at once instead of freezing the recording's video.
-     */
-    public void refreshRecording() {
-        if (recorder == null || session != clients.get()) {
-            return;
-        }
-        for (String stream : recorder.in().keySet()) {
-            WebRtcEndpoint publisher = publishers.get(stream);
-            if (publisher != null && answered.contains(publisher)) {
-                publisher.requestKeyframe(logFailure("asking for a keyframe", Level.FINE));
-            }
-        }
-    }
 
     /** Finishes the part's file (waits for the media server to close it) and releases the mix. */
     private void stopRecorder() {
