@@ -96,12 +96,15 @@ export function renderHostControls(isHost, locked, lobby) {
 export function renderLobby(isHost, waiting, send) {
   const panel = document.getElementById('lobby-panel');
   panel.hidden = !isHost || waiting.size === 0;
-  document.getElementById('lobby-requests').replaceChildren(...[...waiting].map(([id, name]) => {
+  document.getElementById('lobby-requests').replaceChildren(...[...waiting].map(([id, { name, verified }]) => {
     const item = document.createElement('li');
     item.dataset.testid = 'lobby-request';
     item.dataset.name = name;
+    item.dataset.verified = String(Boolean(verified));
     const who = document.createElement('bdi');
     who.textContent = name;
+    if (verified) who.title = 'Signed in with the company account';
+    if (verified) who.append(' ✓');
     const button = (testid, text, type) => {
       const b = document.createElement('button');
       b.type = 'button';

@@ -241,6 +241,7 @@ function removeParticipant(id) {
   state.links.delete(id);
   tileOf(id)?.remove();
   layout();
+  renderHost(); // the last host may have gone: a member may now claim the room
 }
 
 function removeEveryone() {
@@ -692,7 +693,7 @@ function wireSignaling(signaling) {
   });
   signaling.addEventListener('lobby-waiting', () => show('lobby'));
   signaling.addEventListener('lobby-request', ({ detail }) => {
-    state.waiting.set(detail.id, detail.name);
+    state.waiting.set(detail.id, { name: detail.name, verified: Boolean(detail.verified) });
     renderHost();
   });
   signaling.addEventListener('lobby-left', ({ detail }) => {
@@ -814,7 +815,9 @@ async function main() {
   state.hostSecret = takeHostSecret(roomId);
   let room;
   try {
-    room = await findRoom(roomId);
+    // Who this browser is signed in as is known before the join form shows: a form shown
+    // earlier could be sent before its handler is wired.
+    [room] = await Promise.all([findRoom(roomId), refreshSignIn()]);
   } catch (e) {
     showError(`Could not reach the server: ${e.message}`);
     return;
@@ -827,9 +830,12 @@ async function main() {
   state.room = room;
   $('passcode').hidden = !room.passcodeRequired;
   $('display-name').value = localStorage.getItem(NAME_KEY) || '';
-  await refreshSignIn();
-  if (new URLSearchParams(location.search).get('sign-in') === 'unavailable') {
+  renderSignIn();
+  const signInOutcome = new URLSearchParams(location.search).get('sign-in');
+  if (signInOutcome === 'unavailable') {
     showError("The company's sign-in service cannot be reached just now. Try again in a moment, or join as a guest.");
+  } else if (signInOutcome === 'failed') {
+    showError('Signing in did not complete. Try again, or join as a guest.');
   }
   $('claim-host').addEventListener('click', () => state.signaling?.send({ type: 'claim-host' }));
   $('join-form').addEventListener('submit', join);

@@ -144,6 +144,7 @@ class SignInBrowserIT {
         alice.waiting(UI).until(d -> !alice.driver.findElements(By.cssSelector("[data-testid=lobby-request]")).isEmpty());
         WebElement request = alice.byTestId("lobby-request");
         assertEquals("Alice Adams", request.getAttribute("data-name"));
+        assertEquals("false", request.getAttribute("data-verified"), "the host sees that the guest is not the member");
         request.findElement(By.cssSelector("[data-testid=admit]")).click();
 
         bob.waiting(UI).until(d -> "connected".equals(bob.connectionStatus()) && bob.tiles().size() == 1);

@@ -217,7 +217,7 @@ public final class Room {
             Waiter waiter = new Waiter(waitId, rawName, verified, mailbox, seated);
             waiting.put(waitId, waiter);
             mailbox.post(new ServerMessage.LobbyWaiting());
-            toHosts(new ServerMessage.LobbyRequest(waitId, DisplayName.validate(rawName)));
+            toHosts(new ServerMessage.LobbyRequest(waitId, DisplayName.validate(rawName), verified));
             return Optional.empty();
         }
         return Optional.of(seatNow(rawName, verified, hostSecret, mailbox, false));
@@ -614,7 +614,7 @@ public final class Room {
     /** A host who just arrived (or became one) sees everyone waiting. */
     private void showLobbyTo(Participant host) {
         if (host.host() && host.connected()) {
-            waiting.values().forEach(w -> host.mailbox().post(new ServerMessage.LobbyRequest(w.id(), DisplayName.validate(w.rawName()))));
+            waiting.values().forEach(w -> host.mailbox().post(new ServerMessage.LobbyRequest(w.id(), DisplayName.validate(w.rawName()), w.verified())));
         }
     }
 

@@ -103,8 +103,11 @@ public sealed interface ServerMessage {
     record LobbyWaiting() implements ServerMessage {
     }
 
-    /** To hosts: {@code name} waits in the lobby; {@code admit} or {@code deny} them by {@code id}. */
-    record LobbyRequest(String id, String name) implements ServerMessage {
+    /**
+     * To hosts: {@code name} waits in the lobby; {@code admit} or {@code deny} them by {@code id}.
+     * {@code verified}: signed in with the company's provider, so the name is the provider's.
+     */
+    record LobbyRequest(String id, String name, boolean verified) implements ServerMessage {
     }
 
     /** To hosts: lobby request {@code id} is settled (let in, turned away, or they gave up). */

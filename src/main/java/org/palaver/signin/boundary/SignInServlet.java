@@ -81,7 +81,7 @@ public class SignInServlet extends HttpServlet {
             // Once: anyone can open this URL; a provider that turns every sign-in down shows up all the same.
             failures.warn("no-user", "a sign-in came back from the identity provider without a signed-in user"
                     + " (the person cancelled, or the provider refused: see its log); further ones are not logged");
-            response.sendRedirect(request.getContextPath() + "/?sign-in=failed");
+            response.sendRedirect(request.getContextPath() + back + "?sign-in=failed");
             return;
         }
         try {
@@ -96,7 +96,7 @@ public class SignInServlet extends HttpServlet {
             response.addCookie(cookie(request, SignIn.COOKIE, signIn.issue(member), Duration.between(now, expires).plus(LONGEST), "/"));
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "could not read the signed-in user from the identity provider's answer", e);
-            response.sendRedirect(request.getContextPath() + "/?sign-in=failed");
+            response.sendRedirect(request.getContextPath() + back + "?sign-in=failed");
             return;
         } finally {
             forgetProviderSession(request);

@@ -49,6 +49,8 @@ class MemberPassesTest {
         assertEquals("alice", ProviderNames.choose(Optional.of("\u200B "), Optional.of("alice"), "s"));
         assertEquals("s-123", ProviderNames.choose(Optional.empty(), Optional.empty(), "s-123"));
         assertEquals("Member", ProviderNames.choose(Optional.empty(), Optional.empty(), "\n"));
+        assertEquals("alice", ProviderNames.choose(Optional.of("\u3164\u3164"), Optional.of("alice"), "s"),
+                "a name of blank-looking letters would be refused at the door: the next claim is taken");
         assertEquals(ProviderNames.MAX_LENGTH, ProviderNames.choose(Optional.of("x".repeat(200)), Optional.empty(), "s").length());
     }
 }
