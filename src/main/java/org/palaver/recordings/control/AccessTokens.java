@@ -1,13 +1,9 @@
 package org.palaver.recordings.control;
 
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
-import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.Base64;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
+import org.palaver.platform.Signer;
 
 /**
  * Signed, expiring access to one recording part, for the {@code url} of a listing: a
@@ -16,10 +12,10 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class AccessTokens {
 
-    private final byte[] key;
+    private final Signer signer;
 
     public AccessTokens(byte[] secret) {
-        this.key = hmac(secret, "palaver recording access key".getBytes(StandardCharsets.UTF_8));
+        this.signer = Signer.derived(secret, "palaver recording access key");
     }
 
     public static AccessTokens of(String secret) {
@@ -27,14 +23,12 @@ public final class AccessTokens {
     }
 
     public static AccessTokens random() {
-        byte[] secret = new byte[32];
-        new SecureRandom().nextBytes(secret);
-        return new AccessTokens(secret);
+        return new AccessTokens(Signer.randomSecret());
     }
 
     public String issue(String partId, Instant expires) {
         String expiry = Long.toString(expires.getEpochSecond());
-        return expiry + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(mac(partId, expiry));
+        return expiry + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(signer.mac(signed(partId, expiry)));
     }
 
     public boolean valid(String token, String partId, Instant now) {
@@ -48,23 +42,13 @@ public final class AccessTokens {
         try {
             String expiry = token.substring(0, dot);
             return Instant.ofEpochSecond(Long.parseLong(expiry)).isAfter(now)
-                    && MessageDigest.isEqual(mac(partId, expiry), Base64.getUrlDecoder().decode(token.substring(dot + 1)));
+                    && signer.matches(signed(partId, expiry), Base64.getUrlDecoder().decode(token.substring(dot + 1)));
         } catch (IllegalArgumentException e) { // bad number or base64
             return false;
         }
     }
 
-    private byte[] mac(String partId, String expiry) {
-        return hmac(key, (partId + "\n" + expiry).getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static byte[] hmac(byte[] key, byte[] payload) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return mac.doFinal(payload);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is part of every Java runtime", e);
-        }
+    private static byte[] signed(String partId, String expiry) {
+        return (partId + "\n" + expiry).getBytes(StandardCharsets.UTF_8);
     }
 }

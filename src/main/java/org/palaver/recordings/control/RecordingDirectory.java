@@ -12,8 +12,10 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -120,21 +122,25 @@ public final class RecordingDirectory {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        Set<String> roomsWithParts = new HashSet<>();
         for (Path file : all) {
             String name = file.getFileName().toString();
-            if (name.endsWith(".webm") && PART.matcher(name.substring(0, name.length() - 5)).matches() && olderThan(file, cutoff)) {
+            Matcher part = PART.matcher(name.endsWith(".webm") ? name.substring(0, name.length() - 5) : "");
+            if (!part.matches()) {
+                continue;
+            }
+            if (olderThan(file, cutoff)) {
                 delete(file);
                 delete(dir.resolve(name + ".ended"));
                 deleted++;
+            } else {
+                roomsWithParts.add(part.group(1));
             }
         }
         for (Path file : all) {
             String name = file.getFileName().toString();
-            if (name.endsWith(".host") && olderThan(file, cutoff)) {
-                String room = name.substring(0, name.length() - 5);
-                if (parts(room, Instant.MAX).isEmpty()) {
-                    delete(file);
-                }
+            if (name.endsWith(".host") && olderThan(file, cutoff) && !roomsWithParts.contains(name.substring(0, name.length() - 5))) {
+                delete(file);
             }
         }
         return deleted;

@@ -480,10 +480,7 @@ public class RoomService {
             if (directory == null) {
                 throw new RoomException("recording-off", "Recording is not set up on this server.");
             }
-            if (!seat.room().media().equals(Room.KURENTO)) {
-                throw new RoomException("recording-unavailable",
-                        "This room sends media directly between browsers, so there is nothing on the server to record.");
-            }
+            seat.room().requireRecordable(seat); // refused before any file is written
             HostKey key = seat.room().hostKey();
             if (key != null) {
                 try {

@@ -3,7 +3,6 @@ package org.palaver.rooms.control;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,9 +10,9 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.Optional;
 import javax.crypto.Cipher;
-import javax.crypto.Mac;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
+import org.palaver.platform.Signer;
 import org.palaver.rooms.entity.HostKey;
 import org.palaver.rooms.entity.Passcode;
 import org.palaver.rooms.entity.ResumeClaims;
@@ -44,20 +43,18 @@ public final class ResumeTokens implements TokenIssuer {
     private static final int IV_BYTES = 12;
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private final byte[] macKey;
+    private final Signer signer;
     private final byte[] passcodeKey;
     private final String start;
 
     public ResumeTokens(byte[] secret) {
-        this.macKey = secret.clone();
-        this.passcodeKey = Arrays.copyOf(hmac(secret, "palaver resume-token passcode key".getBytes(StandardCharsets.UTF_8)), 16);
+        this.signer = new Signer(secret);
+        this.passcodeKey = Arrays.copyOf(Signer.hmac(secret, "palaver resume-token passcode key".getBytes(StandardCharsets.UTF_8)), 16);
         this.start = random(9);
     }
 
     public static ResumeTokens random() {
-        byte[] secret = new byte[32];
-        RANDOM.nextBytes(secret);
-        return new ResumeTokens(secret);
+        return new ResumeTokens(Signer.randomSecret());
     }
 
     public static ResumeTokens of(String secret) {
@@ -71,23 +68,16 @@ public final class ResumeTokens implements TokenIssuer {
                 Long.toString(Instant.now().getEpochSecond()), start, passcode == null ? "" : seal(passcode.encoded()),
                 host ? "host" : "", hostKey == null ? "" : hostKey.encoded(), verified ? "member" : "",
                 membersOnly ? "members-only" : "");
-        byte[] bytes = payload.getBytes(StandardCharsets.UTF_8);
-        Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
-        return b64.encodeToString(bytes) + "." + b64.encodeToString(hmac(macKey, bytes));
+        return signer.sign(payload.getBytes(StandardCharsets.UTF_8));
     }
 
     public Optional<ResumeClaims> verify(String token, Instant now) {
         try {
-            int dot = token.indexOf('.');
-            if (dot < 0) {
+            Optional<byte[]> payload = signer.open(token);
+            if (payload.isEmpty()) {
                 return Optional.empty();
             }
-            Base64.Decoder b64 = Base64.getUrlDecoder();
-            byte[] payload = b64.decode(token.substring(0, dot));
-            if (!MessageDigest.isEqual(hmac(macKey, payload), b64.decode(token.substring(dot + 1)))) {
-                return Optional.empty();
-            }
-            String[] fields = new String(payload, StandardCharsets.UTF_8).split("\n", -1);
+            String[] fields = new String(payload.get(), StandardCharsets.UTF_8).split("\n", -1);
             boolean signIn = fields.length == 11 && VERSION.equals(fields[0]);
             boolean current = signIn || fields.length == 9 && VERSION_BEFORE_SIGN_IN.equals(fields[0]);
             if (!current && !(fields.length == 7 && VERSION_BEFORE_HOSTS.equals(fields[0]))) {
@@ -135,16 +125,6 @@ public final class ResumeTokens implements TokenIssuer {
             throw new IllegalArgumentException("sealed passcode does not open", e);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES/GCM is part of every Java runtime", e);
-        }
-    }
-
-    private static byte[] hmac(byte[] key, byte[] payload) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return mac.doFinal(payload);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is part of every Java runtime", e);
         }
     }
 

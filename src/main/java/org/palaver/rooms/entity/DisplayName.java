@@ -5,14 +5,12 @@ import java.util.Collection;
 import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.palaver.platform.VisibleText;
 
 /** Rules for the name a person types before joining; everything else about them the server assigns. */
 public final class DisplayName {
 
     public static final int MAX_LENGTH = 64;
-
-    /** Letters that render blank: a name of only these looks empty (or like someone else's with spaces). */
-    private static final Set<Integer> BLANK_LETTERS = Set.of(0x115F, 0x1160, 0x3164, 0xFFA0, 0x2800, 0x17B4, 0x17B5);
 
     /**
      * Cyrillic and Greek letters drawn like Latin ones, and digits like letters (a small part of
@@ -36,7 +34,7 @@ public final class DisplayName {
         if (name.codePoints().anyMatch(DisplayName::forbidden)) {
             throw invalid("A display name cannot contain control or text-direction characters.");
         }
-        if (name.codePoints().noneMatch(DisplayName::visible)) {
+        if (!VisibleText.shows(name)) {
             throw invalid("A display name needs at least one visible character.");
         }
         return name;
@@ -64,7 +62,7 @@ public final class DisplayName {
         Normalizer.normalize(name, Normalizer.Form.NFKD).toLowerCase(Locale.ROOT).codePoints().forEach(cp -> {
             int type = Character.getType(cp);
             if (type == Character.NON_SPACING_MARK || type == Character.ENCLOSING_MARK || type == Character.COMBINING_SPACING_MARK
-                    || type == Character.FORMAT || Character.isWhitespace(cp) || Character.isSpaceChar(cp) || BLANK_LETTERS.contains(cp)) {
+                    || type == Character.FORMAT || Character.isWhitespace(cp) || Character.isSpaceChar(cp) || VisibleText.BLANK_LETTERS.contains(cp)) {
                 return;
             }
             int at = cp < 0x10000 ? CONFUSABLE_FROM.indexOf(cp) : -1;
@@ -85,15 +83,6 @@ public final class DisplayName {
     }
 
     // Spaces, format characters (U+200B), combining marks alone (U+034F) and blank letters (U+3164) show nothing.
-    private static boolean visible(int cp) {
-        int type = Character.getType(cp);
-        return !(Character.isWhitespace(cp) || Character.isSpaceChar(cp)
-                || type == Character.FORMAT
-                || type == Character.NON_SPACING_MARK
-                || type == Character.ENCLOSING_MARK
-                || type == Character.COMBINING_SPACING_MARK
-                || BLANK_LETTERS.contains(cp));
-    }
 
     private static RoomException invalid(String message) {
         return new RoomException("invalid-name", message);

@@ -509,17 +509,27 @@ public final class Room {
      * media on the server to record.
      */
     public synchronized void record(Seat seat, boolean on) {
-        Participant host = requireHost(seat);
-        if (!KURENTO.equals(media)) {
-            throw new RoomException("recording-unavailable",
-                    "This room sends media directly between browsers, so there is nothing on the server to record.");
-        }
+        Participant host = recordingHost(seat);
         if (recording == on) {
             return;
         }
         recording = on;
         broadcast(null, new ServerMessage.Recording(on, host.id(), host.name()));
         roomMedia.recording(on, host.id());
+    }
+
+    /** Throws what {@link #record} would for this sender: {@code not-host}, or {@code recording-unavailable} in a mesh room. */
+    public synchronized void requireRecordable(Seat seat) {
+        recordingHost(seat);
+    }
+
+    private Participant recordingHost(Seat seat) {
+        Participant host = requireHost(seat);
+        if (!KURENTO.equals(media)) {
+            throw new RoomException("recording-unavailable",
+                    "This room sends media directly between browsers, so there is nothing on the server to record.");
+        }
+        return host;
     }
 
     public synchronized boolean recording() {

@@ -1,6 +1,7 @@
 package org.palaver.signin.control;
 
 import java.util.Optional;
+import org.palaver.platform.VisibleText;
 
 /**
  * The display name of a signed-in person, from their ID token: {@code name}, else
@@ -11,26 +12,18 @@ import java.util.Optional;
 public final class ProviderNames {
 
     public static final int MAX_LENGTH = 64;
-    /** Letters that render blank (the same list the room's own name check uses). */
-    private static final java.util.Set<Integer> BLANK = java.util.Set.of(0x115F, 0x1160, 0x3164, 0xFFA0, 0x2800, 0x17B4, 0x17B5);
 
     private ProviderNames() {
     }
 
     public static String choose(Optional<String> name, Optional<String> preferredUsername, String subject) {
-        return name.map(ProviderNames::clean).filter(ProviderNames::shows)
-                .or(() -> preferredUsername.map(ProviderNames::clean).filter(ProviderNames::shows))
+        // The room's own rule for what shows: a name it would refuse is never chosen.
+        return name.map(ProviderNames::clean).filter(VisibleText::shows)
+                .or(() -> preferredUsername.map(ProviderNames::clean).filter(VisibleText::shows))
                 .orElseGet(() -> {
                     String fromSubject = clean(subject == null ? "" : subject);
-                    return shows(fromSubject) ? fromSubject : "Member";
+                    return VisibleText.shows(fromSubject) ? fromSubject : "Member";
                 });
-    }
-
-    /** At least one letter, digit, punctuation mark or symbol that is not a blank-looking filler letter. */
-    private static boolean shows(String name) {
-        return name.codePoints().anyMatch(c -> !BLANK.contains(c) && (Character.isLetterOrDigit(c)
-                || Character.getType(c) >= Character.DASH_PUNCTUATION && Character.getType(c) <= Character.OTHER_SYMBOL
-                || Character.getType(c) == Character.CONNECTOR_PUNCTUATION || Character.getType(c) == Character.OTHER_PUNCTUATION));
     }
 
     static String clean(String raw) {
