@@ -6,6 +6,7 @@ import { SfuLink } from './sfu.js';
 import { openLocalMedia, listDevices, setMuted, hasTrack, stopAll, openTrack, canChooseSpeaker } from './media.js';
 import { showChat, clearChat, showPeople, showNotice as showChatNotice } from './meeting-panel.js';
 import { ConnectionSampler, SpeakerPicker, quality } from './call-stats.js';
+import { watchStage } from './stage.js';
 import { takeHostSecret, addTileMenu, wireHostBar, renderHostControls, renderLobby, renderRecording } from './host-controls.js';
 
 const STATS_EVERY_MS = 500;
@@ -857,6 +858,12 @@ async function main() {
   $('raise-hand').addEventListener('click', () => {
     state.signaling?.send({ type: 'hand', raised: !state.self?.handRaised });
   });
+  watchStage($('tiles'));
+  // On a narrow screen the panel lies over the stage: it starts closed there.
+  if (matchMedia('(max-width: 50rem)').matches) {
+    $('side').hidden = true;
+    $('toggle-panel').setAttribute('aria-pressed', 'false');
+  }
   $('toggle-panel').addEventListener('click', () => {
     const side = $('side');
     side.hidden = !side.hidden;
