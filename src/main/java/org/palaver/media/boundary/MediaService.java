@@ -5,6 +5,7 @@ import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Typed;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -40,11 +41,13 @@ import org.palaver.recordings.boundary.Recordings;
 import org.palaver.recordings.control.RecordingDirectory;
 import org.palaver.media.entity.ServerLoad;
 import org.palaver.platform.ProcessInstance;
+import org.palaver.rooms.control.MediaPort;
+import org.palaver.rooms.entity.MediaMode;
 import org.palaver.rooms.entity.Room;
 import org.palaver.rooms.entity.RoomId;
 import org.palaver.rooms.entity.RoomMedia;
-import org.palaver.signaling.entity.IceCandidate;
-import org.palaver.signaling.entity.ServerMessage;
+import org.palaver.protocol.IceCandidate;
+import org.palaver.protocol.ServerMessage;
 
 /**
  * The media server side of Kurento rooms: a session with each media server of
@@ -54,7 +57,8 @@ import org.palaver.signaling.entity.ServerMessage;
  * the media worker threads, load readings and orphan sweeps on a thread of their own.
  */
 @ApplicationScoped
-public class MediaService {
+@Typed(MediaService.class) // rooms get it as their MediaPort through MediaPorts
+public class MediaService implements MediaPort {
 
     private static final Logger LOG = Logger.getLogger(MediaService.class.getName());
     /** Media calls are short RPCs; a few threads serve many rooms, one call per room at a time. */
@@ -200,6 +204,7 @@ public class MediaService {
      * On a cluster node: tags pipelines with the node, and lets the sweep release those of processes
      * no node of the cluster runs any more ({@code live} says which do).
      */
+    @Override
     public void nodes(Supplier<String> node, Predicate<String> live) {
         nodeId = node;
         liveInstance = live;
@@ -317,6 +322,7 @@ public class MediaService {
     }
 
     /** Whether a media server is configured at all. */
+    @Override
     public boolean configured() {
         return !servers.isEmpty() || configProblem != null;
     }
@@ -344,11 +350,13 @@ public class MediaService {
     }
 
     /** The media mode of a room created now: Kurento when a media server is configured and reachable, else mesh. */
-    public String modeForNewRoom() {
-        return servers.stream().anyMatch(MediaServer::live) ? Room.KURENTO : Room.MESH;
+    @Override
+    public MediaMode modeForNewRoom() {
+        return servers.stream().anyMatch(MediaServer::live) ? MediaMode.KURENTO : MediaMode.MESH;
     }
 
     /** The media server a Kurento room of this node's is on. */
+    @Override
     public Optional<String> serverOf(RoomId room) {
         return Optional.ofNullable(rooms.get(room)).map(sfu -> sfu.server.url());
     }
@@ -358,6 +366,7 @@ public class MediaService {
      * was on before this node took it over) when that one is live, else on the least-loaded one;
      * returns what the room tells its media side.
      */
+    @Override
     public RoomMedia attach(Room room, Optional<String> preferred) {
         SerialQueue queue = new SerialQueue(workers, WAITING_PER_ROOM, WAITING_PER_PARTICIPANT);
         Sfu[] self = new Sfu[1];
@@ -463,14 +472,17 @@ public class MediaService {
         return tags;
     }
 
+    @Override
     public void publish(Room room, String participantId, String sdp, boolean screen) {
         request(room, participantId, sfu -> sfu.publish(participantId, sdp, screen));
     }
 
+    @Override
     public void subscribe(Room room, String viewer, String stream, String sdp) {
         request(room, viewer, sfu -> sfu.subscribe(viewer, stream, sdp));
     }
 
+    @Override
     public void candidate(Room room, String owner, String stream, IceCandidate candidate) {
         if (candidate.candidate().length() > MAX_CANDIDATE_CHARS) {
             room.deliver(owner, new ServerMessage.Error("bad-candidate",

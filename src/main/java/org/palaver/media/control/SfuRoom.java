@@ -20,8 +20,8 @@ import org.kurento.client.MediaPipeline;
 import org.kurento.client.MediaProfileSpecType;
 import org.kurento.client.RecorderEndpoint;
 import org.kurento.client.WebRtcEndpoint;
-import org.palaver.signaling.entity.IceCandidate;
-import org.palaver.signaling.entity.ServerMessage;
+import org.palaver.protocol.IceCandidate;
+import org.palaver.protocol.ServerMessage;
 
 /**
  * One Kurento room: its pipeline, one publishing endpoint per participant and one receiving

@@ -28,13 +28,14 @@ import org.palaver.cluster.control.Requests;
 import org.palaver.cluster.entity.RoomEntry;
 import org.palaver.platform.LimitExceeded;
 import org.palaver.platform.OnceLog;
+import org.palaver.rooms.control.MediaPort;
 import org.palaver.rooms.control.ResumeTokens;
+import org.palaver.rooms.entity.MediaMode;
 import org.palaver.rooms.entity.Mailbox;
 import org.palaver.rooms.entity.ResumeClaims;
 import org.palaver.rooms.entity.CreatedRoom;
 import org.palaver.rooms.entity.HostKey;
 import org.palaver.rooms.entity.Passcode;
-import org.palaver.media.boundary.MediaService;
 import org.palaver.rooms.entity.Room;
 import org.palaver.rooms.entity.RoomException;
 import org.palaver.rooms.entity.RoomId;
@@ -46,8 +47,8 @@ import org.palaver.signin.entity.PassCheck;
 import org.palaver.rooms.entity.RoomMoving;
 import org.palaver.rooms.entity.RoomSnapshot;
 import org.palaver.rooms.entity.Seat;
-import org.palaver.signaling.entity.IceCandidate;
-import org.palaver.signaling.entity.ServerMessage;
+import org.palaver.protocol.IceCandidate;
+import org.palaver.protocol.ServerMessage;
 
 /**
  * The rooms of this server. Creating, finding and removing rooms goes through one concurrent map
@@ -69,7 +70,7 @@ public class RoomService {
     int kurentoMaxParticipants;
 
     @Inject
-    MediaService media;
+    MediaPort media;
 
     @Inject
     @ConfigProperty(name = "palaver.room.empty-ttl", defaultValue = "PT5M")
@@ -307,8 +308,8 @@ public class RoomService {
      * bits never produce, would only leave an unused entry there.)
      */
     private Room newRoom(RoomId id, Passcode code, HostKey hostKey, boolean membersOnly, boolean restored, Instant now,
-                         String mode, Optional<String> mediaServer) {
-        boolean kurento = Room.KURENTO.equals(mode);
+                         MediaMode mode, Optional<String> mediaServer) {
+        boolean kurento = mode == MediaMode.KURENTO;
         Room room = new Room(id, mode, kurento ? kurentoMaxParticipants : meshMaxParticipants, reconnectGrace, emptyTtl,
                 code, hostKey, membersOnly, tokens, restored, now);
         if (kurento) {
@@ -322,7 +323,7 @@ public class RoomService {
         boolean mine;
         try {
             String server = media.serverOf(room.id()).orElse(null);
-            mine = grid.claim(room.id().value(), server, room.media()).filter(this::ownedHere).isPresent();
+            mine = grid.claim(room.id().value(), server, room.media().wire()).filter(this::ownedHere).isPresent();
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "could not register a new room in the cluster", e);
             mine = false;
@@ -342,9 +343,10 @@ public class RoomService {
      * A mesh room taken over from another node stays mesh: its pages' media never stopped flowing
      * browser to browser, and moving it to a media server now would only interrupt it.
      */
-    private String keptMode(RoomId id, String available) {
+    private MediaMode keptMode(RoomId id, MediaMode available) {
         try {
-            return grid.entry(id.value()).filter(entry -> Room.MESH.equals(entry.mode())).map(RoomEntry::mode).orElse(available);
+            return grid.entry(id.value()).filter(entry -> MediaMode.MESH.wire().equals(entry.mode())).map(entry -> MediaMode.MESH)
+                    .orElse(available);
         } catch (RuntimeException e) {
             return available; // the claim right after it says what is wrong with the grid
         }
@@ -356,10 +358,10 @@ public class RoomService {
      * it over first) gets the page on its next connection. Returns the media server the room was
      * on, to rebuild it there while that one is live.
      */
-    private Optional<String> takeOver(RoomId id, String mode) {
+    private Optional<String> takeOver(RoomId id, MediaMode mode) {
         Optional<RoomEntry> entry;
         try {
-            entry = grid.claim(id.value(), null, mode);
+            entry = grid.claim(id.value(), null, mode.wire());
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "could not take over room " + id.value() + " in the cluster", e);
             throw new RoomMoving("cluster-unavailable", "This server is not connected to the others yet; reconnecting.");
@@ -407,7 +409,7 @@ public class RoomService {
 
     private RoomSnapshot snapshot(Room room) {
         RoomSnapshot snapshot = room.snapshot();
-        if (Room.MESH.equals(snapshot.media()) && media.configured()) {
+        if (room.media() == MediaMode.MESH && media.configured()) {
             return snapshot.withMediaFallback("The media server was unavailable when this room was created,"
                     + " so its media goes browser to browser.");
         }
@@ -540,13 +542,13 @@ public class RoomService {
                 limitLog.warn("max-rooms", "room limit reached (palaver.limits.max-rooms=" + maxRooms + ")");
                 throw new RoomException("too-many-rooms", "This server has as many rooms as it may hold; try again later.");
             }
-            String mode = media.modeForNewRoom();
+            MediaMode mode = media.modeForNewRoom();
             Optional<String> mediaServer = Optional.empty();
             if (clustered()) {
                 mode = keptMode(id, mode);
                 mediaServer = takeOver(id, mode);
             }
-            String chosen = mode;
+            MediaMode chosen = mode;
             Optional<String> server = mediaServer;
             room = rooms.computeIfAbsent(id, key -> newRoom(key, vouched.passcode(), vouched.hostKey(), vouched.membersOnly(), true, clock.instant(),
                     chosen, server));
@@ -623,7 +625,7 @@ public class RoomService {
 
     private static Room kurentoRoom(Seat seat) {
         Room room = seat.room();
-        if (!Room.KURENTO.equals(room.media())) {
+        if (room.media() != MediaMode.KURENTO) {
             throw new RoomException("wrong-media-mode", "This room sends media browser to browser: use offer, answer and candidate.");
         }
         room.requirePresent(seat);

@@ -1,6 +1,6 @@
 package org.palaver.rooms.entity;
 
-import org.palaver.signaling.entity.ServerMessage;
+import org.palaver.protocol.ServerMessage;
 
 /**
  * Where a connected participant's messages go. Implementations queue and return at once: rooms call

@@ -3,8 +3,8 @@ package org.palaver.rooms.entity;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import org.palaver.signaling.entity.ParticipantInfo;
-import org.palaver.signaling.entity.ServerMessage;
+import org.palaver.protocol.ParticipantInfo;
+import org.palaver.protocol.ServerMessage;
 
 /**
  * One person in one room. Mutable, and only ever touched by its {@link Room} while holding the

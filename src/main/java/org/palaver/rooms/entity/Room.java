@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.palaver.signaling.entity.ParticipantInfo;
-import org.palaver.signaling.entity.ServerMessage;
+import org.palaver.protocol.ParticipantInfo;
+import org.palaver.protocol.ServerMessage;
 
 /**
  * A meeting room and everyone in it.
@@ -29,11 +29,9 @@ import org.palaver.signaling.entity.ServerMessage;
  */
 public final class Room {
 
-    public static final String MESH = "mesh";
-    public static final String KURENTO = "kurento";
 
     private final RoomId id;
-    private final String media;
+    private final MediaMode media;
     private final int capacity;
     private final Duration reconnectGrace;
     private final Duration emptyTtl;
@@ -81,12 +79,12 @@ public final class Room {
     }
     private RoomMedia roomMedia = RoomMedia.NONE;
 
-    public Room(RoomId id, String media, int capacity, Duration reconnectGrace, Duration emptyTtl, Instant now) {
+    public Room(RoomId id, MediaMode media, int capacity, Duration reconnectGrace, Duration emptyTtl, Instant now) {
         this(id, media, capacity, reconnectGrace, emptyTtl, null, null,
                 (room, participant, name, host, code, key, verified, members) -> Tokens.random(16), false, now);
     }
 
-    public Room(RoomId id, String media, int capacity, Duration reconnectGrace, Duration emptyTtl, Passcode passcode,
+    public Room(RoomId id, MediaMode media, int capacity, Duration reconnectGrace, Duration emptyTtl, Passcode passcode,
                 HostKey hostKey, TokenIssuer tokens, boolean restored, Instant now) {
         this(id, media, capacity, reconnectGrace, emptyTtl, passcode, hostKey, false, tokens, restored, now);
     }
@@ -97,7 +95,7 @@ public final class Room {
      * server lost it. {@code membersOnly}: only people signed in with the company's provider come
      * straight in; guests wait in the lobby for a host.
      */
-    public Room(RoomId id, String media, int capacity, Duration reconnectGrace, Duration emptyTtl, Passcode passcode,
+    public Room(RoomId id, MediaMode media, int capacity, Duration reconnectGrace, Duration emptyTtl, Passcode passcode,
                 HostKey hostKey, boolean membersOnly, TokenIssuer tokens, boolean restored, Instant now) {
         this.id = id;
         this.membersOnly = membersOnly;
@@ -121,7 +119,7 @@ public final class Room {
         return restored;
     }
 
-    public String media() {
+    public MediaMode media() {
         return media;
     }
 
@@ -273,7 +271,7 @@ public final class Room {
         participant.comeBack(mailbox);
         List<ParticipantInfo> others = new ArrayList<>(infos());
         others.removeIf(info -> info.id().equals(participant.id()));
-        mailbox.post(new ServerMessage.Joined(participant.info(), participant.resumeToken(), media, others, true, restored,
+        mailbox.post(new ServerMessage.Joined(participant.info(), participant.resumeToken(), media.wire(), others, true, restored,
                 List.copyOf(chat)).withRoomState(locked, lobby, recording));
         participant.flushHeld();
         showLobbyTo(participant);
@@ -298,7 +296,7 @@ public final class Room {
         byToken.put(newcomer.resumeToken(), newcomer);
         emptySince = null;
         roomMedia.joined(newcomer.id());
-        newcomer.mailbox().post(new ServerMessage.Joined(newcomer.info(), newcomer.resumeToken(), media, others,
+        newcomer.mailbox().post(new ServerMessage.Joined(newcomer.info(), newcomer.resumeToken(), media.wire(), others,
                 restoring, restoring, List.copyOf(chat)).withRoomState(locked, lobby, recording));
         broadcast(newcomer, new ServerMessage.ParticipantJoined(newcomer.info()));
         showLobbyTo(newcomer);
@@ -323,7 +321,7 @@ public final class Room {
      */
     public synchronized void relay(Seat from, String targetId, ServerMessage message) {
         requireCurrent(from);
-        if (!MESH.equals(media)) {
+        if (media != MediaMode.MESH) {
             throw new RoomException("wrong-media-mode", "This room sends media through the media server: use publish and subscribe.");
         }
         Participant target = participants.get(targetId);
@@ -525,7 +523,7 @@ public final class Room {
 
     private Participant recordingHost(Seat seat) {
         Participant host = requireHost(seat);
-        if (!KURENTO.equals(media)) {
+        if (media != MediaMode.KURENTO) {
             throw new RoomException("recording-unavailable",
                     "This room sends media directly between browsers, so there is nothing on the server to record.");
         }
@@ -764,7 +762,7 @@ public final class Room {
         if (passcode == null) {
             participants.values().forEach(p -> members.add(new RoomSnapshot.Member(p.id(), p.name())));
         }
-        return new RoomSnapshot(id.value(), media, members, passcode != null, membersOnly, null);
+        return new RoomSnapshot(id.value(), media.wire(), members, passcode != null, membersOnly, null);
     }
 
     /** Whether anyone is in the room, connected or away. */

@@ -3,7 +3,7 @@ package org.palaver.signaling.control;
 import java.util.List;
 import org.palaver.ice.boundary.IceServerSource;
 import org.palaver.rooms.entity.Mailbox;
-import org.palaver.signaling.entity.ServerMessage;
+import org.palaver.protocol.ServerMessage;
 
 /**
  * The mailbox a connection gives its room. It completes each {@code joined} with what only this

@@ -12,8 +12,8 @@ import org.palaver.rooms.boundary.RoomService;
 import org.palaver.rooms.entity.RoomException;
 import org.palaver.rooms.entity.RoomMoving;
 import org.palaver.rooms.entity.Seat;
-import org.palaver.signaling.entity.ClientMessage;
-import org.palaver.signaling.entity.ServerMessage;
+import org.palaver.protocol.ClientMessage;
+import org.palaver.protocol.ServerMessage;
 
 /**
  * One signaling socket: decodes what arrives, hands it to {@link RoomService} as the participant
@@ -250,83 +250,172 @@ public final class Conversation implements Connection {
     }
 
     private void handle(ClientMessage message) {
-        if (message instanceof ClientMessage.Ping) {
-            outbox.post(new ServerMessage.Pong());
-        } else if (message instanceof ClientMessage.Join join) {
-            requireNoSeat();
-            join(join);
-        } else if (message instanceof ClientMessage.Resume resume) {
-            requireNoSeat();
-            mailbox.chatSince(resume.chatSince());
-            seat(rooms.resume(roomId, resume.token(), mailbox));
-        } else if (message instanceof ClientMessage.Leave && waiting) {
-            waiting = false;
-            seatlessSinceNanos = System.nanoTime();
-            rooms.leaveLobby(roomId, mailbox);
-        } else {
-            handleInRoom(requireSeat(), message);
-        }
+        message.accept(dispatch);
     }
 
-    private void handleInRoom(Seat current, ClientMessage message) {
-        String self = current.participant().id();
-        if (message instanceof ClientMessage.Offer offer) {
-            rooms.relay(current, offer.to(), new ServerMessage.Offer(self, offer.sdp()));
-        } else if (message instanceof ClientMessage.Answer answer) {
-            rooms.relay(current, answer.to(), new ServerMessage.Answer(self, answer.sdp()));
-        } else if (message instanceof ClientMessage.Candidate candidate) {
-            rooms.relay(current, candidate.to(), new ServerMessage.Candidate(self, candidate.candidate()));
-        } else if (message instanceof ClientMessage.Chat chat) {
-            if (!chatRate.tryTake()) {
-                throw new RoomException("chat-rate-limited", "You are sending chat messages too fast; wait a moment.");
+    /**
+     * What each kind of message does. Ping, join and resume need no seat (join and resume need
+     * none yet); everything else needs one, except leaving the lobby.
+     */
+    private final ClientMessage.Handler dispatch = new ClientMessage.Handler() {
+        @Override
+        public void ping(ClientMessage.Ping message) {
+            outbox.post(new ServerMessage.Pong());
+        }
+
+        @Override
+        public void join(ClientMessage.Join message) {
+            requireNoSeat();
+            Conversation.this.join(message);
+        }
+
+        @Override
+        public void resume(ClientMessage.Resume message) {
+            requireNoSeat();
+            mailbox.chatSince(message.chatSince());
+            seat(rooms.resume(roomId, message.token(), mailbox));
+        }
+
+        @Override
+        public void leave(ClientMessage.Leave message) {
+            if (waiting) {
+                waiting = false;
+                seatlessSinceNanos = System.nanoTime();
+                rooms.leaveLobby(roomId, mailbox);
+                return;
             }
-            rooms.chat(current, chat.text());
-        } else if (message instanceof ClientMessage.Screen screen) {
-            rooms.shareScreen(current, screen.sharing(), screen.streamId());
-        } else if (message instanceof ClientMessage.Hand hand) {
-            rooms.raiseHand(current, hand.raised());
-        } else if (message instanceof ClientMessage.Publish publish) {
-            rooms.publish(current, publish.sdp(), publish.sharesScreen());
-        } else if (message instanceof ClientMessage.Subscribe subscribe) {
-            rooms.subscribe(current, subscribe.stream(), subscribe.sdp());
-        } else if (message instanceof ClientMessage.SfuCandidate candidate) {
-            rooms.sfuCandidate(current, candidate.stream(), candidate.candidate());
-        } else if (message instanceof ClientMessage.MediaState media) {
-            rooms.setMedia(current, media.audioMuted(), media.videoMuted());
-        } else if (message instanceof ClientMessage.MuteParticipant mute) {
-            rooms.muteParticipant(current, mute.participant());
-        } else if (message instanceof ClientMessage.MuteAll) {
-            rooms.muteAll(current);
-        } else if (message instanceof ClientMessage.AskCamera ask) {
-            rooms.askCamera(current, ask.participant());
-        } else if (message instanceof ClientMessage.RemoveParticipant remove) {
-            rooms.removeParticipant(current, remove.participant());
-        } else if (message instanceof ClientMessage.MakeHost make) {
-            rooms.makeHost(current, make.participant());
-        } else if (message instanceof ClientMessage.Record record) {
-            rooms.record(current, record.recording());
-        } else if (message instanceof ClientMessage.ClaimHost) {
-            rooms.claimHost(current);
-        } else if (message instanceof ClientMessage.LockRoom lock) {
-            rooms.lock(current, lock.locked());
-        } else if (message instanceof ClientMessage.Lobby lobby) {
-            rooms.setLobby(current, lobby.enabled());
-        } else if (message instanceof ClientMessage.Admit admit) {
-            rooms.admit(current, admit.id());
-        } else if (message instanceof ClientMessage.Deny deny) {
-            rooms.deny(current, deny.id());
-        } else if (message instanceof ClientMessage.EndMeeting) {
-            rooms.endMeeting(current); // refused for a non-host, who keeps their seat
-            seat = null;
-        } else if (message instanceof ClientMessage.IceServersRequest) {
-            outbox.post(mailbox.iceServers(self));
-        } else if (message instanceof ClientMessage.Leave) {
+            Seat current = requireSeat();
             seatlessSinceNanos = System.nanoTime();
             seat = null;
             rooms.leave(current);
-        } else {
-            throw new IllegalStateException("unhandled message kind " + message.getClass().getSimpleName());
         }
+
+        @Override
+        public void offer(ClientMessage.Offer message) {
+            Seat current = requireSeat();
+            rooms.relay(current, message.to(), new ServerMessage.Offer(self(current), message.sdp()));
+        }
+
+        @Override
+        public void answer(ClientMessage.Answer message) {
+            Seat current = requireSeat();
+            rooms.relay(current, message.to(), new ServerMessage.Answer(self(current), message.sdp()));
+        }
+
+        @Override
+        public void candidate(ClientMessage.Candidate message) {
+            Seat current = requireSeat();
+            rooms.relay(current, message.to(), new ServerMessage.Candidate(self(current), message.candidate()));
+        }
+
+        @Override
+        public void chat(ClientMessage.Chat message) {
+            Seat current = requireSeat();
+            if (!chatRate.tryTake()) {
+                throw new RoomException("chat-rate-limited", "You are sending chat messages too fast; wait a moment.");
+            }
+            rooms.chat(current, message.text());
+        }
+
+        @Override
+        public void screen(ClientMessage.Screen message) {
+            rooms.shareScreen(requireSeat(), message.sharing(), message.streamId());
+        }
+
+        @Override
+        public void hand(ClientMessage.Hand message) {
+            rooms.raiseHand(requireSeat(), message.raised());
+        }
+
+        @Override
+        public void publish(ClientMessage.Publish message) {
+            rooms.publish(requireSeat(), message.sdp(), message.sharesScreen());
+        }
+
+        @Override
+        public void subscribe(ClientMessage.Subscribe message) {
+            rooms.subscribe(requireSeat(), message.stream(), message.sdp());
+        }
+
+        @Override
+        public void sfuCandidate(ClientMessage.SfuCandidate message) {
+            rooms.sfuCandidate(requireSeat(), message.stream(), message.candidate());
+        }
+
+        @Override
+        public void mediaState(ClientMessage.MediaState message) {
+            rooms.setMedia(requireSeat(), message.audioMuted(), message.videoMuted());
+        }
+
+        @Override
+        public void muteParticipant(ClientMessage.MuteParticipant message) {
+            rooms.muteParticipant(requireSeat(), message.participant());
+        }
+
+        @Override
+        public void muteAll(ClientMessage.MuteAll message) {
+            rooms.muteAll(requireSeat());
+        }
+
+        @Override
+        public void askCamera(ClientMessage.AskCamera message) {
+            rooms.askCamera(requireSeat(), message.participant());
+        }
+
+        @Override
+        public void removeParticipant(ClientMessage.RemoveParticipant message) {
+            rooms.removeParticipant(requireSeat(), message.participant());
+        }
+
+        @Override
+        public void makeHost(ClientMessage.MakeHost message) {
+            rooms.makeHost(requireSeat(), message.participant());
+        }
+
+        @Override
+        public void recording(ClientMessage.Record message) {
+            rooms.record(requireSeat(), message.recording());
+        }
+
+        @Override
+        public void claimHost(ClientMessage.ClaimHost message) {
+            rooms.claimHost(requireSeat());
+        }
+
+        @Override
+        public void lockRoom(ClientMessage.LockRoom message) {
+            rooms.lock(requireSeat(), message.locked());
+        }
+
+        @Override
+        public void lobby(ClientMessage.Lobby message) {
+            rooms.setLobby(requireSeat(), message.enabled());
+        }
+
+        @Override
+        public void admit(ClientMessage.Admit message) {
+            rooms.admit(requireSeat(), message.id());
+        }
+
+        @Override
+        public void deny(ClientMessage.Deny message) {
+            rooms.deny(requireSeat(), message.id());
+        }
+
+        @Override
+        public void endMeeting(ClientMessage.EndMeeting message) {
+            rooms.endMeeting(requireSeat()); // refused for a non-host, who keeps their seat
+            seat = null;
+        }
+
+        @Override
+        public void iceServersRequest(ClientMessage.IceServersRequest message) {
+            outbox.post(mailbox.iceServers(self(requireSeat())));
+        }
+    };
+
+    private static String self(Seat seat) {
+        return seat.participant().id();
     }
 
     /**

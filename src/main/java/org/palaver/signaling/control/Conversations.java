@@ -24,7 +24,7 @@ import org.palaver.ice.boundary.IceServerSource;
 import org.palaver.platform.OnceLog;
 import org.palaver.platform.TokenBucket;
 import org.palaver.rooms.boundary.RoomService;
-import org.palaver.signaling.entity.ServerMessage;
+import org.palaver.protocol.ServerMessage;
 
 /**
  * The open signaling sockets, and their heartbeat: every interval each socket gets a ping frame

@@ -4,7 +4,7 @@ import jakarta.websocket.CloseReason;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.palaver.cluster.entity.Envelope;
-import org.palaver.signaling.entity.ServerMessage;
+import org.palaver.protocol.ServerMessage;
 
 /**
  * A signaling socket on this node for a room another node owns. What a socket costs this node is

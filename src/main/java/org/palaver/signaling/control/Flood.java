@@ -3,7 +3,7 @@ package org.palaver.signaling.control;
 import java.util.function.Consumer;
 import org.palaver.platform.OnceLog;
 import org.palaver.platform.TokenBucket;
-import org.palaver.signaling.entity.ServerMessage;
+import org.palaver.protocol.ServerMessage;
 
 /**
  * A socket's message rate. Over the rate, messages are dropped; the sender is told once per flood

@@ -2,7 +2,7 @@ package org.palaver.signaling.control;
 
 import jakarta.websocket.CloseReason;
 import org.palaver.rooms.entity.Mailbox;
-import org.palaver.signaling.entity.ServerMessage;
+import org.palaver.protocol.ServerMessage;
 
 /**
  * Where a {@link Conversation} sends: the socket's own {@link Outbox}, or, for a socket that

@@ -20,8 +20,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.palaver.signaling.entity.ClientMessage;
-import org.palaver.signaling.entity.ServerMessage;
+import org.palaver.protocol.ClientMessage;
+import org.palaver.protocol.ServerMessage;
 
 /**
  * Text frames to {@link ClientMessage}s and {@link ServerMessage}s to text. Decoding checks in

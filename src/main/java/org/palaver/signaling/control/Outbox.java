@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.palaver.signaling.entity.ServerMessage;
+import org.palaver.protocol.ServerMessage;
 
 /**
  * One socket's outgoing queue. {@link #post} only enqueues, so rooms can call it under their lock;

@@ -7,8 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
-import org.palaver.signaling.entity.IceCandidate;
-import org.palaver.signaling.entity.ServerMessage;
+import org.palaver.protocol.IceCandidate;
+import org.palaver.protocol.ServerMessage;
 
 /** What SfuRoom keeps for candidates that arrive before their endpoint: no media server needed for that. */
 class SfuRoomTest {

@@ -91,10 +91,10 @@ class RoomFailoverTest {
         TokenBox alice = new TokenBox();
         a.join(room, "Alice", alice);
         live.remove("a");
-        b.media = new org.palaver.media.boundary.MediaService() {
+        b.media = new org.palaver.rooms.control.MeshMedia() {
             @Override
-            public String modeForNewRoom() {
-                return org.palaver.rooms.entity.Room.KURENTO; // b could put a new room on its media server
+            public org.palaver.rooms.entity.MediaMode modeForNewRoom() {
+                return org.palaver.rooms.entity.MediaMode.KURENTO; // b could put a new room on its media server
             }
         };
         b.resume(room, alice.token, RoomServiceTest.SILENT);

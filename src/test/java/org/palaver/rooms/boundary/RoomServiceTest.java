@@ -14,7 +14,7 @@ import org.palaver.rooms.control.ResumeTokens;
 import org.palaver.rooms.entity.Mailbox;
 import org.palaver.rooms.entity.RoomException;
 import org.palaver.rooms.entity.Seat;
-import org.palaver.signaling.entity.ServerMessage;
+import org.palaver.protocol.ServerMessage;
 
 class RoomServiceTest {
 
@@ -28,7 +28,7 @@ class RoomServiceTest {
         rooms.emptyTtl = Duration.ofMinutes(5);
         rooms.reconnectGrace = Duration.ofSeconds(15);
         rooms.maxRooms = maxRooms;
-        rooms.media = new org.palaver.media.boundary.MediaService();
+        rooms.media = new org.palaver.rooms.control.MeshMedia();
         rooms.clock = clock;
         return rooms;
     }

@@ -2,7 +2,7 @@ package org.palaver.rooms.entity;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.palaver.signaling.entity.ServerMessage;
+import org.palaver.protocol.ServerMessage;
 
 /** Collects what a room posts, as a socket would receive it. */
 final class RecordingMailbox implements Mailbox {

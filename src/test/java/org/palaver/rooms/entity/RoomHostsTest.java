@@ -13,7 +13,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.palaver.rooms.control.ResumeTokens;
-import org.palaver.signaling.entity.ServerMessage;
+import org.palaver.protocol.ServerMessage;
 
 /** Hosts and what only they may do, each checked on the room whatever a client sends. */
 class RoomHostsTest {
@@ -23,7 +23,7 @@ class RoomHostsTest {
     static final ResumeTokens TOKENS = ResumeTokens.of("test secret");
     final Instant t0 = Instant.parse("2026-01-01T10:00:00Z");
     final HostKey.Issued key = HostKey.create();
-    final Room room = new Room(RoomId.random(), "mesh", 5, GRACE, TTL, null, key.key(), TOKENS, false, t0);
+    final Room room = new Room(RoomId.random(), MediaMode.MESH, 5, GRACE, TTL, null, key.key(), TOKENS, false, t0);
     final RecordingMailbox h = new RecordingMailbox();
     final RecordingMailbox a = new RecordingMailbox();
     final RecordingMailbox b = new RecordingMailbox();
@@ -101,7 +101,7 @@ class RoomHostsTest {
     void aRemovedParticipantCannotBeRestoredIntoTheRoomRebuiltFromTokens() {
         String token = a.last(ServerMessage.Joined.class).resumeToken();
         ResumeTokens restarted = ResumeTokens.of("test secret");
-        Room rebuilt = new Room(room.id(), "mesh", 5, GRACE, TTL, null, key.key(), restarted, true, t0);
+        Room rebuilt = new Room(room.id(), MediaMode.MESH, 5, GRACE, TTL, null, key.key(), restarted, true, t0);
         ResumeClaims claims = restarted.verify(token, t0).orElseThrow();
         assertFalse(claims.host());
         // the host of the rebuilt room is restored as host, and the room's host key came back with the tokens
@@ -163,7 +163,7 @@ class RoomHostsTest {
 
     @Test
     void aHostJoinsAPasscodeRoomWithoutThePasscode() {
-        Room guarded = new Room(RoomId.random(), "mesh", 5, GRACE, TTL, Passcode.of("open sesame"), key.key(), TOKENS, false, t0);
+        Room guarded = new Room(RoomId.random(), MediaMode.MESH, 5, GRACE, TTL, Passcode.of("open sesame"), key.key(), TOKENS, false, t0);
         assertFalse(guarded.precheck("Hanna", null, key.secret()), "no passcode hash for the host");
         assertTrue(guarded.opensAsHost(key.secret()));
         assertEquals("passcode-required", assertThrows(RoomException.class, () -> guarded.precheck("Alice", null, null)).code());

@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.palaver.rooms.control.ResumeTokens;
-import org.palaver.signaling.entity.ServerMessage;
+import org.palaver.protocol.ServerMessage;
 
 /** Members-only rooms, verified names and claiming host: what sign-in changes in a room. */
 class RoomMembersTest {
@@ -22,7 +22,7 @@ class RoomMembersTest {
     static final ResumeTokens TOKENS = ResumeTokens.of("test secret");
     final Instant t0 = Instant.parse("2026-01-01T10:00:00Z");
     final HostKey.Issued key = HostKey.create();
-    final Room room = new Room(RoomId.random(), "mesh", 5, GRACE, TTL, null, key.key(), true, TOKENS, false, t0);
+    final Room room = new Room(RoomId.random(), MediaMode.MESH, 5, GRACE, TTL, null, key.key(), true, TOKENS, false, t0);
 
     @Test
     void inAMembersOnlyRoomAGuestWaitsForAHostWhileAMemberComesStraightIn() {
@@ -51,7 +51,7 @@ class RoomMembersTest {
 
     @Test
     void anOpenRoomLetsGuestsInAndStillMarksMembers() {
-        Room open = new Room(RoomId.random(), "mesh", 5, GRACE, TTL, null, key.key(), false, TOKENS, false, t0);
+        Room open = new Room(RoomId.random(), MediaMode.MESH, 5, GRACE, TTL, null, key.key(), false, TOKENS, false, t0);
         assertTrue(open.join("Gus Guest", false, null, new RecordingMailbox(), s -> { }).isPresent());
         RecordingMailbox m = new RecordingMailbox();
         open.join("Mia Member", true, null, m, s -> { });
@@ -60,7 +60,7 @@ class RoomMembersTest {
 
     @Test
     void aMemberClaimsHostOnlyWhenNoHostIsInTheRoomAndAGuestNever() {
-        Room open = new Room(RoomId.random(), "mesh", 5, GRACE, TTL, null, key.key(), false, TOKENS, false, t0);
+        Room open = new Room(RoomId.random(), MediaMode.MESH, 5, GRACE, TTL, null, key.key(), false, TOKENS, false, t0);
         RecordingMailbox h = new RecordingMailbox();
         Seat host = open.join("Hanna", key.secret(), h);
         RecordingMailbox m = new RecordingMailbox();
@@ -92,7 +92,7 @@ class RoomMembersTest {
         assertTrue(claims.verified());
         assertTrue(claims.membersOnly());
 
-        Room rebuilt = new Room(room.id(), "mesh", 5, GRACE, TTL, claims.passcode(), claims.hostKey(), claims.membersOnly(),
+        Room rebuilt = new Room(room.id(), MediaMode.MESH, 5, GRACE, TTL, claims.passcode(), claims.hostKey(), claims.membersOnly(),
                 restarted, true, t0);
         RecordingMailbox again = new RecordingMailbox();
         rebuilt.resume(token, again, Optional.of(claims));

@@ -12,7 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.palaver.rooms.control.ResumeTokens;
-import org.palaver.signaling.entity.ServerMessage;
+import org.palaver.protocol.ServerMessage;
 
 /** Recording as the room sees it: hosts only, Kurento rooms only, told to everyone, ended with the room. */
 class RoomRecordingTest {
@@ -29,7 +29,7 @@ class RoomRecordingTest {
     final Seat alice = room.join("Alice", null, a);
 
     private Room kurentoRoom() {
-        Room r = new Room(RoomId.random(), Room.KURENTO, 5, GRACE, TTL, null, key.key(), ResumeTokens.of("s"), false, t0);
+        Room r = new Room(RoomId.random(), MediaMode.KURENTO, 5, GRACE, TTL, null, key.key(), ResumeTokens.of("s"), false, t0);
         r.attach(new RoomMedia() {
             @Override
             public void joined(String participantId) {
@@ -79,7 +79,7 @@ class RoomRecordingTest {
         assertFalse(room.recording());
         assertTrue(a.all(ServerMessage.Recording.class).isEmpty());
 
-        Room mesh = new Room(RoomId.random(), Room.MESH, 5, GRACE, TTL, null, key.key(), ResumeTokens.of("s"), false, t0);
+        Room mesh = new Room(RoomId.random(), MediaMode.MESH, 5, GRACE, TTL, null, key.key(), ResumeTokens.of("s"), false, t0);
         Seat meshHost = mesh.join("Hanna", key.secret(), new RecordingMailbox());
         assertEquals("recording-unavailable", assertThrows(RoomException.class, () -> mesh.record(meshHost, true)).code());
     }

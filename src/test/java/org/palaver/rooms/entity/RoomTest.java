@@ -10,8 +10,8 @@ import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.palaver.rooms.control.ResumeTokens;
-import org.palaver.signaling.entity.ParticipantInfo;
-import org.palaver.signaling.entity.ServerMessage;
+import org.palaver.protocol.ParticipantInfo;
+import org.palaver.protocol.ServerMessage;
 
 class RoomTest {
 
@@ -19,7 +19,7 @@ class RoomTest {
     static final Duration TTL = Duration.ofMinutes(5);
     final Instant t0 = Instant.parse("2026-01-01T10:00:00Z");
     static final ResumeTokens TOKENS = ResumeTokens.of("test secret");
-    final Room room = new Room(RoomId.random(), "mesh", 3, GRACE, TTL, null, null, TOKENS, false, t0);
+    final Room room = new Room(RoomId.random(), MediaMode.MESH, 3, GRACE, TTL, null, null, TOKENS, false, t0);
 
     @Test
     void joinerGetsTheOthersAndTheOthersGetTheJoiner() {
@@ -145,7 +145,7 @@ class RoomTest {
 
         // The server restarted (same secret, a new start): the room is rebuilt from the first token that comes back.
         ResumeTokens restarted = ResumeTokens.of("test secret");
-        Room rebuilt = new Room(room.id(), "mesh", 3, GRACE, TTL, null, null, restarted, true, t0);
+        Room rebuilt = new Room(room.id(), MediaMode.MESH, 3, GRACE, TTL, null, null, restarted, true, t0);
         RecordingMailbox a2 = new RecordingMailbox();
         rebuilt.resume(bobToken, new RecordingMailbox(), restarted.verify(bobToken, t0));
         rebuilt.resume(aliceToken, a2, restarted.verify(aliceToken, t0));
@@ -158,7 +158,7 @@ class RoomTest {
         // A room that never lost anyone restores nobody, and a forged token restores nothing.
         assertEquals("resume-failed", assertThrows(RoomException.class,
                 () -> room.resume("forged", new RecordingMailbox(), TOKENS.verify("forged", t0))).code());
-        Room other = new Room(RoomId.random(), "mesh", 3, GRACE, TTL, null, null, restarted, true, t0);
+        Room other = new Room(RoomId.random(), MediaMode.MESH, 3, GRACE, TTL, null, null, restarted, true, t0);
         assertEquals("resume-failed", assertThrows(RoomException.class,
                 () -> other.resume(aliceToken, new RecordingMailbox(), restarted.verify(aliceToken, t0))).code(),
                 "a token only opens its own room");
@@ -176,7 +176,7 @@ class RoomTest {
         room.join("Bob", new RecordingMailbox());
         String aliceToken = a.last(ServerMessage.Joined.class).resumeToken();
         ResumeTokens restarted = ResumeTokens.of("test secret");
-        Room rebuilt = new Room(room.id(), "mesh", 3, GRACE, TTL, null, null, restarted, true, t0);
+        Room rebuilt = new Room(room.id(), MediaMode.MESH, 3, GRACE, TTL, null, null, restarted, true, t0);
         RecordingMailbox lost = new RecordingMailbox();
         rebuilt.resume(aliceToken, lost, restarted.verify(aliceToken, t0));
         // that socket died before its joined arrived; the page comes back with the token it has
@@ -196,7 +196,7 @@ class RoomTest {
         String bobToken = b.last(ServerMessage.Joined.class).resumeToken();
         room.leave(bob, t0);
         // Even into a room marked rebuilt, a token of this very start brings no one back.
-        Room rebuilt = new Room(room.id(), "mesh", 3, GRACE, TTL, null, null, TOKENS, true, t0);
+        Room rebuilt = new Room(room.id(), MediaMode.MESH, 3, GRACE, TTL, null, null, TOKENS, true, t0);
         assertEquals("resume-failed", assertThrows(RoomException.class,
                 () -> rebuilt.resume(bobToken, new RecordingMailbox(), TOKENS.verify(bobToken, t0))).code());
     }
@@ -238,7 +238,7 @@ class RoomTest {
         RecordingMailbox first = new RecordingMailbox();
         RecordingMailbox a = new RecordingMailbox();
         room.chat(room.join("Alice", first), "before", t0);
-        Room rebuilt = new Room(room.id(), "mesh", 3, GRACE, TTL, null, null, TOKENS, true, t0);
+        Room rebuilt = new Room(room.id(), MediaMode.MESH, 3, GRACE, TTL, null, null, TOKENS, true, t0);
         rebuilt.chat(rebuilt.join("Alice", a), "after", t0);
         String before = first.last(ServerMessage.Chat.class).id();
         String after = a.last(ServerMessage.Chat.class).id();
@@ -285,7 +285,7 @@ class RoomTest {
 
     @Test
     void aNameThatLooksLikeSomeoneHereIsMarked() {
-        Room big = new Room(RoomId.random(), "mesh", 10, GRACE, TTL, null, null, TOKENS, false, t0);
+        Room big = new Room(RoomId.random(), MediaMode.MESH, 10, GRACE, TTL, null, null, TOKENS, false, t0);
         RecordingMailbox last = new RecordingMailbox();
         big.join("Bob", new RecordingMailbox());
         big.join("Alice", new RecordingMailbox());
@@ -329,7 +329,7 @@ class RoomTest {
 
     @Test
     void passcodeRoomChecksThePasscodeAndHidesWhoIsInside() {
-        Room locked = new Room(RoomId.random(), "mesh", 3, GRACE, TTL, Passcode.of("open sesame"), null, TOKENS, false, t0);
+        Room locked = new Room(RoomId.random(), MediaMode.MESH, 3, GRACE, TTL, Passcode.of("open sesame"), null, TOKENS, false, t0);
         assertEquals("passcode-required", assertThrows(RoomException.class, () -> locked.checkPasscode(null)).code());
         assertEquals("passcode-required", assertThrows(RoomException.class, () -> locked.checkPasscode("")).code());
         assertEquals("passcode-invalid", assertThrows(RoomException.class, () -> locked.checkPasscode("open sesame!")).code());

@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 import org.palaver.ice.boundary.IceServerSource;
 import org.palaver.ice.control.IceServers;
 import org.palaver.rooms.entity.Mailbox;
-import org.palaver.signaling.entity.ParticipantInfo;
-import org.palaver.signaling.entity.ServerMessage;
+import org.palaver.protocol.ParticipantInfo;
+import org.palaver.protocol.ServerMessage;
 
 class ConnectionMailboxTest {
 

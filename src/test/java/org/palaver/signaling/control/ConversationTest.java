@@ -21,7 +21,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.palaver.media.boundary.MediaService;
+import org.palaver.rooms.control.MeshMedia;
 import org.palaver.platform.OnceLog;
 import org.palaver.platform.TokenBucket;
 import org.palaver.rooms.boundary.RoomService;
@@ -200,7 +200,7 @@ class ConversationTest {
         set(rooms, "emptyTtl", Duration.ofMinutes(5));
         set(rooms, "reconnectGrace", Duration.ofSeconds(15));
         set(rooms, "maxRooms", 10);
-        set(rooms, "media", new MediaService()); // no media server: mesh rooms
+        set(rooms, "media", new MeshMedia()); // no media server: mesh rooms
         return rooms;
     }
 

@@ -13,10 +13,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.palaver.ice.control.IceServers;
-import org.palaver.signaling.entity.ClientMessage;
-import org.palaver.signaling.entity.IceCandidate;
-import org.palaver.signaling.entity.ParticipantInfo;
-import org.palaver.signaling.entity.ServerMessage;
+import org.palaver.protocol.ClientMessage;
+import org.palaver.protocol.IceCandidate;
+import org.palaver.protocol.ParticipantInfo;
+import org.palaver.protocol.ServerMessage;
 
 /** The JSON of every message kind through Yasson, the JSON-B implementation Payara ships. */
 class MessageCodecTest {

@@ -16,7 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.palaver.signaling.entity.ServerMessage;
+import org.palaver.protocol.ServerMessage;
 
 /**
  * After the container reports a socket closed, Payara reuses the connection's response object

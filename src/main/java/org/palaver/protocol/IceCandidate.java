@@ -1,4 +1,4 @@
-package org.palaver.signaling.entity;
+package org.palaver.protocol;
 
 /** An RTCIceCandidateInit as the browser produces it; an empty {@code candidate} ends gathering. */
 public record IceCandidate(String candidate, String sdpMid, Integer sdpMLineIndex, String usernameFragment) {

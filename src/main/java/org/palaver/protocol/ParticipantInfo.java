@@ -1,4 +1,4 @@
-package org.palaver.signaling.entity;
+package org.palaver.protocol;
 
 /**
  * A participant as others see it. {@code connection} is {@code connected} or {@code reconnecting};

@@ -1,4 +1,4 @@
-package org.palaver.signaling.entity;
+package org.palaver.protocol;
 
 import jakarta.json.bind.annotation.JsonbSubtype;
 import jakarta.json.bind.annotation.JsonbTypeInfo;
@@ -39,6 +39,69 @@ import jakarta.json.bind.annotation.JsonbTypeInfo;
 })
 public sealed interface ClientMessage {
 
+    /** Hands this message to the handler's method for its kind. */
+    void accept(Handler handler);
+
+    /**
+     * One method per kind of message: a kind added without its handler does not compile (the
+     * records are sealed, and each one calls its own method here).
+     */
+    interface Handler {
+        void join(Join message);
+
+        void resume(Resume message);
+
+        void offer(Offer message);
+
+        void answer(Answer message);
+
+        void candidate(Candidate message);
+
+        void mediaState(MediaState message);
+
+        void chat(Chat message);
+
+        void hand(Hand message);
+
+        void screen(Screen message);
+
+        void publish(Publish message);
+
+        void subscribe(Subscribe message);
+
+        void sfuCandidate(SfuCandidate message);
+
+        void muteParticipant(MuteParticipant message);
+
+        void muteAll(MuteAll message);
+
+        void askCamera(AskCamera message);
+
+        void removeParticipant(RemoveParticipant message);
+
+        void makeHost(MakeHost message);
+
+        void recording(Record message);
+
+        void claimHost(ClaimHost message);
+
+        void lockRoom(LockRoom message);
+
+        void endMeeting(EndMeeting message);
+
+        void lobby(Lobby message);
+
+        void admit(Admit message);
+
+        void deny(Deny message);
+
+        void leave(Leave message);
+
+        void ping(Ping message);
+
+        void iceServersRequest(IceServersRequest message);
+    }
+
     /**
      * Enter the room under a display name; the server answers {@code joined}. {@code passcode} and
      * {@code host} (the secret of the room's host link, which makes the sender a host and needs no
@@ -46,6 +109,11 @@ public sealed interface ClientMessage {
      * with it the name is the one the company's identity provider gave, whatever {@code name} says.
      */
     record Join(String name, String passcode, String host, String member) implements ClientMessage {
+        @Override
+        public void accept(Handler handler) {
+            handler.join(this);
+        }
+
         public Join {
             require(name, "name");
         }
@@ -57,12 +125,22 @@ public sealed interface ClientMessage {
      * carries only what came after it.
      */
     record Resume(String token, String chatSince) implements ClientMessage {
+        @Override
+        public void accept(Handler handler) {
+            handler.resume(this);
+        }
+
         public Resume {
             require(token, "token");
         }
     }
 
     record Offer(String to, String sdp) implements ClientMessage, Addressed {
+        @Override
+        public void accept(Handler handler) {
+            handler.offer(this);
+        }
+
         public Offer {
             require(to, "to");
             require(sdp, "sdp");
@@ -70,6 +148,11 @@ public sealed interface ClientMessage {
     }
 
     record Answer(String to, String sdp) implements ClientMessage, Addressed {
+        @Override
+        public void accept(Handler handler) {
+            handler.answer(this);
+        }
+
         public Answer {
             require(to, "to");
             require(sdp, "sdp");
@@ -77,6 +160,11 @@ public sealed interface ClientMessage {
     }
 
     record Candidate(String to, IceCandidate candidate) implements ClientMessage, Addressed {
+        @Override
+        public void accept(Handler handler) {
+            handler.candidate(this);
+        }
+
         public Candidate {
             require(to, "to");
             require(candidate, "candidate");
@@ -85,6 +173,11 @@ public sealed interface ClientMessage {
 
     /** The sender's own microphone and camera state, broadcast to the room. */
     record MediaState(Boolean audioMuted, Boolean videoMuted) implements ClientMessage {
+        @Override
+        public void accept(Handler handler) {
+            handler.mediaState(this);
+        }
+
         public MediaState {
             require(audioMuted, "audioMuted");
             require(videoMuted, "videoMuted");
@@ -93,6 +186,11 @@ public sealed interface ClientMessage {
 
     /** A chat message to everyone in the room, the sender included; plain text, never HTML. */
     record Chat(String text) implements ClientMessage {
+        @Override
+        public void accept(Handler handler) {
+            handler.chat(this);
+        }
+
         public Chat {
             require(text, "text");
         }
@@ -100,6 +198,11 @@ public sealed interface ClientMessage {
 
     /** Raise ({@code true}) or lower the sender's hand. */
     record Hand(Boolean raised) implements ClientMessage {
+        @Override
+        public void accept(Handler handler) {
+            handler.hand(this);
+        }
+
         public Hand {
             require(raised, "raised");
         }
@@ -110,6 +213,11 @@ public sealed interface ClientMessage {
      * others can tell it from the camera) or stop sharing the sender's screen.
      */
     record Screen(Boolean sharing, String streamId) implements ClientMessage {
+        @Override
+        public void accept(Handler handler) {
+            handler.screen(this);
+        }
+
         public Screen {
             require(sharing, "sharing");
             if (sharing && (streamId == null || !streamId.matches("[A-Za-z0-9{}_-]{1,64}"))) {
@@ -124,6 +232,11 @@ public sealed interface ClientMessage {
      * {@code sfu-answer}.
      */
     record Publish(String sdp, Boolean screen) implements ClientMessage {
+        @Override
+        public void accept(Handler handler) {
+            handler.publish(this);
+        }
+
         public Publish {
             require(sdp, "sdp");
         }
@@ -138,6 +251,11 @@ public sealed interface ClientMessage {
      * {@code sfu-answer}. Subscribing again to the same stream replaces the earlier subscription.
      */
     record Subscribe(String stream, String sdp) implements ClientMessage {
+        @Override
+        public void accept(Handler handler) {
+            handler.subscribe(this);
+        }
+
         public Subscribe {
             require(stream, "stream");
             require(sdp, "sdp");
@@ -149,6 +267,11 @@ public sealed interface ClientMessage {
      * by the stream it carries (the sender's own id for its publishing connection).
      */
     record SfuCandidate(String stream, IceCandidate candidate) implements ClientMessage {
+        @Override
+        public void accept(Handler handler) {
+            handler.sfuCandidate(this);
+        }
+
         public SfuCandidate {
             require(stream, "stream");
             require(candidate, "candidate");
@@ -159,6 +282,11 @@ public sealed interface ClientMessage {
 
     /** Mute participant {@code participant}'s microphone. */
     record MuteParticipant(String participant) implements ClientMessage {
+        @Override
+        public void accept(Handler handler) {
+            handler.muteParticipant(this);
+        }
+
         public MuteParticipant {
             require(participant, "participant");
         }
@@ -166,22 +294,41 @@ public sealed interface ClientMessage {
 
     /** Mute everyone but the hosts. */
     record MuteAll() implements ClientMessage {
+        @Override
+        public void accept(Handler handler) {
+            handler.muteAll(this);
+        }
     }
 
     /** Ask participant {@code participant} to turn their camera on. */
     record AskCamera(String participant) implements ClientMessage {
+        @Override
+        public void accept(Handler handler) {
+            handler.askCamera(this);
+        }
+
         public AskCamera {
             require(participant, "participant");
         }
     }
 
     record RemoveParticipant(String participant) implements ClientMessage {
+        @Override
+        public void accept(Handler handler) {
+            handler.removeParticipant(this);
+        }
+
         public RemoveParticipant {
             require(participant, "participant");
         }
     }
 
     record MakeHost(String participant) implements ClientMessage {
+        @Override
+        public void accept(Handler handler) {
+            handler.makeHost(this);
+        }
+
         public MakeHost {
             require(participant, "participant");
         }
@@ -189,6 +336,11 @@ public sealed interface ClientMessage {
 
     /** Start ({@code true}) or stop recording the room (a host, in a Kurento room). */
     record Record(Boolean recording) implements ClientMessage {
+        @Override
+        public void accept(Handler handler) {
+            handler.recording(this);
+        }
+
         public Record {
             require(recording, "recording");
         }
@@ -196,10 +348,19 @@ public sealed interface ClientMessage {
 
     /** A signed-in member makes themselves host of a room that has none. */
     record ClaimHost() implements ClientMessage {
+        @Override
+        public void accept(Handler handler) {
+            handler.claimHost(this);
+        }
     }
 
     /** Lock ({@code true}: nobody new joins but hosts) or unlock the room. */
     record LockRoom(Boolean locked) implements ClientMessage {
+        @Override
+        public void accept(Handler handler) {
+            handler.lockRoom(this);
+        }
+
         public LockRoom {
             require(locked, "locked");
         }
@@ -207,10 +368,19 @@ public sealed interface ClientMessage {
 
     /** End the meeting for everyone. */
     record EndMeeting() implements ClientMessage {
+        @Override
+        public void accept(Handler handler) {
+            handler.endMeeting(this);
+        }
     }
 
     /** Turn the lobby on (newcomers wait for a host) or off (lets in everyone waiting). */
     record Lobby(Boolean enabled) implements ClientMessage {
+        @Override
+        public void accept(Handler handler) {
+            handler.lobby(this);
+        }
+
         public Lobby {
             require(enabled, "enabled");
         }
@@ -218,6 +388,11 @@ public sealed interface ClientMessage {
 
     /** Let lobby request {@code id} in. */
     record Admit(String id) implements ClientMessage {
+        @Override
+        public void accept(Handler handler) {
+            handler.admit(this);
+        }
+
         public Admit {
             require(id, "id");
         }
@@ -225,20 +400,37 @@ public sealed interface ClientMessage {
 
     /** Turn lobby request {@code id} away. */
     record Deny(String id) implements ClientMessage {
+        @Override
+        public void accept(Handler handler) {
+            handler.deny(this);
+        }
+
         public Deny {
             require(id, "id");
         }
     }
 
     record Leave() implements ClientMessage {
+        @Override
+        public void accept(Handler handler) {
+            handler.leave(this);
+        }
     }
 
     /** Application-level keep-alive; browsers cannot see WebSocket ping frames. */
     record Ping() implements ClientMessage {
+        @Override
+        public void accept(Handler handler) {
+            handler.ping(this);
+        }
     }
 
     /** A participant asks for fresh ICE servers before its TURN credentials expire. */
     record IceServersRequest() implements ClientMessage {
+        @Override
+        public void accept(Handler handler) {
+            handler.iceServersRequest(this);
+        }
     }
 
     /** Messages relayed to one other participant of the same room. */

@@ -1,4 +1,4 @@
-package org.palaver.signaling.entity;
+package org.palaver.protocol;
 
 import jakarta.json.bind.annotation.JsonbSubtype;
 import jakarta.json.bind.annotation.JsonbTypeInfo;
