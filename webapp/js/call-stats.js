@@ -70,3 +70,37 @@ export class SpeakerPicker {
     return this.#current;
   }
 }
+
+/**
+ * Samples every connection of the call every `everyMs`: `connections()` gives [id, pc] pairs,
+ * `muted(id)` whether someone's microphone is off (never the speaker then), `onSample(id,
+ * sample)` gets each sample and `onSpeaker(id or null)` each change of active speaker.
+ */
+export function watchCall({ connections, muted, onSample, onSpeaker, everyMs = 500 }) {
+  const sampler = new ConnectionSampler();
+  const picker = new SpeakerPicker();
+  let speaker = null;
+  const round = async () => {
+    const levels = new Map();
+    for (const [id, pc] of connections()) {
+      if (!pc || pc.connectionState === 'closed') continue;
+      try {
+        const sample = await sampler.sample(pc);
+        if (!muted(id)) levels.set(id, sample.audioLevel);
+        onSample(id, sample);
+      } catch (error) {
+        // a connection closing under us: next round
+      }
+    }
+    const now = picker.pick(levels);
+    if (now !== speaker) {
+      speaker = now;
+      onSpeaker(speaker);
+    }
+  };
+  const loop = async () => {
+    await round();
+    setTimeout(loop, everyMs);
+  };
+  setTimeout(loop, everyMs);
+}

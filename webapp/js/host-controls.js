@@ -1,5 +1,6 @@
 // Host controls on the room page: the menu on each remote tile, the host bar and the host link's
-// secret. DOM only; messages go out through `send` (docs/protocol.md). The server checks every
+// secret. DOM only; messages go out through the Signaling's verbs (`signaling()` gives the current
+// one, or null). The server checks every
 // host action: these controls are only shown to hosts, never trusted.
 
 const SECRET_KEY = (roomId) => `palaver.host.${roomId}`;
@@ -19,7 +20,7 @@ export function takeHostSecret(roomId) {
 }
 
 /** Adds the host menu to a remote participant's tile (hidden until this page is a host). */
-export function addTileMenu(tile, participantId, send) {
+export function addTileMenu(tile, participantId, signaling) {
   const menu = document.createElement('details');
   menu.className = 'participant-menu';
   menu.dataset.testid = 'participant-menu';
@@ -28,35 +29,40 @@ export function addTileMenu(tile, participantId, send) {
   summary.title = 'Host controls for this person';
   const items = document.createElement('div');
   items.className = 'participant-menu-items';
-  const action = (testid, text, message) => {
+  const action = (testid, text, say) => {
     const button = document.createElement('button');
     button.type = 'button';
     button.dataset.testid = testid;
     button.textContent = text;
     button.addEventListener('click', () => {
       menu.open = false;
-      send({ ...message, participant: participantId });
+      const s = signaling();
+      if (s) say(s, participantId);
     });
     return button;
   };
   items.append(
-    action('mute-participant', 'Mute microphone', { type: 'mute-participant' }),
-    action('ask-camera', 'Ask to turn camera on', { type: 'ask-camera' }),
-    action('make-host', 'Make host', { type: 'make-host' }),
-    action('remove-participant', 'Remove from meeting', { type: 'remove-participant' }),
+    action('mute-participant', 'Mute microphone', (s, id) => s.muteParticipant(id)),
+    action('ask-camera', 'Ask to turn camera on', (s, id) => s.askCamera(id)),
+    action('make-host', 'Make host', (s, id) => s.makeHost(id)),
+    action('remove-participant', 'Remove from meeting', (s, id) => s.removeParticipant(id)),
   );
   menu.append(summary, items);
   tile.append(menu);
 }
 
 /** Wires the host bar's buttons; `current()` gives {locked, lobby, recording}, so each button asks for the other state. */
-export function wireHostBar(send, current) {
-  document.getElementById('record').addEventListener('click', () => send({ type: 'record', recording: !current().recording }));
-  document.getElementById('lock-room').addEventListener('click', () => send({ type: 'lock-room', locked: !current().locked }));
-  document.getElementById('lobby-toggle').addEventListener('click', () => send({ type: 'lobby', enabled: !current().lobby }));
-  document.getElementById('mute-all').addEventListener('click', () => send({ type: 'mute-all' }));
-  document.getElementById('end-meeting').addEventListener('click', () => {
-    if (confirm('End the meeting for everyone?')) send({ type: 'end-meeting' });
+export function wireHostBar(signaling, current) {
+  const on = (id, say) => document.getElementById(id).addEventListener('click', () => {
+    const s = signaling();
+    if (s) say(s);
+  });
+  on('record', (s) => s.record(!current().recording));
+  on('lock-room', (s) => s.lockRoom(!current().locked));
+  on('lobby-toggle', (s) => s.setLobby(!current().lobby));
+  on('mute-all', (s) => s.muteAll());
+  on('end-meeting', (s) => {
+    if (confirm('End the meeting for everyone?')) s.endMeeting();
   });
 }
 
@@ -93,7 +99,7 @@ export function renderHostControls(isHost, locked, lobby) {
  * The people waiting in the lobby, for hosts: one `lobby-request` each (with `data-name`) and its
  * `admit` and `deny` buttons. `waiting` maps request id to name.
  */
-export function renderLobby(isHost, waiting, send) {
+export function renderLobby(isHost, waiting, signaling) {
   const panel = document.getElementById('lobby-panel');
   panel.hidden = !isHost || waiting.size === 0;
   document.getElementById('lobby-requests').replaceChildren(...[...waiting].map(([id, { name, verified }]) => {
@@ -105,15 +111,32 @@ export function renderLobby(isHost, waiting, send) {
     who.textContent = name;
     if (verified) who.title = 'Signed in with the company account';
     if (verified) who.append(' ✓');
-    const button = (testid, text, type) => {
+    const button = (testid, text, say) => {
       const b = document.createElement('button');
       b.type = 'button';
       b.dataset.testid = testid;
       b.textContent = text;
-      b.addEventListener('click', () => send({ type, id }));
+      b.addEventListener('click', () => {
+        const s = signaling();
+        if (s) say(s, id);
+      });
       return b;
     };
-    item.append(who, button('admit', 'Let in', 'admit'), button('deny', 'Deny', 'deny'));
+    item.append(who, button('admit', 'Let in', (s, request) => s.admit(request)), button('deny', 'Deny', (s, request) => s.deny(request)));
     return item;
   }));
+}
+
+/**
+ * Everything host-related as the call model has it: the host bar and lock state, the Record
+ * button, Become host (a signed-in member, in a room whose hosts have all left) and the lobby.
+ */
+export function renderHost(call, signaling) {
+  const self = call?.self;
+  const isHost = Boolean(self?.host);
+  renderHostControls(isHost, Boolean(call?.locked), Boolean(call?.lobby));
+  renderRecording(Boolean(call?.recording), call?.mode ?? 'mesh');
+  const anyHost = isHost || [...(call?.people.values() ?? [])].some((p) => p.host);
+  document.getElementById('claim-host').hidden = !self?.verified || anyHost;
+  renderLobby(isHost, call?.waiting ?? new Map(), signaling);
 }

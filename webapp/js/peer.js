@@ -17,7 +17,7 @@ export class PeerLink {
   #pc;
   #remoteId;
   #offerer;
-  #send;
+  #signaling;
   #candidates = new CandidateQueue();
   #makingOffer = false;
   #offerAgain = false;
@@ -33,16 +33,16 @@ export class PeerLink {
    * @param offerer    true when this side makes the offers
    * @param iceServers RTCIceServer list from /api/ice-servers
    * @param stream     local MediaStream (may have no tracks)
-   * @param send       function(message) sending a signaling message
+   * @param signaling  the Signaling its offers, answers and candidates go out on
    * @param onStream   function(MediaStream) when remote camera/microphone media arrives
    * @param screen     optional MediaStreamTrack: a screen already being shared, sent from the start
    * @param onScreenReady function() once the other's screen can be received (remoteScreenTrack)
    */
-  constructor({ remoteId, offerer, iceServers, stream, send, onStream, screen, onScreenReady }) {
+  constructor({ remoteId, offerer, iceServers, stream, signaling, onStream, screen, onScreenReady }) {
     this.#onScreenReady = onScreenReady || (() => {});
     this.#remoteId = remoteId;
     this.#offerer = offerer;
-    this.#send = send;
+    this.#signaling = signaling;
     const pc = new RTCPeerConnection({ iceServers });
     this.#pc = pc;
     const remote = new MediaStream();
@@ -68,7 +68,7 @@ export class PeerLink {
     };
     pc.onicecandidate = (event) => {
       if (event.candidate) {
-        this.#send({ type: 'candidate', to: remoteId, candidate: event.candidate.toJSON() });
+        this.#signaling.candidate(remoteId, event.candidate.toJSON());
       }
     };
     pc.onnegotiationneeded = () => {
@@ -101,7 +101,7 @@ export class PeerLink {
     }
     await this.#candidates.flush(this.#pc);
     await pc.setLocalDescription();
-    this.#send({ type: 'answer', to: this.#remoteId, sdp: pc.localDescription.sdp });
+    this.#signaling.answer(this.#remoteId, pc.localDescription.sdp);
   }
 
   async acceptAnswer(sdp) {
@@ -150,7 +150,7 @@ export class PeerLink {
     try {
       const offer = await pc.createOffer({ iceRestart });
       await pc.setLocalDescription(offer);
-      this.#send({ type: 'offer', to: this.#remoteId, sdp: pc.localDescription.sdp });
+      this.#signaling.offer(this.#remoteId, pc.localDescription.sdp);
     } catch (error) {
       console.warn('could not make an offer', error);
     } finally {

@@ -16,7 +16,7 @@ export class SfuLink {
   #publishing;
   #iceServers;
   #localStream;
-  #send;
+  #signaling;
   #onStream;
   #candidates = new CandidateQueue();
   #disconnectTimer = null;
@@ -28,17 +28,17 @@ export class SfuLink {
    * @param publishing  true: send own media; false: receive streamId's media
    * @param iceServers  RTCIceServer list from /api/ice-servers
    * @param localStream own MediaStream (publishing only)
-   * @param send        function(message) sending a signaling message
+   * @param signaling   the Signaling its offers and candidates go out on
    * @param onStream    function(MediaStream) when remote media arrives (receiving only)
    * @param screen      publishing a shared screen (stream `<own id>~screen`), not the camera
    */
-  constructor({ streamId, publishing, iceServers, localStream, send, onStream, screen = false }) {
+  constructor({ streamId, publishing, iceServers, localStream, signaling, onStream, screen = false }) {
     this.#screen = screen;
     this.#streamId = streamId;
     this.#publishing = publishing;
     this.#iceServers = iceServers;
     this.#localStream = localStream;
-    this.#send = send;
+    this.#signaling = signaling;
     this.#onStream = onStream;
     this.#negotiate();
   }
@@ -96,7 +96,7 @@ export class SfuLink {
     }
     pc.onicecandidate = (event) => {
       if (event.candidate && pc === this.#pc) {
-        this.#send({ type: 'sfu-candidate', stream: this.#streamId, candidate: event.candidate.toJSON() });
+        this.#signaling.sfuCandidate(this.#streamId, event.candidate.toJSON());
       }
     };
     pc.oniceconnectionstatechange = () => this.#watchIce(pc);
@@ -108,8 +108,8 @@ export class SfuLink {
       await pc.setLocalDescription(await pc.createOffer());
       if (pc !== this.#pc || this.#closed) return;
       const sdp = pc.localDescription.sdp;
-      const publish = this.#screen ? { type: 'publish', sdp, screen: true } : { type: 'publish', sdp };
-      this.#send(this.#publishing ? publish : { type: 'subscribe', stream: this.#streamId, sdp });
+      if (this.#publishing) this.#signaling.publish(sdp, this.#screen);
+      else this.#signaling.subscribe(this.#streamId, sdp);
     } catch (error) {
       console.warn('could not make an offer to the media server', error);
     }

@@ -44,7 +44,7 @@ export class Signaling extends EventTarget {
     this.#open();
   }
 
-  /** Sends now, or as soon as the socket is back and resumed. */
+  /** Sends now, or as soon as the socket is back and resumed. Pages use the verbs below. */
   send(message) {
     if (this.#state === 'connected') {
       this.#socket.send(JSON.stringify(message));
@@ -112,6 +112,58 @@ export class Signaling extends EventTarget {
   requestIceServers() {
     this.send({ type: 'ice-servers' });
   }
+
+  // ---- what a page says: every message it sends is made here (docs/protocol.md) -------------
+
+  chat(text) { this.send({ type: 'chat', text }); }
+
+  raiseHand(raised) { this.send({ type: 'hand', raised }); }
+
+  mediaState(audioMuted, videoMuted) { this.send({ type: 'media-state', audioMuted, videoMuted }); }
+
+  /** Asks to share a screen (the server confirms with `screen`, or refuses: screen-busy). */
+  shareScreen(streamId) { this.send({ type: 'screen', sharing: true, streamId }); }
+
+  stopScreen() { this.send({ type: 'screen', sharing: false }); }
+
+  claimHost() { this.send({ type: 'claim-host' }); }
+
+  // Mesh: offers, answers and candidates for one other participant.
+  offer(to, sdp) { this.send({ type: 'offer', to, sdp }); }
+
+  answer(to, sdp) { this.send({ type: 'answer', to, sdp }); }
+
+  candidate(to, candidate) { this.send({ type: 'candidate', to, candidate }); }
+
+  // Kurento: one connection per stream, offered by the page.
+  publish(sdp, screen) { this.send(screen ? { type: 'publish', sdp, screen: true } : { type: 'publish', sdp }); }
+
+  subscribe(stream, sdp) { this.send({ type: 'subscribe', stream, sdp }); }
+
+  sfuCandidate(stream, candidate) { this.send({ type: 'sfu-candidate', stream, candidate }); }
+
+  // Hosts (the server checks every one).
+  muteParticipant(participant) { this.send({ type: 'mute-participant', participant }); }
+
+  askCamera(participant) { this.send({ type: 'ask-camera', participant }); }
+
+  makeHost(participant) { this.send({ type: 'make-host', participant }); }
+
+  removeParticipant(participant) { this.send({ type: 'remove-participant', participant }); }
+
+  muteAll() { this.send({ type: 'mute-all' }); }
+
+  record(recording) { this.send({ type: 'record', recording }); }
+
+  lockRoom(locked) { this.send({ type: 'lock-room', locked }); }
+
+  setLobby(enabled) { this.send({ type: 'lobby', enabled }); }
+
+  admit(id) { this.send({ type: 'admit', id }); }
+
+  deny(id) { this.send({ type: 'deny', id }); }
+
+  endMeeting() { this.send({ type: 'end-meeting' }); }
 
   #resumeMessage() {
     return this.#lastChatId ? { type: 'resume', token: this.#token, chatSince: this.#lastChatId } : { type: 'resume', token: this.#token };

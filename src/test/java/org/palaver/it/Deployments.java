@@ -17,10 +17,6 @@ public final class Deployments {
         return ShrinkWrap.createFromZipFile(WebArchive.class, war);
     }
 
-    /**
-     * Arquillian reports the machine's external address; browsers only allow cameras over plain
-     * HTTP on loopback, and loopback is all the tests need.
-     */
     /** Creates a room over the REST API; returns its id. */
     public static String createRoom(URI base) throws Exception {
         String body = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(base.resolve("api/rooms"))
@@ -28,7 +24,16 @@ public final class Deployments {
         return body.replaceAll(".*\"id\":\"([^\"]+)\".*", "$1");
     }
 
+    /**
+     * Arquillian reports the machine's external address; browsers only allow cameras over plain
+     * HTTP on loopback, and loopback is all the tests need.
+     */
     public static URI loopback(URL reported) {
         return URI.create("http://127.0.0.1:" + reported.getPort() + "/");
+    }
+
+    /** Skips the test on the WildFly run: what it shows is the same whichever server serves the WAR. */
+    public static void onlyOnPayara(String why) {
+        org.junit.jupiter.api.Assumptions.assumeTrue("payara".equals(System.getProperty("palaver.it.server", "payara")), why);
     }
 }

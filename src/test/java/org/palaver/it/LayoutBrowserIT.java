@@ -13,7 +13,6 @@ import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -86,15 +85,12 @@ class LayoutBrowserIT {
 
     @Test
     void everyTileFitsAtThreeWindowSizes() throws Exception {
-        Assumptions.assumeTrue("payara".equals(System.getProperty("palaver.it.server", "payara")),
-                "the layout is the page's alone: one server is enough to show it");
+        Deployments.onlyOnPayara("the layout is the page's alone: one server is enough to show it");
         URI base = Deployments.loopback(reported);
         List<SignalClient> others = new ArrayList<>();
         try (Browser alice = new Browser("layout-alice")) {
             alice.open(base.toString());
-            String roomId = (String) alice.driver.executeAsyncScript("""
-                    const done = arguments[arguments.length - 1];
-                    fetch('/api/rooms', {method: 'POST'}).then((r) => r.json()).then((room) => done(room.id));""");
+            String roomId = Deployments.createRoom(base);
             alice.join(base + "room/" + roomId, "Alice", UI);
             try {
                 for (int people : new int[] {2, 4, 6}) {
