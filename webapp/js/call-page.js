@@ -117,7 +117,7 @@ export class CallPage {
 
   async #switchDevice(kind, deviceId) {
     try {
-      await this.#own.switchDevice(kind, deviceId, this.call?.sendingConnections() ?? []);
+      await this.#own.switchDevice(kind, deviceId, () => this.call?.sendingConnections() ?? []);
       $('self-video').srcObject = this.#own.stream;
     } catch (error) {
       showError(`Could not switch the ${kind === 'video' ? 'camera' : 'microphone'}: ${error.message}`);
@@ -173,9 +173,11 @@ export class CallPage {
       changed();
       this.#arrange();
     });
-    on('updated', ({ participant }) => {
+    on('updated', ({ participant, changed: fields }) => {
       renderTile(participant);
-      changed();
+      this.#renderPeople();
+      // Host controls (and the lobby's buttons a host may be tabbing through) only when hosts change.
+      if (fields.includes('host')) this.#host();
     });
     on('removed', ({ id }) => {
       removeTile(id);

@@ -5,7 +5,8 @@
 // Events (CustomEvent detail):
 //   joined   {joined, wasRecording}  a joined message, after it was applied
 //   added    {participant}     someone to show; `updated` follows whenever what is known of them changes
-//   updated  {participant}     everything known of them (name, audioMuted, videoMuted, handRaised, host, verified, connection)
+//   updated  {participant, changed}  everything known of them (name, audioMuted, videoMuted, handRaised,
+//                              host, verified, connection), and which of those this update changed
 //   removed  {id}
 //   stream   {id, stream}      remote media for someone's tile
 //   screen   {id, stream}      a shared screen to show (own id for one's own), stream null when it ended
@@ -170,6 +171,7 @@ export class Call extends EventTarget {
     }
     // Anyone new arrived after us (mesh: we offer to them), except on a first join.
     for (const p of joined.participants) {
+      this.unconfirmed.delete(p.id); // back: an earlier restore's wait must not drop them
       if (this.links.has(p.id)) this.update(p);
       else this.add(p, Boolean(joined.resumed));
     }
@@ -185,7 +187,6 @@ export class Call extends EventTarget {
       return;
     }
     this.people.set(id, { ...participant });
-    this.#emit('added', { participant: this.people.get(id) });
     const signaling = this.#signaling;
     const onStream = (stream) => this.#emit('stream', { id, stream });
     if (participant.screenStreamId) this.screens.add(id);
@@ -196,6 +197,8 @@ export class Call extends EventTarget {
         screen: this.ownScreen?.confirmed ? this.ownScreen.track : null,
         onScreenReady: () => { if (this.screens.has(id)) this.#showRemoteScreen(id); },
       }));
+    // After the connection exists, so whoever draws counts them among the others (media comes later).
+    this.#emit('added', { participant: this.people.get(id) });
     if (this.screens.has(id)) this.#showRemoteScreen(id);
   }
 
@@ -203,10 +206,14 @@ export class Call extends EventTarget {
   update(change) {
     const known = this.people.get(change.id);
     if (!known) return;
+    const changed = [];
     for (const key of ['name', 'audioMuted', 'videoMuted', 'handRaised', 'host', 'verified', 'connection']) {
-      if (change[key] !== undefined) known[key] = change[key];
+      if (change[key] !== undefined && change[key] !== known[key]) {
+        known[key] = change[key];
+        changed.push(key);
+      }
     }
-    this.#emit('updated', { participant: known });
+    this.#emit('updated', { participant: known, changed });
   }
 
   remove(id) {

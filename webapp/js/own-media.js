@@ -37,13 +37,16 @@ export class OwnMedia {
     this.setMuted(kind, !(kind === 'audio' ? this.audioMuted : this.videoMuted));
   }
 
-  /** Switches to another device of `kind` on these RTCPeerConnections; throws when it cannot be opened. */
+  /**
+   * Switches to another device of `kind` on the RTCPeerConnections `connections()` gives once it
+   * is open (a connection made meanwhile gets the new track too); throws when it cannot be opened.
+   */
   async switchDevice(kind, deviceId, connections) {
     const old = this.stream.getTracks().find((t) => t.kind === kind);
     if (!old || old.getSettings().deviceId === deviceId) return;
     const track = await openTrack(kind, deviceId);
     track.enabled = old.enabled; // a muted microphone stays muted
-    for (const pc of connections) {
+    for (const pc of connections()) {
       for (const sender of pc.getSenders()) {
         if (sender.track === old) await sender.replaceTrack(track).catch((e) => console.warn('replaceTrack failed', e));
       }

@@ -262,3 +262,33 @@ test('the room\'s state: lock, lobby, recording and who waits, from joined and a
   assert.equal(call.waiting.size, 0, 'hosts get every waiting request again after joined');
   assert.ok(types(events, 'room').length >= 6);
 });
+
+test('whoever draws a newcomer finds their connection already there', () => {
+  const { signaling, call } = setUp();
+  signaling.deliver('joined', joined([]));
+  const seen = [];
+  call.addEventListener('added', ({ detail }) => seen.push(call.links.has(detail.participant.id)));
+  signaling.deliver('participant-joined', { participant: person('a') });
+  assert.deepEqual(seen, [true]);
+});
+
+test('two restores in a row: someone back in the second is not dropped by the first one\'s wait', () => {
+  const { signaling, call, timers } = setUp();
+  signaling.deliver('joined', joined([person('a'), person('x')]));
+  signaling.deliver('joined', joined([person('a')], { resumed: true, restored: true }));
+  assert.ok(call.unconfirmed.has('x'));
+  signaling.deliver('joined', joined([person('a'), person('x')], { resumed: true, restored: true }));
+  timers.pending.forEach((t) => t.fn());
+  assert.ok(call.links.has('x'), 'x came back in the second restore');
+  assert.equal(call.links.get('x').closed, false);
+});
+
+test('an update says which fields it changed', () => {
+  const { signaling, events } = setUp();
+  signaling.deliver('joined', joined([person('a')]));
+  signaling.deliver('media-state', { id: 'a', audioMuted: true, videoMuted: false });
+  signaling.deliver('host', { id: 'a', host: true });
+  const updates = types(events, 'updated');
+  assert.deepEqual(updates.at(-2).changed, ['audioMuted']);
+  assert.deepEqual(updates.at(-1).changed, ['host']);
+});
