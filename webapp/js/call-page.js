@@ -126,7 +126,8 @@ export class CallPage {
   }
 
   async #startScreenShare() {
-    if (!this.call || this.call.ownScreen) return;
+    const call = this.call;
+    if (!call || call.ownScreen) return;
     let stream;
     try {
       stream = await navigator.mediaDevices.getDisplayMedia({ video: true, audio: false });
@@ -134,7 +135,11 @@ export class CallPage {
       if (error.name !== 'NotAllowedError') showError(`Could not share the screen: ${error.message}`);
       return; // NotAllowedError: the person cancelled the browser's picker
     }
-    this.call?.startScreen(stream);
+    if (this.call !== call) {
+      stream.getTracks().forEach((t) => t.stop()); // the call ended while the picker was open
+      return;
+    }
+    call.startScreen(stream);
   }
 
   /** Active speaker and connection quality, from getStats() of every connection. */

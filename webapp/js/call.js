@@ -328,7 +328,8 @@ export class Call extends EventTarget {
 
   #onScreen({ id, sharing }) {
     if (id === this.selfId) {
-      if (sharing) this.#screenConfirmed();
+      if (sharing && !this.ownScreen) this.#signaling.stopScreen(); // stopped before the server said yes
+      else if (sharing) this.#screenConfirmed();
       return;
     }
     if (sharing) {

@@ -292,3 +292,15 @@ test('an update says which fields it changed', () => {
   assert.deepEqual(updates.at(-2).changed, ['audioMuted']);
   assert.deepEqual(updates.at(-1).changed, ['host']);
 });
+
+test('a share stopped before the server said yes is withdrawn when the yes comes', () => {
+  const { signaling, call } = setUp();
+  signaling.deliver('joined', joined([person('a')]));
+  const screenTrack = track('video');
+  call.startScreen({ id: 'display', getVideoTracks: () => [screenTrack] });
+  call.stopScreen();
+  assert.deepEqual(signaling.sent.at(-1), { type: 'screen', sharing: true, streamId: 'display' }, 'nothing to withdraw yet');
+  signaling.deliver('screen', { id: 'me', sharing: true });
+  assert.deepEqual(signaling.sent.at(-1), { type: 'screen', sharing: false });
+  assert.notEqual(call.links.get('a').screen, screenTrack, 'the stopped screen is never sent');
+});
