@@ -109,6 +109,12 @@ export class CallPage {
     this.#arrange();
   }
 
+  /** Own microphone ('audio') or camera ('video') on or off, before joining or in the call. */
+  toggle(kind) {
+    this.#own.toggle(kind);
+    this.sendMediaState();
+  }
+
   sendMediaState() {
     const { audioOff, videoOff } = renderToggles(this.#own);
     this.signaling?.mediaState(audioOff, videoOff);
@@ -273,8 +279,7 @@ export class CallPage {
       const kind = { m: 'audio', v: 'video' }[event.key.toLowerCase()];
       if (!kind || !this.#own.has(kind)) return;
       event.preventDefault();
-      this.#own.toggle(kind);
-      this.sendMediaState();
+      this.toggle(kind);
     });
   }
 }

@@ -29,6 +29,12 @@ export function bestGrid(count, width, height, gap = GAP) {
   return best;
 }
 
+/** Rows of `count` tiles of a fixed width, as many to a row as fit in `width`. */
+function fixedGrid(count, width, tileWidth) {
+  const cols = Math.min(count, Math.max(1, Math.floor((width + GAP) / (tileWidth + GAP))));
+  return { cols, rows: Math.ceil(count / cols), tileWidth, tileHeight: Math.floor(tileWidth / ASPECT) };
+}
+
 /** Boxes {x, y, width, height} for `count` tiles in rows, each row centred, the block centred vertically. */
 function place(count, grid, width, height, top = 0, gap = GAP) {
   const { cols, tileWidth, tileHeight } = grid;
@@ -56,9 +62,7 @@ function gridBoxes(count, width, height, top = 0) {
   let grid = bestGrid(count, width, height);
   const smallest = Math.min(MIN_TILE_WIDTH, width);
   if (grid.tileWidth < smallest) {
-    const cols = Math.max(1, Math.floor((width + GAP) / (smallest + GAP)));
-    grid = { cols, rows: Math.ceil(count / cols), tileWidth: smallest, tileHeight: Math.floor(smallest / ASPECT) };
-    return place(count, grid, width, 0, top); // from the top: the stage scrolls
+    return place(count, fixedGrid(count, width, smallest), width, 0, top); // from the top: the stage scrolls
   }
   if (height > width) {
     // A tall stage (a phone held upright): tiles grow taller, up to 3:4, instead of leaving bands.
@@ -90,10 +94,7 @@ export function arrange(tiles, featured, width, height) {
   const widest = Math.floor(width * (portrait ? 0.45 : 0.22));
   const smallest = Math.min(MIN_STRIP_TILE_WIDTH, width);
   const fixed = strip.tileWidth > widest ? widest : strip.tileWidth < smallest ? smallest : null;
-  if (fixed !== null) {
-    const cols = Math.min(n, Math.max(1, Math.floor((width + GAP) / (fixed + GAP))));
-    strip = { cols, rows: Math.ceil(n / cols), tileWidth: fixed, tileHeight: Math.floor(fixed / ASPECT) };
-  }
+  if (fixed !== null) strip = fixedGrid(n, width, fixed);
   const rowsInView = Math.max(1, Math.min(strip.rows,
     Math.floor((Math.floor(height * (portrait ? 0.5 : 0.34)) + GAP) / (strip.tileHeight + GAP))));
   const stripHeight = rowsInView * (strip.tileHeight + GAP) - GAP;

@@ -34,11 +34,6 @@ async function startPreview(choice) {
   renderToggles(state.own);
 }
 
-function toggle(kind) {
-  state.own.toggle(kind);
-  state.page.sendMediaState();
-}
-
 async function join(event) {
   event.preventDefault();
   const member = state.me?.signedIn ? state.me : null;
@@ -88,8 +83,8 @@ function showSignIn() {
 
 function wireControls() {
   $('join-form').addEventListener('submit', join);
-  document.querySelectorAll('[data-testid="toggle-mic"]').forEach((b) => b.addEventListener('click', () => toggle('audio')));
-  document.querySelectorAll('[data-testid="toggle-camera"]').forEach((b) => b.addEventListener('click', () => toggle('video')));
+  document.querySelectorAll('[data-testid="toggle-mic"]').forEach((b) => b.addEventListener('click', () => state.page.toggle('audio')));
+  document.querySelectorAll('[data-testid="toggle-camera"]').forEach((b) => b.addEventListener('click', () => state.page.toggle('video')));
   $('rejoin').addEventListener('click', (e) => {
     e.preventDefault();
     location.reload();

@@ -61,9 +61,7 @@ export async function setSinkId(sinkId) {
  * layout), and the layout button. `others`: ids of the others, in the order they came.
  */
 export function arrangeTiles({ layout, pinned, speaker, others }) {
-  const tiles = $('tiles');
-  tiles.dataset.count = String(others.length + 1);
-  tiles.dataset.layout = layout;
+  $('tiles').dataset.layout = layout;
   // Large in the speaker layout: the pinned one, else who speaks, else the first other person.
   const featured = pinned || speaker || others[0] || null;
   document.querySelectorAll('[data-testid="participant-tile"]').forEach((tile) => {
@@ -104,7 +102,6 @@ export function showScreen(id, stream, whose) {
   let tile = screenTileOf(id);
   if (!stream) {
     tile?.remove();
-    $('tiles').dataset.screen = String(document.querySelector('[data-testid="screen-tile"]') !== null);
     return;
   }
   if (!tile) {
@@ -123,5 +120,4 @@ export function showScreen(id, stream, whose) {
   const video = tile.querySelector('video');
   if (video.srcObject !== stream) video.srcObject = stream;
   video.play().catch(() => {});
-  $('tiles').dataset.screen = 'true';
 }

@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -46,8 +45,7 @@ class ClusterKurentoIT {
 
     @Test
     void aKurentoRoomRebuiltOnAnotherNodeKeepsItsMediaServerAndTheDeadNodesPipelineIsReleased() throws Exception {
-        Assumptions.assumeTrue("payara".equals(System.getProperty("palaver.it.server", "payara")),
-                "checked on Payara Micro; the same code runs on WildFly");
+        Deployments.onlyOnPayara("checked on Payara Micro; the same code runs on WildFly");
         kms = RealKms.startOrSkip();
         int[] ports = {freePort(), freePort()};
         String members = "127.0.0.1:" + ports[0] + ",127.0.0.1:" + ports[1];

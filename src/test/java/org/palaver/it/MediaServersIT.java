@@ -44,8 +44,7 @@ class MediaServersIT {
 
     @BeforeAll
     static void start() throws Exception {
-        Assumptions.assumeTrue("payara".equals(System.getProperty("palaver.it.server", "payara")),
-                "media server placement is server-independent code; checked on Payara Micro");
+        Deployments.onlyOnPayara("media server placement is server-independent code; checked on Payara Micro");
         // The two media servers boot side by side.
         CompletableFuture<RealKms> a = CompletableFuture.supplyAsync(MediaServersIT::startKms);
         CompletableFuture<RealKms> b = CompletableFuture.supplyAsync(MediaServersIT::startKms);
