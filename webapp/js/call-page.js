@@ -6,9 +6,9 @@ import { SfuLink } from './sfu.js';
 import { Call } from './call.js';
 import { canChooseSpeaker } from './media.js';
 import { showChat, clearChat, showPeople, showNotice as showChatNotice } from './meeting-panel.js';
-import { watchCall } from './call-stats.js';
+import { watchCall, watchOwnVoice } from './call-stats.js';
 import { watchStage } from './stage.js';
-import { addTile, renderTile, showStream, removeTile, setSinkId, arrangeTiles, markSpeaker, showQuality, showScreen, tileOf } from './tiles.js';
+import { addTile, renderTile, showStream, showRoomAudio, removeTile, setSinkId, arrangeTiles, markSpeaker, showQuality, showScreen, tileOf } from './tiles.js';
 import { fillCallDevices, renderToggles } from './prejoin.js';
 import { wireHostBar, renderHost, renderRecording } from './host-controls.js';
 import { show, showError, showNotice, renderStatus, renderShareButton, renderSelfAndPeople } from './call-view.js';
@@ -98,7 +98,7 @@ export class CallPage {
   }
 
   #arrange() {
-    const others = [...(this.call?.links.keys() ?? [])];
+    const others = [...(this.call?.people.keys() ?? [])];
     if (this.#pinned && !others.includes(this.#pinned)) this.#pinned = null;
     arrangeTiles({ layout: this.#layout, pinned: this.#pinned, speaker: this.#speaker, others });
   }
@@ -148,18 +148,35 @@ export class CallPage {
     call.startScreen(stream);
   }
 
-  /** Active speaker and connection quality, from getStats() of every connection. */
+  /**
+   * Connection quality from getStats() of every connection, and the active speaker: heard here in
+   * mesh rooms; in Kurento rooms the sound comes mixed, so pages tell the server when their own
+   * microphone hears speech and the server names the speaker.
+   */
   #startSampling() {
+    const kurento = () => this.call?.mode === 'kurento';
     watchCall({
-      connections: () => (this.signaling ? [...(this.call?.links ?? [])].map(([id, link]) => [id, tileOf(id) && link.connection]) : []),
+      connections: () => {
+        const call = this.signaling && this.call;
+        if (!call) return [];
+        if (kurento()) return call.slotted.map((id, slot) => [id, id && tileOf(id) && call.slotLinks[slot]?.connection]).filter(([id]) => id);
+        return [...call.links].map(([id, link]) => [id, tileOf(id) && link.connection]);
+      },
       muted: (id) => tileOf(id)?.dataset.audioMuted === 'true',
       onSample: showQuality,
-      onSpeaker: (speaker) => {
-        this.#speaker = speaker;
-        markSpeaker(speaker);
-        this.#arrange();
-      },
+      onSpeaker: (speaker) => { if (!kurento()) this.#showSpeaker(speaker); },
     });
+    watchOwnVoice({
+      connection: () => (kurento() ? this.call.publisher?.connection : null),
+      onChange: (speaking) => this.call?.speaking(speaking),
+    });
+  }
+
+  #showSpeaker(speaker) {
+    if (speaker === this.#speaker) return;
+    this.#speaker = speaker;
+    markSpeaker(speaker);
+    this.#arrange();
   }
 
   #wireCall(call) {
@@ -196,6 +213,8 @@ export class CallPage {
       this.#arrange();
     });
     on('stream', ({ id, stream }) => showStream(id, stream, canChooseSpeaker ? this.#sinkId : ''));
+    on('mix', ({ stream }) => showRoomAudio(stream, canChooseSpeaker ? this.#sinkId : ''));
+    on('speaker', ({ id }) => this.#showSpeaker(id === call.selfId ? null : id));
     on('screen', ({ id, stream }) => showScreen(id, stream, id === call.selfId ? null : call.people.get(id)?.name));
     on('self', changed);
     on('room', () => this.#host());

@@ -72,6 +72,36 @@ export class SpeakerPicker {
 }
 
 /**
+ * Kurento rooms: whether this page's own microphone hears speech, from the audio level of what the
+ * publishing connection (`connection()`, or null) sends; `onChange(speaking)` at each change,
+ * held like the speaker highlight so a pause between words is not a change.
+ */
+export function watchOwnVoice({ connection, onChange, everyMs = 250 }) {
+  const picker = new SpeakerPicker();
+  let speaking = false;
+  const loop = async () => {
+    const pc = connection();
+    let level = 0;
+    if (pc && pc.connectionState !== 'closed') {
+      try {
+        (await pc.getStats()).forEach((r) => {
+          if (r.type === 'media-source' && r.kind === 'audio' && typeof r.audioLevel === 'number') level = Math.max(level, r.audioLevel);
+        });
+      } catch (error) {
+        // the connection closed under us: silence this round
+      }
+    }
+    const now = picker.pick(new Map([['self', level]])) === 'self';
+    if (now !== speaking) {
+      speaking = now;
+      onChange(speaking);
+    }
+    setTimeout(loop, everyMs);
+  };
+  setTimeout(loop, everyMs);
+}
+
+/**
  * Samples every connection of the call every `everyMs`: `connections()` gives [id, pc] pairs,
  * `muted(id)` whether someone's microphone is off (never the speaker then), `onSample(id,
  * sample)` gets each sample and `onSpeaker(id or null)` each change of active speaker.

@@ -8,7 +8,9 @@
 //   updated  {participant, changed}  everything known of them (name, audioMuted, videoMuted, handRaised,
 //                              host, verified, connection), and which of those this update changed
 //   removed  {id}
-//   stream   {id, stream}      remote media for someone's tile
+//   stream   {id, stream}      remote media for someone's tile (Kurento: video only, stream null when they have no slot)
+//   mix      {stream}          Kurento: the room's sound, everyone's voice but one's own
+//   speaker  {id}              Kurento: who speaks now, as the server heard from the pages (null: nobody)
 //   screen   {id, stream}      a shared screen to show (own id for one's own), stream null when it ended
 //   self     {self}            own participant info changed (hand, host)
 //   mode     {mode}            the room's media mode changed ('mesh' or 'kurento')
@@ -18,6 +20,8 @@
 //   recording {recording, name} a host started or stopped recording (name: who)
 
 export const SCREEN_SUFFIX = '~screen';
+export const MIX = '~mix';
+export const SLOT = '~slot';
 // After a server restart, others come back one by one; who has not within this time is gone.
 export const RESTORE_WAIT_MS = 30000;
 
@@ -25,11 +29,16 @@ export class Call extends EventTarget {
   mode = 'mesh';
   self = null;
   people = new Map(); // id -> what is known of them
-  links = new Map(); // id -> PeerLink (mesh) or receiving SfuLink (kurento)
+  links = new Map(); // mesh: id -> PeerLink
   screens = new Set(); // ids of the others sharing a screen
   screenLinks = new Map(); // kurento: id -> SfuLink receiving their screen
   publisher = null; // kurento: own sending SfuLink
   screenPublisher = null; // kurento: own SfuLink publishing the shared screen
+  // Kurento, last-N: the server points a few video slots at the cameras to show, and mixes the sound.
+  slotted = []; // slot -> participant id whose camera it carries, or null
+  slotLinks = []; // slot -> receiving SfuLink, made when the slot is first used
+  slotStreams = []; // slot -> its MediaStream once media arrived
+  mixLink = null; // receiving SfuLink of the room's audio mix
   ownScreen = null; // own shared screen: {stream, track, confirmed}
   unconfirmed = new Set(); // after a restart: peers not yet back in the rebuilt room
   mediaDown = false; // kurento: the media server is away (media-interrupted until sfu-restart)
@@ -75,6 +84,8 @@ export class Call extends EventTarget {
     on('sfu-answer', ({ stream, sdp }) => this.#sfuLinkFor(stream)?.acceptAnswer(sdp).catch(reportPeerError));
     on('sfu-candidate', ({ stream, candidate }) => this.#sfuLinkFor(stream)?.addCandidate(candidate));
     on('media-interrupted', () => this.#setMediaDown(true));
+    on('slots', ({ slots }) => this.#onSlots(slots));
+    on('speaker', ({ id }) => this.#emit('speaker', { id: id ?? null }));
     on('sfu-restart', () => {
       this.#setMediaDown(false);
       this.#restartMedia();
@@ -156,11 +167,11 @@ export class Call extends EventTarget {
     } else if (mesh && joined.restored) {
       // The server restarted and rebuilt the room from resume tokens. Peer connections never
       // depended on it: keep them all, and forget only those who do not come back.
-      [...this.links.keys()].filter((id) => !present.has(id)).forEach((id) => this.unconfirmed.add(id));
+      [...this.people.keys()].filter((id) => !present.has(id)).forEach((id) => this.unconfirmed.add(id));
       this.#timers.setTimeout(() => [...this.unconfirmed].forEach((id) => this.remove(id)), RESTORE_WAIT_MS);
     } else {
       // Catch up with who left while the socket was down.
-      [...this.links.keys()].filter((id) => !present.has(id)).forEach((id) => this.remove(id));
+      [...this.people.keys()].filter((id) => !present.has(id)).forEach((id) => this.remove(id));
     }
     if (!mesh && (!joined.resumed || joined.restored || !this.publisher)) {
       // New identity, or a rebuilt room whose pipeline is new: every media server connection we
@@ -172,7 +183,7 @@ export class Call extends EventTarget {
     // Anyone new arrived after us (mesh: we offer to them), except on a first join.
     for (const p of joined.participants) {
       this.unconfirmed.delete(p.id); // back: an earlier restore's wait must not drop them
-      if (this.links.has(p.id)) this.update(p);
+      if (this.people.has(p.id)) this.update(p);
       else this.add(p, Boolean(joined.resumed));
     }
   }
@@ -181,7 +192,7 @@ export class Call extends EventTarget {
   add(participant, offerer) {
     const { id } = participant;
     this.unconfirmed.delete(id);
-    if (this.links.has(id)) {
+    if (this.people.has(id)) {
       // Someone we still have a connection with, back after a server restart: keep it.
       this.update(participant);
       return;
@@ -190,15 +201,18 @@ export class Call extends EventTarget {
     const signaling = this.#signaling;
     const onStream = (stream) => this.#emit('stream', { id, stream });
     if (participant.screenStreamId) this.screens.add(id);
-    this.links.set(id, this.mode === 'kurento'
-      ? this.#connections.sfu({ streamId: id, publishing: false, iceServers: this.iceServers, signaling, onStream })
-      : this.#connections.peer({
+    if (this.mode === 'mesh') {
+      this.links.set(id, this.#connections.peer({
         remoteId: id, offerer, iceServers: this.iceServers, stream: this.#localStream(), signaling, onStream,
         screen: this.ownScreen?.confirmed ? this.ownScreen.track : null,
         onScreenReady: () => { if (this.screens.has(id)) this.#showRemoteScreen(id); },
       }));
+    }
     // After the connection exists, so whoever draws counts them among the others (media comes later).
     this.#emit('added', { participant: this.people.get(id) });
+    const slot = this.slotted.indexOf(id); // Kurento: a slot may have come before they did
+    if (slot >= 0 && this.slotStreams[slot]) onStream(this.slotStreams[slot]);
+    else if (this.mode === 'kurento') onStream(null); // no camera of theirs here until a slot carries it
     if (this.screens.has(id)) this.#showRemoteScreen(id);
   }
 
@@ -235,9 +249,54 @@ export class Call extends EventTarget {
   }
 
   #removeEveryone() {
-    for (const id of [...this.links.keys()]) this.remove(id);
+    for (const id of [...this.people.keys()]) this.remove(id);
     this.publisher?.close();
     this.publisher = null;
+    this.#closeSlots();
+    this.mixLink?.close();
+    this.mixLink = null;
+  }
+
+  /** Kurento: the server says whose camera each slot carries now; the first use of a slot opens its connection. */
+  #onSlots(slots = []) {
+    if (this.mode !== 'kurento' || !this.self) return;
+    const before = this.slotted;
+    this.slotted = slots.map((id) => id ?? null);
+    // Those who lost their slot first, so a stream moving from one tile to another leaves the first.
+    for (const id of before) {
+      if (id && !this.slotted.includes(id)) this.#emit('stream', { id, stream: null });
+    }
+    this.slotted.forEach((id, slot) => {
+      if (!id) return;
+      if (!this.slotLinks[slot]) {
+        this.slotLinks[slot] = this.#connections.sfu({
+          streamId: SLOT + slot, publishing: false, kinds: ['video'], iceServers: this.iceServers,
+          signaling: this.#signaling, onStream: (stream) => this.#slotStream(slot, stream),
+        });
+      } else if (before[slot] !== id && this.slotStreams[slot]) {
+        this.#emit('stream', { id, stream: this.slotStreams[slot] });
+      }
+    });
+  }
+
+  #slotStream(slot, stream) {
+    this.slotStreams[slot] = stream;
+    const id = this.slotted[slot];
+    if (id && this.people.has(id)) this.#emit('stream', { id, stream });
+  }
+
+  /** Kurento: every slot connection closes and nobody's camera shows until the server points slots again. */
+  #closeSlots() {
+    for (const id of this.slotted) if (id) this.#emit('stream', { id, stream: null });
+    this.slotLinks.forEach((link) => link?.close());
+    this.slotted = [];
+    this.slotLinks = [];
+    this.slotStreams = [];
+  }
+
+  /** Kurento: tells the server this page's microphone hears speech (it shows the latest speakers' cameras). */
+  speaking(on) {
+    if (this.mode === 'kurento') this.#signaling.speaking(on);
   }
 
   /** Ends the call here: every connection closes and the screen share stops. */
@@ -264,10 +323,21 @@ export class Call extends EventTarget {
     });
   }
 
-  /** Kurento: the media server lost this room's connections; negotiate every one anew. */
+  /**
+   * Kurento: the media server lost this room's connections, or this is a new identity; negotiate
+   * anew. Slots start empty: the server points them again as cameras are published.
+   */
   #restartMedia() {
     this.#publish();
-    this.links.forEach((link) => link.restart());
+    this.#closeSlots();
+    if (this.mixLink) {
+      this.mixLink.restart();
+    } else {
+      this.mixLink = this.#connections.sfu({
+        streamId: MIX, publishing: false, kinds: ['audio'], iceServers: this.iceServers, signaling: this.#signaling,
+        onStream: (stream) => this.#emit('mix', { stream }),
+      });
+    }
     this.screenPublisher?.restart();
     this.screenLinks.forEach((link) => link.restart());
   }
@@ -277,7 +347,9 @@ export class Call extends EventTarget {
     if (stream === self) return this.publisher;
     if (stream === self + SCREEN_SUFFIX) return this.screenPublisher;
     if (stream.endsWith(SCREEN_SUFFIX)) return this.screenLinks.get(stream.slice(0, -SCREEN_SUFFIX.length));
-    return this.links.get(stream);
+    if (stream === MIX) return this.mixLink;
+    if (stream.startsWith(SLOT)) return this.slotLinks[Number(stream.slice(SLOT.length))];
+    return null;
   }
 
   /** Every connection that sends own media: mesh links, or the Kurento publisher. */
@@ -293,7 +365,8 @@ export class Call extends EventTarget {
    */
   setIceServers(iceServers, ttlSeconds) {
     this.iceServers = iceServers;
-    for (const link of [...this.links.values(), ...this.screenLinks.values(), this.publisher, this.screenPublisher]) {
+    for (const link of [...this.links.values(), ...this.screenLinks.values(), ...this.slotLinks, this.mixLink,
+      this.publisher, this.screenPublisher]) {
       link?.setIceServers?.(iceServers);
     }
     this.#timers.clearTimeout(this.#iceRenewal);

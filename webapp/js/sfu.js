@@ -1,8 +1,9 @@
 // Kurento (SFU) mode: one connection to the media server per stream. No DOM here.
 //
-// The page publishes its own stream on one send-only connection and receives each other
-// participant's stream on a receive-only connection of its own, because Kurento carries one
-// stream per endpoint. Each connection is named by the stream it carries: the publisher's id.
+// The page publishes its own stream on one send-only connection and receives on receive-only
+// connections of their own, because Kurento carries one stream per endpoint: the room's audio mix
+// (`~mix`), a few video slots (`~slot0`...) the server points at the cameras to show, and a
+// shared screen (`<id>~screen`). Each connection is named by the stream it carries.
 // The browser always offers; the media server answers (sfu-answer) and trickles candidates
 // (sfu-candidate). Candidates that arrive before the answer are queued, not dropped.
 
@@ -22,6 +23,7 @@ export class SfuLink {
   #disconnectTimer = null;
   #closed = false;
   #screen;
+  #kinds;
 
   /**
    * @param streamId    whose stream this connection carries (own id when publishing)
@@ -31,9 +33,11 @@ export class SfuLink {
    * @param signaling   the Signaling its offers and candidates go out on
    * @param onStream    function(MediaStream) when remote media arrives (receiving only)
    * @param screen      publishing a shared screen (stream `<own id>~screen`), not the camera
+   * @param kinds       receiving: what the stream carries (['audio'] for the mix, ['video'] for a slot)
    */
-  constructor({ streamId, publishing, iceServers, localStream, signaling, onStream, screen = false }) {
+  constructor({ streamId, publishing, iceServers, localStream, signaling, onStream, screen = false, kinds = ['audio', 'video'] }) {
     this.#screen = screen;
+    this.#kinds = kinds;
     this.#streamId = streamId;
     this.#publishing = publishing;
     this.#iceServers = iceServers;
@@ -87,8 +91,7 @@ export class SfuLink {
       }
     } else {
       const remote = new MediaStream();
-      pc.addTransceiver('audio', { direction: 'recvonly' });
-      pc.addTransceiver('video', { direction: 'recvonly' });
+      for (const kind of this.#kinds) pc.addTransceiver(kind, { direction: 'recvonly' });
       pc.ontrack = (event) => {
         if (!remote.getTracks().includes(event.track)) remote.addTrack(event.track);
         this.#onStream(remote);

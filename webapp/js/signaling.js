@@ -118,6 +118,8 @@ export class Signaling extends EventTarget {
   chat(text) { this.send({ type: 'chat', text }); }
 
   raiseHand(raised) { this.send({ type: 'hand', raised }); }
+  /** Kurento rooms: this page's microphone started or stopped hearing speech. Stale once the socket drops: not queued. */
+  speaking(speaking) { if (this.state === 'connected') this.send({ type: 'speaking', speaking }); }
 
   mediaState(audioMuted, videoMuted) { this.send({ type: 'media-state', audioMuted, videoMuted }); }
 

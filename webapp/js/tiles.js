@@ -39,11 +39,21 @@ export function renderTile({ id, name, audioMuted, videoMuted, connection, handR
 
 /** Someone's media on their tile, played out on `sinkId` ('' for the default) where the browser can choose. */
 export function showStream(id, stream, sinkId) {
-  const video = tileOf(id)?.querySelector('video');
+  const tile = tileOf(id);
+  const video = tile?.querySelector('video');
   if (!video) return;
+  tile.dataset.video = stream ? 'shown' : 'none';
   if (video.srcObject !== stream) video.srcObject = stream;
   if (sinkId && video.setSinkId) video.setSinkId(sinkId).catch(() => {});
   video.play().catch(() => {});
+}
+
+/** Kurento rooms: the room's sound (everyone's voice but one's own) plays from one element. */
+export function showRoomAudio(stream, sinkId) {
+  const audio = $('room-audio');
+  if (audio.srcObject !== stream) audio.srcObject = stream;
+  if (sinkId && audio.setSinkId) audio.setSinkId(sinkId).catch(() => {});
+  audio.play().catch(() => {});
 }
 
 export function removeTile(id) {
@@ -52,8 +62,8 @@ export function removeTile(id) {
 
 /** Plays every tile's sound on this output device. */
 export async function setSinkId(sinkId) {
-  const videos = document.querySelectorAll('[data-testid="participant-tile"] video');
-  await Promise.all([...videos].map((v) => v.setSinkId(sinkId).catch(() => {})));
+  const players = [...document.querySelectorAll('[data-testid="participant-tile"] video'), $('room-audio')];
+  await Promise.all(players.map((v) => v.setSinkId(sinkId).catch(() => {})));
 }
 
 /**

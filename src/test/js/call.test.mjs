@@ -11,6 +11,7 @@ class FakeSignaling extends Signaling {
   sent = [];
   constructor() { super('room', 'Me'); }
   get selfId() { return this.#self; }
+  get state() { return 'connected'; }
   send(message) { this.sent.push(message); }
   deliver(type, detail) {
     if (type === 'joined') this.#self = detail.self.id;
@@ -118,17 +119,86 @@ test('Kurento: a plain resume keeps every media server connection; a rebuilt roo
   assert.equal(types(events, 'mode').length, 1);
   const publisher = call.publisher;
   assert.ok(publisher && publisher.options.publishing && publisher.options.streamId === 'me');
-  const receiver = call.links.get('a');
-  assert.equal(receiver.kind, 'sfu');
+  const mix = call.mixLink;
+  assert.deepEqual([mix.options.streamId, mix.options.kinds], ['~mix', ['audio']]);
+  signaling.deliver('slots', { slots: ['a'] });
+  const slot = call.slotLinks[0];
+  assert.deepEqual([slot.options.streamId, slot.options.kinds], ['~slot0', ['video']]);
   signaling.deliver('joined', joined([person('a')], { media: 'kurento', resumed: true }));
   assert.equal(call.publisher, publisher, 'a plain resume keeps the publisher');
-  assert.equal(receiver.restarts, 0);
+  assert.equal(call.slotLinks[0], slot, 'and the slots');
+  assert.equal(mix.restarts, 0);
   signaling.deliver('joined', joined([person('a'), person('b')], { media: 'kurento', resumed: true, restored: true }));
   assert.notEqual(call.publisher, publisher, 'a rebuilt room: published anew');
   assert.equal(publisher.closed, true);
-  assert.equal(receiver.restarts, 1);
-  assert.equal(call.links.get('b').restarts, 0, 'made after the restart: negotiates once');
+  assert.equal(mix.restarts, 1, 'the mix negotiates anew');
+  assert.equal(slot.closed, true, 'slots start over empty: the server points them again');
+  assert.deepEqual(call.slotted, []);
   assert.equal(made.filter((l) => l.options.publishing).length, 2);
+  assert.equal(call.links.size, 0, 'no connection per person in a Kurento room');
+});
+
+test('Kurento: slots carry the cameras the server names; whoever has none shows no video', () => {
+  const { signaling, call, made, events } = setUp();
+  signaling.deliver('joined', joined([person('a'), person('b'), person('c')], { media: 'kurento' }));
+  assert.deepEqual(types(events, 'stream').map((e) => [e.id, e.stream]), [['a', null], ['b', null], ['c', null]]);
+  events.length = 0;
+  signaling.deliver('slots', { slots: ['a', 'b'] });
+  assert.equal(made.filter((l) => l.options.streamId?.startsWith('~slot')).length, 2);
+  call.slotLinks[0].options.onStream({ name: 'slot0' });
+  call.slotLinks[1].options.onStream({ name: 'slot1' });
+  assert.deepEqual(types(events, 'stream').map((e) => [e.id, e.stream.name]), [['a', 'slot0'], ['b', 'slot1']]);
+  events.length = 0;
+  // c starts speaking: the server moves slot 1 from b to c, on the same connection.
+  signaling.deliver('slots', { slots: ['a', 'c'] });
+  assert.deepEqual(types(events, 'stream').map((e) => [e.id, e.stream?.name ?? null]), [['b', null], ['c', 'slot1']]);
+  assert.equal(made.filter((l) => l.options.streamId?.startsWith('~slot')).length, 2, 'no new connection for a switch');
+  signaling.deliver('sfu-answer', { stream: '~slot1', sdp: 'slot answer' });
+  signaling.deliver('sfu-answer', { stream: '~mix', sdp: 'mix answer' });
+  return new Promise((r) => setImmediate(r)).then(() => {
+    assert.deepEqual(call.slotLinks[1].answers, ['slot answer']);
+    assert.deepEqual(call.mixLink.answers, ['mix answer']);
+  });
+});
+
+test('Kurento: a slot named before its person arrived shows them once they do', () => {
+  const { signaling, call, events } = setUp();
+  signaling.deliver('joined', joined([], { media: 'kurento' }));
+  signaling.deliver('slots', { slots: ['late'] });
+  call.slotLinks[0].options.onStream({ name: 'slot0' });
+  assert.equal(types(events, 'stream').length, 0, 'nobody to show it on yet');
+  signaling.deliver('participant-joined', { participant: person('late') });
+  assert.deepEqual(types(events, 'stream').map((e) => [e.id, e.stream?.name]), [['late', 'slot0']]);
+});
+
+test('Kurento: the media server back after a restart empties the slots until the server points them again', () => {
+  const { signaling, call, events } = setUp();
+  signaling.deliver('joined', joined([person('a')], { media: 'kurento' }));
+  signaling.deliver('slots', { slots: ['a'] });
+  const slot = call.slotLinks[0];
+  events.length = 0;
+  signaling.deliver('media-interrupted', {});
+  signaling.deliver('sfu-restart', {});
+  assert.equal(slot.closed, true);
+  assert.deepEqual(types(events, 'stream').map((e) => [e.id, e.stream]), [['a', null]]);
+  signaling.deliver('slots', { slots: ['a'] });
+  assert.notEqual(call.slotLinks[0], slot);
+});
+
+test('speaking is told to the server in Kurento rooms only, and the server\'s speaker reaches the page', () => {
+  const { signaling, call } = setUp();
+  signaling.deliver('joined', joined([person('a')]));
+  call.speaking(true);
+  assert.equal(signaling.sent.filter((m) => m.type === 'speaking').length, 0, 'mesh: pages hear each other');
+  signaling.deliver('joined', joined([person('a')], { media: 'kurento', resumed: true, restored: true }));
+  call.speaking(true);
+  call.speaking(false);
+  assert.deepEqual(signaling.sent.filter((m) => m.type === 'speaking'), [{ type: 'speaking', speaking: true }, { type: 'speaking', speaking: false }]);
+  const heard = [];
+  call.addEventListener('speaker', (e) => heard.push(e.detail.id));
+  signaling.deliver('speaker', { id: 'a' });
+  signaling.deliver('speaker', {});
+  assert.deepEqual(heard, ['a', null]);
 });
 
 test('a room rebuilt in the other mode starts over in it', () => {
@@ -137,17 +207,20 @@ test('a room rebuilt in the other mode starts over in it', () => {
   const mesh = call.links.get('a');
   signaling.deliver('joined', joined([person('a')], { media: 'kurento', resumed: true, restored: true }));
   assert.equal(mesh.closed, true);
-  assert.equal(call.links.get('a').kind, 'sfu');
+  assert.equal(call.links.size, 0);
+  assert.ok(call.people.has('a'));
+  assert.ok(call.mixLink, 'the room\'s sound comes from the media server now');
   assert.deepEqual(types(events, 'mode').map((e) => e.mode), ['kurento']);
 });
 
 test('someone leaving mid-negotiation: their late answer and candidates go nowhere', async () => {
   const { signaling, call } = setUp();
-  signaling.deliver('joined', joined([person('a')], { media: 'kurento' }));
-  const a = call.links.get('a');
+  signaling.deliver('joined', joined([person('a')], { media: 'kurento', participants: [person('a', { screenStreamId: 's' })] }));
+  const a = call.screenLinks.get('a');
   signaling.deliver('participant-left', { id: 'a' });
+  signaling.deliver('sfu-answer', { stream: 'a~screen', sdp: 'late' });
+  signaling.deliver('sfu-candidate', { stream: 'a~screen', candidate: { candidate: 'x' } });
   signaling.deliver('sfu-answer', { stream: 'a', sdp: 'late' });
-  signaling.deliver('sfu-candidate', { stream: 'a', candidate: { candidate: 'x' } });
   signaling.deliver('answer', { from: 'a', sdp: 'late' });
   await new Promise((r) => setImmediate(r));
   assert.equal(a.closed, true);
@@ -158,13 +231,16 @@ test('someone leaving mid-negotiation: their late answer and candidates go nowhe
 test('answers and candidates reach the connection their stream names', async () => {
   const { signaling, call } = setUp();
   signaling.deliver('joined', joined([person('a', { screenStreamId: 's1' })], { media: 'kurento' }));
+  signaling.deliver('slots', { slots: ['a'] });
   signaling.deliver('sfu-answer', { stream: 'me', sdp: 'own' });
-  signaling.deliver('sfu-answer', { stream: 'a', sdp: 'camera' });
+  signaling.deliver('sfu-answer', { stream: '~slot0', sdp: 'camera' });
   signaling.deliver('sfu-answer', { stream: 'a~screen', sdp: 'screen' });
+  signaling.deliver('sfu-candidate', { stream: '~mix', candidate: { candidate: 'm' } });
   await new Promise((r) => setImmediate(r));
   assert.deepEqual(call.publisher.answers, ['own']);
-  assert.deepEqual(call.links.get('a').answers, ['camera']);
+  assert.deepEqual(call.slotLinks[0].answers, ['camera']);
   assert.deepEqual(call.screenLinks.get('a').answers, ['screen']);
+  assert.deepEqual(call.mixLink.candidates, [{ candidate: 'm' }]);
 });
 
 test('duplicate and out-of-order messages change nothing twice', () => {
@@ -236,8 +312,10 @@ test('hand and host of one\'s own change self; of others, them', () => {
 test('fresh ICE servers reach every connection, and are asked for again before they expire', () => {
   const { signaling, call, timers } = setUp();
   signaling.deliver('joined', joined([person('a')], { media: 'kurento' }));
+  signaling.deliver('slots', { slots: ['a'] });
   signaling.deliver('ice-servers', { iceServers: [{ urls: 'turn:x' }], ttl: 100 });
-  assert.deepEqual(call.links.get('a').iceServers, [{ urls: 'turn:x' }]);
+  assert.deepEqual(call.slotLinks[0].iceServers, [{ urls: 'turn:x' }]);
+  assert.deepEqual(call.mixLink.iceServers, [{ urls: 'turn:x' }]);
   assert.deepEqual(call.publisher.iceServers, [{ urls: 'turn:x' }]);
   assert.equal(timers.pending.at(-1).ms, 75000);
   timers.pending.at(-1).fn();

@@ -17,6 +17,7 @@ import jakarta.json.bind.annotation.JsonbTypeInfo;
         @JsonbSubtype(alias = "media-state", type = ClientMessage.MediaState.class),
         @JsonbSubtype(alias = "chat", type = ClientMessage.Chat.class),
         @JsonbSubtype(alias = "hand", type = ClientMessage.Hand.class),
+        @JsonbSubtype(alias = "speaking", type = ClientMessage.Speaking.class),
         @JsonbSubtype(alias = "screen", type = ClientMessage.Screen.class),
         @JsonbSubtype(alias = "publish", type = ClientMessage.Publish.class),
         @JsonbSubtype(alias = "subscribe", type = ClientMessage.Subscribe.class),
@@ -62,6 +63,8 @@ public sealed interface ClientMessage {
         void chat(Chat message);
 
         void hand(Hand message);
+
+        void speaking(Speaking message);
 
         void screen(Screen message);
 
@@ -205,6 +208,21 @@ public sealed interface ClientMessage {
 
         public Hand {
             require(raised, "raised");
+        }
+    }
+
+    /**
+     * Kurento rooms: the sender started ({@code true}) or stopped speaking, as their page hears its
+     * own microphone. The server decides from it whose cameras everyone receives (last-N).
+     */
+    record Speaking(Boolean speaking) implements ClientMessage {
+        @Override
+        public void accept(Handler handler) {
+            handler.speaking(this);
+        }
+
+        public Speaking {
+            require(speaking, "speaking");
         }
     }
 

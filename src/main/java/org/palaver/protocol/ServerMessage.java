@@ -22,6 +22,8 @@ import org.palaver.ice.control.IceServers.IceServer;
         @JsonbSubtype(alias = "sfu-candidate", type = ServerMessage.SfuCandidate.class),
         @JsonbSubtype(alias = "media-interrupted", type = ServerMessage.MediaInterrupted.class),
         @JsonbSubtype(alias = "sfu-restart", type = ServerMessage.SfuRestart.class),
+        @JsonbSubtype(alias = "slots", type = ServerMessage.Slots.class),
+        @JsonbSubtype(alias = "speaker", type = ServerMessage.Speaker.class),
         @JsonbSubtype(alias = "muted-by-host", type = ServerMessage.MutedByHost.class),
         @JsonbSubtype(alias = "camera-requested", type = ServerMessage.CameraRequested.class),
         @JsonbSubtype(alias = "removed", type = ServerMessage.Removed.class),
@@ -180,6 +182,17 @@ public sealed interface ServerMessage {
      * server did) and is ready again: publish again and subscribe again to every stream.
      */
     record SfuRestart() implements ServerMessage {
+    }
+
+    /**
+     * Kurento rooms: whose camera each of this page's video slots carries now ({@code ~slot0} is
+     * the first; null: none). Everyone else is shown without video (last-N).
+     */
+    record Slots(List<String> slots) implements ServerMessage {
+    }
+
+    /** Kurento rooms: who speaks now ({@code id} absent: nobody), as the server heard from the pages. */
+    record Speaker(String id) implements ServerMessage {
     }
 
     record Pong() implements ServerMessage {

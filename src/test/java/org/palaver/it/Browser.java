@@ -114,6 +114,19 @@ public final class Browser implements AutoCloseable {
                   return peers.filter((pc) => pc.signalingState !== 'closed').flatMap((pc) => pc.getSenders())
                     .filter((s) => s.track && s.track.kind === kind).map((s) => s.track.label);
                 },
+                /** Kurento rooms: the sound energy received so far on the connection that plays in the room's audio element. */
+                async roomAudioEnergy() {
+                  const audio = document.getElementById('room-audio');
+                  const tracks = new Set((audio && audio.srcObject ? audio.srcObject.getAudioTracks() : []).map((t) => t.id));
+                  let energy = 0;
+                  for (const pc of peers) {
+                    if (pc.signalingState === 'closed') continue;
+                    (await pc.getStats()).forEach((r) => {
+                      if (r.type === 'inbound-rtp' && r.kind === 'audio' && tracks.has(r.trackIdentifier)) energy += r.totalAudioEnergy || 0;
+                    });
+                  }
+                  return energy;
+                },
                 async inboundAudioPackets() {
                   let total = 0;
                   for (const pc of peers) {
@@ -297,6 +310,26 @@ public final class Browser implements AutoCloseable {
             if (after.get(i) <= before.get(i)) {
                 throw new AssertionError(label + " stopped decoding: " + before + " -> " + after);
             }
+        }
+    }
+
+    private double roomAudioEnergy() {
+        return ((Number) driver.executeAsyncScript("const done = arguments[arguments.length - 1];"
+                + " window.__probe.roomAudioEnergy().then(done, () => done(0));")).doubleValue();
+    }
+
+    /** Kurento rooms: the room's audio element plays the mix, and sound (not silence) keeps arriving on it. */
+    public void assertHearingTheRoom(Duration timeout) throws InterruptedException {
+        try {
+            waiting(timeout).until(d -> roomAudioEnergy() > 0);
+        } catch (org.openqa.selenium.TimeoutException e) {
+            throw new AssertionError(label + " hears nothing from the room's mix; peers: " + script("return window.__probe.describePeers()"), e);
+        }
+        double first = roomAudioEnergy();
+        Thread.sleep(2000);
+        double later = roomAudioEnergy();
+        if (later <= first) {
+            throw new AssertionError(label + ": the room's sound stopped: energy " + first + " -> " + later);
         }
     }
 

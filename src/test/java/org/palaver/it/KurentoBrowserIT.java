@@ -72,8 +72,10 @@ class KurentoBrowserIT {
         assertEquals("Bob", alice.tiles().get(0).findElement(org.openqa.selenium.By.cssSelector("[data-testid=participant-name]")).getText());
         kms.awaitIdle(Duration.ofSeconds(5));
         assertEquals(1, kms.liveCount("MediaPipeline"));
-        assertEquals(4, kms.liveCount("WebRtcEndpoint"), "two publishers, two receivers: " + kms.liveObjects());
-        assertEquals(2, kms.connects().size());
+        assertEquals(6, kms.liveCount("WebRtcEndpoint"), "two publishers, two mixes, two slots: " + kms.liveObjects());
+        assertEquals(2, kms.liveCount("HubPort"));
+        assertEquals(2, kms.sources("VIDEO").size(), "each slot shows the other's camera");
+        assertEquals(4, kms.sources("AUDIO").size(), "two voices into the mix, two mixes out");
 
         alice.visible("toggle-mic").click();
         bob.waiting(UI).until(d -> "true".equals(bob.tiles().get(0).getAttribute("data-audio-muted")));
@@ -82,11 +84,11 @@ class KurentoBrowserIT {
         alice.visible("share-screen").click();
         bob.waiting(UI).until(d -> d.findElements(org.openqa.selenium.By.cssSelector("[data-testid=screen-tile]")).size() == 1);
         kms.awaitIdle(Duration.ofSeconds(5));
-        assertEquals(7, kms.liveObjects().size(), "the screen's publisher and receiver added: " + kms.liveObjects());
+        assertEquals(12, kms.liveObjects().size(), "the screen's publisher and receiver added: " + kms.liveObjects());
         alice.script("window.__probe.endScreenCapture()");
         bob.waiting(UI).until(d -> d.findElements(org.openqa.selenium.By.cssSelector("[data-testid=screen-tile]")).isEmpty());
         kms.awaitIdle(Duration.ofSeconds(5));
-        assertEquals(5, kms.liveObjects().size(), "released when sharing stopped: " + kms.liveObjects());
+        assertEquals(10, kms.liveObjects().size(), "released when sharing stopped: " + kms.liveObjects());
 
         Set<String> before = new HashSet<>(kms.liveObjects().keySet());
         for (Browser b : List.of(alice, bob)) {
@@ -99,14 +101,15 @@ class KurentoBrowserIT {
             assertEquals(1, b.tiles().size());
         }
         kms.awaitIdle(Duration.ofSeconds(5));
-        assertEquals(5, kms.liveObjects().size(), "a new pipeline, two publishers, two receivers: " + kms.liveObjects());
+        assertEquals(10, kms.liveObjects().size(), "a new pipeline, two publishers, mixes and slots, a composite and two ports: "
+                + kms.liveObjects());
         assertTrue(kms.liveObjects().keySet().stream().noneMatch(before::contains), "all made anew");
     }
 
-    /** One publishing and one receiving connection, both with the media server's answer applied. */
+    /** The publishing connection, the mix's and one slot's, all with the media server's answer applied. */
     private static boolean negotiated(Browser b) {
         List<String> open = b.openConnections();
-        return open.size() == 2 && open.stream().allMatch("stable"::equals);
+        return open.size() == 3 && open.stream().allMatch("stable"::equals);
     }
 
     @SuppressWarnings("unchecked")

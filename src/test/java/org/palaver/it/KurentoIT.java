@@ -57,6 +57,7 @@ class KurentoIT {
                 "palaver.kms.retry-interval", "PT1S",
                 "palaver.reconnect.grace", "PT3S",
                 "palaver.room.empty-ttl", "PT6S",
+                "palaver.room.last-n", "1", // three people are enough to see slots switch
                 "palaver.limits.room-creations-per-minute", "600"));
         boot = server.start();
         base = server.base();
@@ -113,7 +114,7 @@ class KurentoIT {
 
     @Test
     @Order(3)
-    void threePeopleMakeOnePipelineThreePublishersAndSixReceivers() throws Exception {
+    void threePeopleGetTheMixAndTheirSlotsAndASpeakerMovesIntoEveryonesSlot() throws Exception {
         String room = createRoom().getString("id");
         List<SignalClient> people = new ArrayList<>();
         try {
@@ -122,61 +123,104 @@ class KurentoIT {
                 assertEquals("kurento", c.joined().getString("media"));
                 people.add(c);
             }
+            SignalClient alice = people.get(0);
+            SignalClient bob = people.get(1);
+            SignalClient carol = people.get(2);
             for (SignalClient c : people) {
+                // what a page does: candidates may come before the offer they belong to
                 c.send(message("sfu-candidate", "stream", c.id(), "candidate", candidate(c.id() + "-publish")));
                 c.send(message("publish", "sdp", offer("sendonly", c.id() + "-publish")));
-                for (SignalClient other : people) {
-                    if (other != c) {
-                        c.send(message("subscribe", "stream", other.id(), "sdp", offer("recvonly", c.id() + "-sees-" + other.id())));
-                        c.send(message("sfu-candidate", "stream", other.id(), "candidate", candidate(c.id() + "-sees-" + other.id())));
-                    }
+                // one after the other, so the order of cameras (who is shown first) is known
+                c.await(m -> m.getString("type").equals("sfu-answer") && m.getString("stream").equals(c.id()), "own answer");
+                for (String stream : List.of("~mix", "~slot0")) {
+                    c.send(message("subscribe", "stream", stream, "sdp", offer("recvonly", c.id() + stream)));
+                    c.send(message("sfu-candidate", "stream", stream, "candidate", candidate(c.id() + stream)));
                 }
             }
             for (SignalClient c : people) {
-                for (SignalClient other : people) {
+                for (String stream : List.of("~mix", "~slot0")) {
                     JsonObject answer = c.await(m -> m.getString("type").equals("sfu-answer")
-                            && m.getString("stream").equals(other.id()), "sfu-answer for " + other.id());
+                            && m.getString("stream").equals(stream), "sfu-answer for " + stream);
                     assertTrue(answer.getString("sdp").startsWith("v=0"));
                     c.await(m -> m.getString("type").equals("sfu-candidate")
-                            && m.getString("stream").equals(other.id()), "media server candidate for " + other.id());
+                            && m.getString("stream").equals(stream), "media server candidate for " + stream);
                 }
             }
+            // last-n 1: everyone's one slot shows the first camera published that is not their own
+            assertEquals(alice.id(), awaitSlot(bob, alice.id()));
+            assertEquals(alice.id(), awaitSlot(carol, alice.id()));
+            assertEquals(bob.id(), awaitSlot(alice, bob.id()));
             kms.awaitIdle(Duration.ofSeconds(5));
 
             assertEquals(1, kms.liveCount("MediaPipeline"));
-            assertEquals(9, kms.liveCount("WebRtcEndpoint"));
+            assertEquals(9, kms.liveCount("WebRtcEndpoint"), "a publisher, the mix and one slot each: n(N + 2), not n²");
+            assertEquals(1, kms.liveCount("Composite"));
+            assertEquals(3, kms.liveCount("HubPort"));
             Map<String, String> endpoints = endpointsByOfferTag();
-            for (SignalClient publisher : people) {
-                String published = endpoints.get(publisher.id() + "-publish");
-                assertTrue(kms.candidatesAddedTo(published).contains(candidate(publisher.id() + "-publish").getString("candidate")),
+            Map<String, String> video = kms.sources("VIDEO");
+            Map<String, String> audio = kms.sources("AUDIO");
+            for (SignalClient c : people) {
+                String published = endpoints.get(c.id() + "-publish");
+                assertTrue(kms.candidatesAddedTo(published).contains(candidate(c.id() + "-publish").getString("candidate")),
                         "a candidate sent before the offer reached the publishing endpoint");
-                for (SignalClient viewer : people) {
-                    if (viewer != publisher) {
-                        String received = endpoints.get(viewer.id() + "-sees-" + publisher.id());
-                        assertTrue(kms.connects().contains(new KmsStandIn.Connection(published, received)),
-                                publisher.joined().getJsonObject("self").getString("name") + " -> " + viewer.id());
-                        assertTrue(kms.candidatesAddedTo(received).contains(
-                                candidate(viewer.id() + "-sees-" + publisher.id()).getString("candidate")));
-                    }
-                }
+                String mix = endpoints.get(c.id() + "~mix");
+                String port = audio.get(mix);
+                assertEquals("HubPort", kms.liveObjects().get(port), "the mix comes from a hub port");
+                // Kurento's hub port leaves its own input out of its output: no echo.
+                assertEquals(published, audio.get(port), "their voice goes in on the port whose mix they hear");
+                assertTrue(kms.candidatesAddedTo(mix).contains(candidate(c.id() + "~mix").getString("candidate")));
+                assertFalse(video.containsKey(mix), "the mix carries no video");
             }
-            assertEquals(6, kms.connects().size());
+            assertEquals(endpoints.get(alice.id() + "-publish"), video.get(endpoints.get(bob.id() + "~slot0")));
+            assertEquals(endpoints.get(alice.id() + "-publish"), video.get(endpoints.get(carol.id() + "~slot0")));
+            assertEquals(endpoints.get(bob.id() + "-publish"), video.get(endpoints.get(alice.id() + "~slot0")));
             printCalls("three people joined, published and subscribed");
 
+            // Carol speaks: her camera takes the others' slot on the media server, with no new negotiation.
+            int answers = count(alice, "sfu-answer") + count(bob, "sfu-answer");
+            carol.send("{\"type\":\"speaking\",\"speaking\":true}");
+            for (SignalClient c : people) {
+                c.await(m -> m.getString("type").equals("speaker") && carol.id().equals(m.getString("id", null)), "Carol speaks");
+            }
+            assertEquals(carol.id(), awaitSlot(alice, carol.id()));
+            assertEquals(carol.id(), awaitSlot(bob, carol.id()));
+            kms.awaitIdle(Duration.ofSeconds(5));
+            video = kms.sources("VIDEO");
+            assertEquals(endpoints.get(carol.id() + "-publish"), video.get(endpoints.get(alice.id() + "~slot0")));
+            assertEquals(endpoints.get(carol.id() + "-publish"), video.get(endpoints.get(bob.id() + "~slot0")));
+            assertEquals(endpoints.get(alice.id() + "-publish"), video.get(endpoints.get(carol.id() + "~slot0")), "Carol's own slot stays");
+            assertTrue(kms.typedCalls().contains(new KmsStandIn.TypedCall("disconnect", endpoints.get(bob.id() + "-publish"),
+                    endpoints.get(alice.id() + "~slot0"), "VIDEO")), "Bob's camera left Alice's slot first");
+            assertEquals(answers, count(alice, "sfu-answer") + count(bob, "sfu-answer"), "a switch needs no negotiation");
+            assertEquals(9, kms.liveCount("WebRtcEndpoint"));
+
             int before = kms.calls().size();
-            people.get(2).send("{\"type\":\"leave\"}");
-            awaitTrue(() -> kms.liveCount("WebRtcEndpoint") == 4, "Carol's publisher and the four receivers with her gone");
+            carol.send("{\"type\":\"leave\"}");
+            awaitTrue(() -> kms.liveCount("WebRtcEndpoint") == 6, "Carol's publisher, mix and slot gone with her");
+            for (SignalClient c : List.of(alice, bob)) {
+                c.await(m -> m.getString("type").equals("speaker") && !m.containsKey("id"), "nobody speaks once Carol left");
+            }
+            assertEquals(bob.id(), awaitSlot(alice, bob.id()), "her slot goes to the next camera");
             kms.awaitIdle(Duration.ofSeconds(5));
             System.out.println("calls for one leave: " + kms.calls().subList(before, kms.calls().size()).stream()
                     .map(KurentoIT::describe).toList());
             assertEquals(1, kms.liveCount("MediaPipeline"));
+            assertEquals(2, kms.liveCount("HubPort"));
 
-            people.get(0).send("{\"type\":\"leave\"}");
-            people.get(1).send("{\"type\":\"leave\"}");
+            alice.send("{\"type\":\"leave\"}");
+            bob.send("{\"type\":\"leave\"}");
             awaitTrue(() -> kms.liveObjects().isEmpty(), "everyone left: nothing alive in the media server");
         } finally {
             people.forEach(SignalClient::close);
         }
+    }
+
+    /** Waits for a {@code slots} message whose first slot shows {@code expected}; returns it. */
+    private static String awaitSlot(SignalClient viewer, String expected) throws Exception {
+        JsonObject slots = viewer.await(m -> m.getString("type").equals("slots")
+                && !m.getJsonArray("slots").isEmpty() && expected.equals(m.getJsonArray("slots").getString(0, null)),
+                "slot 0 showing " + expected);
+        return slots.getJsonArray("slots").getString(0);
     }
 
     @Test
@@ -196,7 +240,8 @@ class KurentoIT {
                 people.add(f.get());
             }
             kms.awaitIdle(Duration.ofSeconds(5));
-            assertEquals(1, pipelineCreations() - pipelinesBefore, "pipelines created for one room");
+            assertEquals(1, pipelineCreations() - pipelinesBefore, "pipelines created for one room: "
+                    + kms.calls().stream().map(KurentoIT::describe).toList());
             assertEquals(1, kms.liveCount("MediaPipeline"));
         } finally {
             pool.shutdownNow();
@@ -213,9 +258,13 @@ class KurentoIT {
              SignalClient bob = SignalClient.join(base, room, "Bob")) {
             alice.send(message("offer", "to", bob.id(), "sdp", "x"));
             assertEquals("wrong-media-mode", alice.await("error").getString("error"));
-            alice.send(message("subscribe", "stream", alice.id(), "sdp", offer("recvonly", "self")));
-            assertEquals("unknown-participant", alice.await(m -> m.getString("type").equals("error")
+            alice.send(message("subscribe", "stream", bob.id(), "sdp", offer("recvonly", "a camera by name")));
+            assertEquals("unknown-stream", alice.await(m -> m.getString("type").equals("error")
                     && !m.getString("error").equals("wrong-media-mode"), "second error").getString("error"));
+            alice.send(message("subscribe", "stream", "~slot1", "sdp", offer("recvonly", "beyond last-n")));
+            alice.send(message("subscribe", "stream", alice.id() + "~screen", "sdp", offer("recvonly", "own screen")));
+            assertEquals("unknown-stream", alice.await("error").getString("error"), "a slot beyond last-n");
+            assertEquals("unknown-participant", alice.await("error").getString("error"), "one's own screen");
             assertTrue(bob.all("offer").isEmpty());
             alice.send("{\"type\":\"leave\"}");
             bob.send("{\"type\":\"leave\"}");
@@ -242,11 +291,12 @@ class KurentoIT {
             bob.await(m -> m.getString("type").equals("sfu-answer") && m.getString("stream").equals(screen), "screen subscription answer");
             kms.awaitIdle(Duration.ofSeconds(5));
             Map<String, String> endpoints = endpointsByOfferTag();
-            assertEquals(7, kms.liveObjects().size(), "pipeline, 2 cameras, 2 camera receivers, the screen and its receiver");
+            assertEquals(12, kms.liveObjects().size(), "pipeline, 2 cameras, 2 mixes, 2 slots, the mix's composite and 2 ports, "
+                    + "the screen and its receiver");
             assertTrue(kms.connects().contains(new KmsStandIn.Connection(endpoints.get("alice-screen"), endpoints.get("bob-sees-alice-screen"))));
 
             alice.send("{\"type\":\"screen\",\"sharing\":false}");
-            awaitTrue(() -> kms.liveObjects().size() == 5, "the screen's two endpoints released");
+            awaitTrue(() -> kms.liveObjects().size() == 10, "the screen's two endpoints released");
             assertFalse(kms.liveObjects().containsKey(endpoints.get("alice-screen")));
             alice.send("{\"type\":\"leave\"}");
             bob.send("{\"type\":\"leave\"}");
@@ -264,7 +314,7 @@ class KurentoIT {
              SignalClient bob = SignalClient.join(base, room, "Bob")) {
             call(alice, bob);
             Set<String> before = new HashSet<>(kms.liveObjects().keySet());
-            assertEquals(5, before.size(), "pipeline, two publishers, two receivers: " + kms.liveObjects());
+            assertEquals(10, before.size(), "pipeline, two publishers, two mixes, two slots, composite, two ports: " + kms.liveObjects());
 
             kms.restart();
             for (SignalClient c : List.of(alice, bob)) {
@@ -273,7 +323,7 @@ class KurentoIT {
             awaitTrue(() -> kms.liveCount("MediaPipeline") == 1, "a new pipeline");
             call(alice, bob); // what the pages do on sfu-restart
             kms.awaitIdle(Duration.ofSeconds(5));
-            assertEquals(5, kms.liveObjects().size());
+            assertEquals(10, kms.liveObjects().size());
             assertTrue(kms.liveObjects().keySet().stream().noneMatch(before::contains), "all new objects");
             assertEquals(1, count(alice, "sfu-restart"));
         }
@@ -301,7 +351,7 @@ class KurentoIT {
             bob.await("sfu-restart");
             call(alice, bob);
             kms.awaitIdle(Duration.ofSeconds(5));
-            assertEquals(5, kms.liveObjects().size(), "pipeline, two publishers, two receivers: " + kms.liveObjects()
+            assertEquals(10, kms.liveObjects().size(), "pipeline, two publishers, two mixes, two slots, composite, two ports: " + kms.liveObjects()
                     + "\n" + kms.calls().stream().map(KurentoIT::describe).toList());
             assertEquals("kurento", createRoom().getString("media"));
         }
@@ -310,15 +360,16 @@ class KurentoIT {
 
     // ---- helpers ------------------------------------------------------------------------------
 
-    /** What a page does: publish, and subscribe to the other; waits for all four answers. */
+    /** What a page does: publish, and subscribe to the mix and a slot; waits for all six answers. */
     private static void call(SignalClient a, SignalClient b) throws Exception {
         int answersA = count(a, "sfu-answer");
         int answersB = count(b, "sfu-answer");
-        for (SignalClient[] pair : new SignalClient[][] {{a, b}, {b, a}}) {
-            pair[0].send(message("publish", "sdp", offer("sendonly", pair[0].id() + "-publish")));
-            pair[0].send(message("subscribe", "stream", pair[1].id(), "sdp", offer("recvonly", pair[0].id() + "-sees-" + pair[1].id())));
+        for (SignalClient c : List.of(a, b)) {
+            c.send(message("publish", "sdp", offer("sendonly", c.id() + "-publish")));
+            c.send(message("subscribe", "stream", "~mix", "sdp", offer("recvonly", c.id() + "~mix")));
+            c.send(message("subscribe", "stream", "~slot0", "sdp", offer("recvonly", c.id() + "~slot0")));
         }
-        awaitTrue(() -> count(a, "sfu-answer") >= answersA + 2 && count(b, "sfu-answer") >= answersB + 2, "four answers");
+        awaitTrue(() -> count(a, "sfu-answer") >= answersA + 3 && count(b, "sfu-answer") >= answersB + 3, "six answers");
     }
 
     private static int count(SignalClient c, String type) {

@@ -97,8 +97,12 @@ class KurentoMediaIT {
         for (Browser b : List.of(alice, bob, carol)) {
             b.assertDecodingFrom(2, UI);
         }
-        // One pipeline; three publishers and one receiver per (viewer, publisher): 3 + 6.
-        assertPipelines(List.of(Map.of("WebRtcEndpoint", 9)));
+        // One pipeline; per person a publisher, the mix and a slot for each of the two others (4 x 3),
+        // and the mix's composite with a port per person.
+        assertPipelines(List.of(room(12, 3)));
+        for (Browser b : List.of(alice, bob, carol)) {
+            b.assertHearingTheRoom(UI);
+        }
 
         String aliceId = bob.tileIdNamed("Alice");
         String bobId = alice.tileIdNamed("Bob");
@@ -110,11 +114,12 @@ class KurentoMediaIT {
         carol.awaitTileAttribute(bobId, "data-video-muted", "true", UI);
         assertEquals("false", carol.tile(aliceId).getAttribute("data-video-muted"));
 
-        // Carol leaves: her publisher, her two receivers and the two others had of her go (9 - 5).
+        // Carol leaves: her publisher, mix, two slots and port go; the slots that showed her stay,
+        // empty, with their viewers (a slot is kept for the next camera, not renegotiated).
         carol.visible("leave").click();
-        assertPipelines(List.of(Map.of("WebRtcEndpoint", 4)));
+        assertPipelines(List.of(room(8, 2)));
         bob.visible("leave").click();
-        assertPipelines(List.of(Map.of("WebRtcEndpoint", 1)));
+        assertPipelines(List.of(room(4, 1)));
         alice.visible("leave").click();
         assertPipelines(List.of());
         failed = false;
@@ -137,15 +142,15 @@ class KurentoMediaIT {
         carol.join(url, "Carol", UI);
         carol.assertScreenDecodes(bobId, UI);
         carol.assertDecodingFrom(2, UI);
-        // Publishers: three cameras and the screen; receivers: Alice 3, Bob 2, Carol 3.
-        assertPipelines(List.of(Map.of("WebRtcEndpoint", 12)));
+        // Per person a camera, the mix and two slots (12); the screen and its two viewers' receivers (3).
+        assertPipelines(List.of(room(15, 3)));
 
         bob.script("window.__probe.endScreenCapture()");
         for (Browser b : List.of(alice, carol)) {
             b.waiting(UI).until(d -> d.findElements(By.cssSelector("[data-testid=screen-tile]")).isEmpty());
         }
         // The screen's publisher and its two receivers are released; the cameras keep going.
-        assertPipelines(List.of(Map.of("WebRtcEndpoint", 9)));
+        assertPipelines(List.of(room(12, 3)));
         alice.assertDecodingFrom(2, UI);
         for (Browser b : List.of(alice, bob, carol)) {
             b.visible("leave").click();
@@ -188,7 +193,7 @@ class KurentoMediaIT {
             assertEquals(ids.get(b), tileIds(b), b.label + ": the same participants, by id");
             assertEquals(0L, b.script("return window.__probe.removedTiles"), b.label + " lost a tile");
         }
-        assertPipelines(List.of(Map.of("WebRtcEndpoint", 4)));
+        assertPipelines(List.of(room(6, 2)));
         failed = false;
     }
 
@@ -210,6 +215,11 @@ class KurentoMediaIT {
 
     private static Set<String> tileIds(Browser b) {
         return b.tiles().stream().map(t -> t.getAttribute("data-participant-id")).collect(Collectors.toSet());
+    }
+
+    /** A room's pipeline: its WebRTC endpoints, and the sound's mix with a port per person. */
+    private static Map<String, Integer> room(int webRtcEndpoints, int people) {
+        return Map.of("WebRtcEndpoint", webRtcEndpoints, "Composite", 1, "HubPort", people);
     }
 
     private static void assertPipelines(List<Map<String, Integer>> expected) throws Exception {

@@ -94,6 +94,11 @@ public class MediaService implements MediaPort {
     @ConfigProperty(name = "palaver.kms.sweep-interval", defaultValue = "PT30S")
     Duration sweepInterval;
 
+    /** How many cameras each viewer of a Kurento room receives at most (the latest speakers'). */
+    @Inject
+    @ConfigProperty(name = "palaver.room.last-n", defaultValue = "9")
+    int lastN;
+
     @Inject
     Recordings recordings;
 
@@ -395,7 +400,7 @@ public class MediaService implements MediaPort {
             public void recordingStopped() {
                 room.recordingStopped();
             }
-        }, () -> self[0].client(), () -> tags(room.id()), queue::submit, recordingParts());
+        }, () -> self[0].client(), () -> tags(room.id()), queue::submit, recordingParts(), Math.max(1, lastN));
         synchronized (placement) { // a server lost right now must see this room, or this room must not pick it
             MediaServer server = choose(preferred.orElse(null)).orElseGet(() -> servers.get(0));
             server.placed();
@@ -416,6 +421,12 @@ public class MediaService implements MediaPort {
             @Override
             public void screenEnded(String participantId) {
                 queue.submit(() -> sfu.screenEnded(participantId));
+            }
+
+            @Override
+            public void speaking(String participantId, boolean speaking) {
+                // within the participant's bound of waiting requests: a page flooding these is dropped
+                queue.offer(participantId, () -> sfu.speaking(participantId, speaking));
             }
 
             @Override

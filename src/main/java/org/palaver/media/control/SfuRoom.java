@@ -4,8 +4,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.function.Predicate;
@@ -18,14 +20,19 @@ import org.kurento.client.HubPort;
 import org.kurento.client.KurentoClient;
 import org.kurento.client.MediaPipeline;
 import org.kurento.client.MediaProfileSpecType;
+import org.kurento.client.MediaType;
 import org.kurento.client.RecorderEndpoint;
 import org.kurento.client.WebRtcEndpoint;
 import org.palaver.protocol.IceCandidate;
 import org.palaver.protocol.ServerMessage;
 
 /**
- * One Kurento room: its pipeline, one publishing endpoint per participant and one receiving
- * endpoint per (viewer, stream). Every method runs on the room's {@link SerialQueue} only, so the
+ * One Kurento room: its pipeline, one publishing endpoint per participant's camera (and shared
+ * screen), and for each viewer a fixed set of receiving endpoints: one for the room's audio mix
+ * ({@link #MIX}: everyone but themselves, from a {@link Composite}) and at most {@code n} video
+ * slots ({@code ~slot0}...), each re-pointed on the media server to the camera {@link LastN}
+ * gives it, without a new negotiation. Endpoints grow as n per viewer, not with the room.
+ * A shared screen (one per room) keeps a receiving endpoint per viewer of its own. Every method runs on the room's {@link SerialQueue} only, so the
  * fields need no lock, and no Kurento call ever runs while the room's lock is held.
  *
  * <p>The slow part of a negotiation, the media server processing an offer, runs asynchronously:
@@ -76,6 +83,10 @@ public final class SfuRoom {
 
     /** The stream of a participant's shared screen; their camera's stream is their id. */
     public static final String SCREEN_SUFFIX = "~screen";
+    /** A viewer's connection carrying the room's audio: everyone's voice but their own. */
+    public static final String MIX = "~mix";
+    /** A viewer's video slot {@code ~slot<i>}, {@code i} from 0 to n - 1: whichever camera the server puts in it. */
+    public static final String SLOT = "~slot";
 
     /** Whose stream it is: the participant id without a screen suffix. */
     static String ownerOf(String stream) {
@@ -104,6 +115,14 @@ public final class SfuRoom {
     private final Set<WebRtcEndpoint> answered = new HashSet<>();
     private final Executor later;
     private final RecordingParts parts;
+    /** Whose cameras each viewer's slots carry. */
+    private final LastN lastN;
+    /** The room's voices, mixed: a hub port per participant, whose output leaves out their own voice. */
+    private Composite voices;
+    private final Map<String, HubPort> voicePorts = new HashMap<>();
+    /** Who speaks now, the latest to start last; the last one is the speaker everyone is told of. */
+    private final Set<String> talking = new LinkedHashSet<>();
+    private String speaker;
     /** A host wants the room recorded: a part is written while the pipeline lives, a new one after it is rebuilt. */
     private boolean recording;
     private Recorder recorder;
@@ -122,12 +141,16 @@ public final class SfuRoom {
      */
     public SfuRoom(String roomId, People people, Supplier<KurentoClient> clients, Supplier<Map<String, String>> tags,
                    Executor later) {
-        this(roomId, people, clients, tags, later, null);
+        this(roomId, people, clients, tags, later, null, DEFAULT_LAST_N);
     }
 
-    /** {@code parts}: where recordings go, or null when recording is off. */
+    /** The number of cameras a viewer receives unless configured otherwise. */
+    public static final int DEFAULT_LAST_N = 9;
+
+    /** {@code parts}: where recordings go, or null when recording is off; {@code lastN}: cameras per viewer. */
     public SfuRoom(String roomId, People people, Supplier<KurentoClient> clients, Supplier<Map<String, String>> tags,
-                   Executor later, RecordingParts parts) {
+                   Executor later, RecordingParts parts, int lastN) {
+        this.lastN = new LastN(lastN);
         this.parts = parts;
         this.roomId = roomId;
         this.people = people;
@@ -145,9 +168,121 @@ public final class SfuRoom {
         return pipelineId;
     }
 
-    /** Someone joined: make sure the pipeline exists, so their publish finds it ready. */
+    /** Someone joined: make sure the pipeline exists, so their publish finds it ready, and give them their slots. */
     public void joined(String participantId) {
-        run(participantId, () -> pipeline());
+        run(participantId, () -> {
+            pipeline();
+            watching(participantId);
+        });
+    }
+
+    /** A viewer the slots know of (someone already in a room that moved here may not be yet). */
+    private void watching(String viewer) {
+        if (lastN.slotsOf(viewer) == null) {
+            lastN.viewer(viewer);
+            reassign();
+            people.deliver(viewer, new ServerMessage.Slots(lastN.slotsOf(viewer)));
+        }
+    }
+
+    /** The participant started or stopped speaking: the latest speakers' cameras are the ones shown. */
+    public void speaking(String participantId, boolean on) {
+        run(participantId, () -> {
+            talking.remove(participantId);
+            if (on && people.isPresent(participantId)) {
+                talking.add(participantId);
+                if (lastN.spoke(participantId)) {
+                    reassign();
+                }
+            }
+            tellSpeaker();
+        });
+    }
+
+    private void tellSpeaker() {
+        String now = talking.isEmpty() ? null : talking.stream().reduce((first, second) -> second).orElseThrow();
+        if (!Objects.equals(now, speaker)) {
+            speaker = now;
+            people.deliverToAll(new ServerMessage.Speaker(now));
+        }
+    }
+
+    /** Applies what changed in everyone's slots on the media server and tells each viewer concerned. */
+    private void reassign() {
+        Set<String> told = new LinkedHashSet<>();
+        for (LastN.Change change : lastN.assign()) {
+            WebRtcEndpoint slot = receivers.get(new Link(change.viewer(), SLOT + change.slot()));
+            if (slot != null) {
+                repoint(slot, change.from() == null ? null : publishers.get(change.from()),
+                        change.to() == null ? null : publishers.get(change.to()));
+            }
+            told.add(change.viewer());
+        }
+        told.forEach(viewer -> people.deliver(viewer, new ServerMessage.Slots(lastN.slotsOf(viewer))));
+    }
+
+    /** Moves a slot from one camera to another: disconnected first, so it never gets two. */
+    private void repoint(WebRtcEndpoint slot, WebRtcEndpoint from, WebRtcEndpoint to) {
+        if (from == null) {
+            show(to, slot);
+            return;
+        }
+        from.disconnect(slot, MediaType.VIDEO, new Continuation<>() {
+            @Override
+            public void onSuccess(Void nothing) {
+                show(to, slot);
+            }
+
+            @Override
+            public void onError(Throwable cause) {
+                LOG.log(Level.FINE, "disconnecting a slot failed in room " + roomId, cause);
+                show(to, slot);
+            }
+        });
+    }
+
+    /** Connects a camera's video to a slot, then asks for a keyframe so the slot shows it at once. */
+    private void show(WebRtcEndpoint camera, WebRtcEndpoint slot) {
+        if (camera == null || slot == null) {
+            return;
+        }
+        camera.connect(slot, MediaType.VIDEO, new Continuation<>() {
+            @Override
+            public void onSuccess(Void nothing) {
+                camera.requestKeyframe(logFailure("asking for a keyframe", Level.FINE));
+            }
+
+            @Override
+            public void onError(Throwable cause) {
+                LOG.log(Level.WARNING, "connecting a slot failed in room " + roomId, cause);
+            }
+        });
+    }
+
+    /** The participant's port on the room's audio mix, made when first needed. */
+    private HubPort voicePort(String participantId) {
+        HubPort port = voicePorts.get(participantId);
+        if (port == null) {
+            if (voices == null) {
+                voices = new Composite.Builder(pipeline()).build();
+            }
+            port = new HubPort.Builder(voices).build();
+            voicePorts.put(participantId, port);
+        }
+        return port;
+    }
+
+    /** The slot a stream names ({@code ~slot3}: 3), or -1 when it names none of this room's slots. */
+    private int slotOf(String stream) {
+        if (!stream.startsWith(SLOT) || stream.length() > SLOT.length() + 3) {
+            return -1;
+        }
+        try {
+            int slot = Integer.parseInt(stream.substring(SLOT.length()));
+            return slot >= 0 && slot < lastN.n() && stream.equals(SLOT + slot) ? slot : -1;
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     /** Publishes the participant's camera ({@code screen} false) or shared screen. */
@@ -162,16 +297,45 @@ public final class SfuRoom {
                 release(recorder.in().remove(stream));
                 mix(stream, endpoint);
             }
-            for (Map.Entry<Link, WebRtcEndpoint> receiver : receivers.entrySet()) {
-                if (receiver.getKey().stream().equals(stream)) {
-                    endpoint.connect(receiver.getValue(), logFailure("connecting a viewer", Level.WARNING));
+            if (screen) {
+                for (Map.Entry<Link, WebRtcEndpoint> receiver : receivers.entrySet()) {
+                    if (receiver.getKey().stream().equals(stream)) {
+                        endpoint.connect(receiver.getValue(), logFailure("connecting a viewer", Level.WARNING));
+                    }
                 }
+                return;
             }
+            endpoint.connect(voicePort(participantId), MediaType.AUDIO, logFailure("adding a voice to the mix", Level.WARNING));
+            watching(participantId);
+            // Published again (a new connection): the slots that showed the old one show this one.
+            lastN.showing(participantId).forEach((viewer, slot) -> show(endpoint, receivers.get(new Link(viewer, SLOT + slot))));
+            lastN.published(participantId);
+            reassign();
         });
     }
 
     public void subscribe(String viewer, String stream, String offer) {
         run(viewer, () -> {
+            int slot = slotOf(stream);
+            if (slot >= 0 || stream.equals(MIX)) {
+                Link link = new Link(viewer, stream);
+                WebRtcEndpoint endpoint = negotiate(link, offer);
+                release(receivers.put(link, endpoint));
+                watching(viewer);
+                if (slot >= 0) {
+                    String shown = lastN.shownIn(viewer, slot);
+                    show(shown == null ? null : publishers.get(shown), endpoint);
+                } else {
+                    voicePort(viewer).connect(endpoint, MediaType.AUDIO, logFailure("connecting the mix", Level.WARNING));
+                }
+                return;
+            }
+            if (!stream.endsWith(SCREEN_SUFFIX) || stream.startsWith("~")) {
+                people.deliver(viewer, new ServerMessage.Error("unknown-stream", "There is no stream '" + stream
+                        + "' to subscribe to: cameras come in " + SLOT + "0 to " + SLOT + (lastN.n() - 1)
+                        + ", the sound in " + MIX + ", a shared screen as <id>" + SCREEN_SUFFIX + "."));
+                return;
+            }
             if (viewer.equals(ownerOf(stream)) || !people.isPresent(ownerOf(stream))) {
                 people.deliver(viewer, new ServerMessage.Error("unknown-participant",
                         "There is no other participant '" + stream + "' in this room to subscribe to."));
@@ -209,6 +373,9 @@ public final class SfuRoom {
 
     /** A stream this participant can have a connection for: their own camera or screen, or another present participant's. */
     private boolean possible(Link link) {
+        if (slotOf(link.stream()) >= 0 || link.stream().equals(MIX)) {
+            return true;
+        }
         String publisher = ownerOf(link.stream());
         boolean wellFormed = link.stream().equals(publisher) || link.stream().equals(publisher + SCREEN_SUFFIX);
         return wellFormed && (link.publishing() || people.isPresent(publisher));
@@ -236,6 +403,9 @@ public final class SfuRoom {
     /** Releases what the participant published and watched, and what others watched of it. */
     public void left(String participantId, boolean roomNowEmpty) {
         run(participantId, () -> {
+            lastN.gone(participantId);
+            talking.remove(participantId);
+            tellSpeaker();
             if (session != clients.get()) {
                 forget();
                 return;
@@ -247,6 +417,8 @@ public final class SfuRoom {
                 release(recorder.in().remove(participantId + SCREEN_SUFFIX));
             }
             releaseReceivers(link -> link.owner().equals(participantId) || ownerOf(link.stream()).equals(participantId));
+            release(voicePorts.remove(participantId));
+            reassign(); // their cameras' slots go to the next in line
             if (roomNowEmpty) {
                 recording = false; // the last one left: the recording ends with the room's media
                 stopRecorder();
@@ -524,6 +696,9 @@ public final class SfuRoom {
         pipeline = null;
         pipelineId = null;
         session = null;
+        voices = null;
+        voicePorts.clear();
+        lastN.clear(); // cameras are published anew; viewers keep their (now empty) slots
         publishers.clear();
         receivers.clear();
         pending.clear();

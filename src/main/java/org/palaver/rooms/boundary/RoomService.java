@@ -572,6 +572,11 @@ public class RoomService {
         seat.room().raiseHand(seat, raised);
     }
 
+    /** Kurento rooms: the seat's participant started or stopped speaking (mesh rooms need no word of it). */
+    public void speaking(Seat seat, boolean speaking) {
+        seat.room().speaking(seat, speaking);
+    }
+
     public void muteParticipant(Seat seat, String participantId) {
         seat.room().muteParticipant(seat, participantId);
     }

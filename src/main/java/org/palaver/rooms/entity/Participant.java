@@ -56,6 +56,10 @@ public final class Participant {
         return videoMuted;
     }
 
+    boolean audioMuted() {
+        return audioMuted;
+    }
+
     public String id() {
         return id;
     }

@@ -401,6 +401,12 @@ public final class Room {
         broadcast(null, new ServerMessage.Hand(participant.id(), raised));
     }
 
+    /** The media side decides from it whose cameras everyone receives; a muted microphone never speaks. */
+    public synchronized void speaking(Seat seat, boolean speaking) {
+        Participant participant = requireCurrent(seat);
+        roomMedia.speaking(participant.id(), speaking && !participant.audioMuted());
+    }
+
     // ---- host controls: every one checks on the server that the sender is a host ----------------
 
     /**
@@ -424,6 +430,7 @@ public final class Room {
 
     private void muteByHost(Participant host, Participant target) {
         target.setMedia(true, target.videoMuted());
+        roomMedia.speaking(target.id(), false);
         broadcast(target, new ServerMessage.MediaState(target.id(), true, target.videoMuted()));
         if (target.connected()) {
             target.mailbox().post(new ServerMessage.MutedByHost(host.id(), host.name()));
@@ -697,6 +704,9 @@ public final class Room {
     public synchronized void setMedia(Seat seat, boolean audioMuted, boolean videoMuted) {
         Participant participant = requireCurrent(seat);
         participant.setMedia(audioMuted, videoMuted);
+        if (audioMuted) {
+            roomMedia.speaking(participant.id(), false);
+        }
         broadcast(participant, new ServerMessage.MediaState(participant.id(), audioMuted, videoMuted));
     }
 

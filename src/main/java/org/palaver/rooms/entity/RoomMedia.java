@@ -35,6 +35,10 @@ public interface RoomMedia {
     default void recording(boolean on, String by) {
     }
 
+    /** The participant started or stopped speaking (Kurento rooms show the cameras of the latest speakers). */
+    default void speaking(String participantId, boolean speaking) {
+    }
+
     /** The participant stopped sharing a screen (leaving ends it through {@link #left}). */
     default void screenEnded(String participantId) {
     }

@@ -328,6 +328,11 @@ public final class Conversation implements Connection {
         }
 
         @Override
+        public void speaking(ClientMessage.Speaking message) {
+            rooms.speaking(requireSeat(), message.speaking());
+        }
+
+        @Override
         public void publish(ClientMessage.Publish message) {
             rooms.publish(requireSeat(), message.sdp(), message.sharesScreen());
         }

@@ -81,6 +81,10 @@ public final class KmsStandIn implements AutoCloseable {
     public record Connection(String source, String sink) {
     }
 
+    /** A connect or disconnect call with its media type ({@code AUDIO}, {@code VIDEO}, or null for all). */
+    public record TypedCall(String operation, String source, String sink, String mediaType) {
+    }
+
     private record Subscription(String id, String object, String type, String sessionId) {
     }
 
@@ -106,6 +110,7 @@ public final class KmsStandIn implements AutoCloseable {
     private final Map<String, Subscription> subscriptions = new LinkedHashMap<>();
     private final List<Call> calls = new ArrayList<>();
     private final List<Connection> connects = new ArrayList<>();
+    private final List<TypedCall> typedCalls = new ArrayList<>();
     private int candidatesPerGather = 2;
     private int candidatePort = 40000;
 
@@ -155,6 +160,31 @@ public final class KmsStandIn implements AutoCloseable {
     /** Live object id to type, in creation order. */
     public synchronized Map<String, String> liveObjects() {
         return new LinkedHashMap<>(live);
+    }
+
+    /** Every successful connect and disconnect call with its media type, in order; survives restart() and stop(). */
+    public synchronized List<TypedCall> typedCalls() {
+        return List.copyOf(typedCalls);
+    }
+
+    /**
+     * Where each sink gets {@code mediaType} from now, after every connect and disconnect so far
+     * (a connect naming no type counts for every type): sink to source.
+     */
+    public synchronized Map<String, String> sources(String mediaType) {
+        Map<String, String> from = new LinkedHashMap<>();
+        for (TypedCall c : typedCalls) {
+            if (c.mediaType() != null && !c.mediaType().equals(mediaType)) {
+                continue;
+            }
+            if (c.operation().equals("connect")) {
+                from.put(c.sink(), c.source());
+            } else if (c.source().equals(from.get(c.sink()))) {
+                from.remove(c.sink());
+            }
+        }
+        from.keySet().removeIf(sink -> !live.containsKey(sink) || !live.containsKey(from.get(sink)));
+        return from;
     }
 
     /** Every successful connect call, source to sink, in order; survives restart() and stop(). */
@@ -346,6 +376,13 @@ public final class KmsStandIn implements AutoCloseable {
         }
         JsonObject constructorParams = params.get("constructorParams") instanceof JsonObject c ? c : JsonValue.EMPTY_JSON_OBJECT;
         String pipeline = string(constructorParams, "mediaPipeline");
+        String hub = string(constructorParams, "hub"); // a HubPort is made in its hub's pipeline
+        if (pipeline == null && hub != null) {
+            if (!live.containsKey(hub)) {
+                return notFound(id, hub);
+            }
+            pipeline = pipelines.get(hub);
+        }
         if (pipeline == null) {
             return error(id, 40100, "Type '" + type + "' not found", "MEDIA_OBJECT_TYPE_NOT_FOUND");
         }
@@ -405,6 +442,15 @@ public final class KmsStandIn implements AutoCloseable {
                     return reply(peer, id, notFound(id, sink));
                 }
                 connects.add(new Connection(object, sink));
+                typedCalls.add(new TypedCall("connect", object, sink, string(args, "mediaType")));
+                return reply(peer, id, ok(id, session, null));
+            }
+            case "disconnect" -> {
+                String sink = string(args, "sink");
+                if (sink == null || !live.containsKey(sink)) {
+                    return reply(peer, id, notFound(id, sink));
+                }
+                typedCalls.add(new TypedCall("disconnect", object, sink, string(args, "mediaType")));
                 return reply(peer, id, ok(id, session, null));
             }
             default -> {

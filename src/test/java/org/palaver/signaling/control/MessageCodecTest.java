@@ -46,6 +46,9 @@ class MessageCodecTest {
         assertEquals(new ClientMessage.Leave(), codec.decode("{\"type\":\"leave\"}"));
         assertEquals(new ClientMessage.Chat("<b>hi</b>"), codec.decode("{\"type\":\"chat\",\"text\":\"<b>hi</b>\"}"));
         assertEquals(new ClientMessage.Hand(true), codec.decode("{\"type\":\"hand\",\"raised\":true}"));
+        assertEquals(new ClientMessage.Speaking(false), codec.decode("{\"type\":\"speaking\",\"speaking\":false}"));
+        assertEquals("invalid-message", assertThrows(ProtocolException.class,
+                () -> codec.decode("{\"type\":\"speaking\"}")).code());
         assertEquals(new ClientMessage.Screen(true, "{a1b2-c3}"), codec.decode("{\"type\":\"screen\",\"sharing\":true,\"streamId\":\"{a1b2-c3}\"}"));
         assertEquals(new ClientMessage.Screen(false, null), codec.decode("{\"type\":\"screen\",\"sharing\":false}"));
         assertEquals("invalid-message", assertThrows(ProtocolException.class,
@@ -109,6 +112,17 @@ class MessageCodecTest {
         assertEquals("9:p1", ice.getJsonArray("iceServers").getJsonObject(0).getString("username"));
         assertEquals("{\"type\":\"error\",\"error\":\"room-full\",\"message\":\"full\"}",
                 codec.encode(new ServerMessage.Error("room-full", "full")));
+    }
+
+    @Test
+    void slotsKeepTheirEmptyPlacesAndNobodySpeakingHasNoId() {
+        JsonObject slots = parse(codec.encode(new ServerMessage.Slots(java.util.Arrays.asList("p1", null, "p3"))));
+        assertEquals("slots", slots.getString("type"));
+        assertEquals(3, slots.getJsonArray("slots").size(), slots.toString());
+        assertTrue(slots.getJsonArray("slots").isNull(1), "an empty slot stays in its place: " + slots);
+        assertEquals("p3", slots.getJsonArray("slots").getString(2));
+        assertEquals("{\"type\":\"speaker\",\"id\":\"p1\"}", codec.encode(new ServerMessage.Speaker("p1")));
+        assertEquals("{\"type\":\"speaker\"}", codec.encode(new ServerMessage.Speaker(null)));
     }
 
     @ParameterizedTest(name = "{0}")
