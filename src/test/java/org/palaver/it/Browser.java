@@ -313,7 +313,8 @@ public final class Browser implements AutoCloseable {
         }
     }
 
-    private double roomAudioEnergy() {
+    /** Kurento rooms: the sound energy received so far on the room's mix (a sum of squares, grows while there is sound). */
+    public double roomAudioEnergy() {
         return ((Number) driver.executeAsyncScript("const done = arguments[arguments.length - 1];"
                 + " window.__probe.roomAudioEnergy().then(done, () => done(0));")).doubleValue();
     }

@@ -189,8 +189,8 @@ class KurentoIT {
             assertEquals(endpoints.get(carol.id() + "-publish"), video.get(endpoints.get(alice.id() + "~slot0")));
             assertEquals(endpoints.get(carol.id() + "-publish"), video.get(endpoints.get(bob.id() + "~slot0")));
             assertEquals(endpoints.get(alice.id() + "-publish"), video.get(endpoints.get(carol.id() + "~slot0")), "Carol's own slot stays");
-            assertTrue(kms.typedCalls().contains(new KmsStandIn.TypedCall("disconnect", endpoints.get(bob.id() + "-publish"),
-                    endpoints.get(alice.id() + "~slot0"), "VIDEO")), "Bob's camera left Alice's slot first");
+            assertTrue(kms.typedCalls().stream().noneMatch(c -> c.operation().equals("disconnect")),
+                    "a switch is one connect, which replaces the slot's source (a disconnect of a replaced source would cut it)");
             assertEquals(answers, count(alice, "sfu-answer") + count(bob, "sfu-answer"), "a switch needs no negotiation");
             assertEquals(9, kms.liveCount("WebRtcEndpoint"));
 

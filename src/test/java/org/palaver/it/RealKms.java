@@ -167,6 +167,25 @@ public final class RealKms implements AutoCloseable {
         }
     }
 
+    /** What the pipelines of Palaver's rooms hold (those tagged {@code palaver.room}), as {@link #pipelines()} counts it. */
+    public List<Map<String, Integer>> roomPipelines() throws Exception {
+        try (Rpc rpc = new Rpc(url)) {
+            List<Map<String, Integer>> all = new ArrayList<>();
+            for (String pipeline : rpc.invoke("manager_ServerManager", "getPipelines")) {
+                boolean room = rpc.invokeRaw(pipeline, "getTags").getValuesAs(JsonObject.class).stream()
+                        .anyMatch(tag -> tag.getString("key").equals("palaver.room"));
+                if (room) {
+                    Map<String, Integer> types = new TreeMap<>();
+                    for (String child : rpc.invoke(pipeline, "getChildren")) {
+                        types.merge(child.substring(child.lastIndexOf('.') + 1), 1, Integer::sum);
+                    }
+                    all.add(types);
+                }
+            }
+            return all;
+        }
+    }
+
     /** Each pipeline's tags ({@code getTags}), e.g. {palaver.room=..., palaver.instance=...}. */
     public List<Map<String, String>> pipelineTags() throws Exception {
         try (Rpc rpc = new Rpc(url)) {

@@ -24,6 +24,7 @@ public final class SignalClient implements AutoCloseable {
     private final List<JsonObject> received = new ArrayList<>();
     private final List<Boolean> taken = new ArrayList<>();
     private final CompletableFuture<Integer> closed = new CompletableFuture<>();
+    private volatile java.util.function.Consumer<JsonObject> listener = m -> { };
 
     private SignalClient(URI uri) throws Exception {
         socket = HttpClient.newHttpClient().newWebSocketBuilder()
@@ -40,6 +41,11 @@ public final class SignalClient implements AutoCloseable {
         client.send(Json.createObjectBuilder().add("type", "join").add("name", name).build().toString());
         client.await("joined");
         return client;
+    }
+
+    /** Also hands every message from now on to {@code listener}, on the socket's thread. */
+    public void onMessage(java.util.function.Consumer<JsonObject> listener) {
+        this.listener = listener;
     }
 
     public SignalClient send(String text) {
@@ -120,10 +126,14 @@ public final class SignalClient implements AutoCloseable {
         socket.abort();
     }
 
-    private synchronized void add(String text) {
-        received.add(Json.createReader(new StringReader(text)).readObject());
-        taken.add(false);
-        notifyAll();
+    private JsonObject add(String text) {
+        JsonObject message = Json.createReader(new StringReader(text)).readObject();
+        synchronized (this) {
+            received.add(message);
+            taken.add(false);
+            notifyAll();
+        }
+        return message;
     }
 
     private final class Listener implements WebSocket.Listener {
@@ -133,8 +143,9 @@ public final class SignalClient implements AutoCloseable {
         public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
             partial.append(data);
             if (last) {
-                add(partial.toString());
+                JsonObject message = add(partial.toString());
                 partial.setLength(0);
+                listener.accept(message);
             }
             webSocket.request(1);
             return null;

@@ -221,24 +221,18 @@ public final class SfuRoom {
         told.forEach(viewer -> people.deliver(viewer, new ServerMessage.Slots(lastN.slotsOf(viewer))));
     }
 
-    /** Moves a slot from one camera to another: disconnected first, so it never gets two. */
+    /**
+     * Moves a slot from one camera to another. Connecting a new source replaces the slot's current
+     * one on the media server, so a switch is one call; a disconnect is only for a slot left empty,
+     * and only of the camera it shows now (on Kurento 7.3, disconnecting a source that was already
+     * replaced cuts the slot's video input for good).
+     */
     private void repoint(WebRtcEndpoint slot, WebRtcEndpoint from, WebRtcEndpoint to) {
-        if (from == null) {
+        if (to != null) {
             show(to, slot);
-            return;
+        } else if (from != null) {
+            from.disconnect(slot, MediaType.VIDEO, logFailure("emptying a slot", Level.FINE));
         }
-        from.disconnect(slot, MediaType.VIDEO, new Continuation<>() {
-            @Override
-            public void onSuccess(Void nothing) {
-                show(to, slot);
-            }
-
-            @Override
-            public void onError(Throwable cause) {
-                LOG.log(Level.FINE, "disconnecting a slot failed in room " + roomId, cause);
-                show(to, slot);
-            }
-        });
     }
 
     /** Connects a camera's video to a slot, then asks for a keyframe so the slot shows it at once. */

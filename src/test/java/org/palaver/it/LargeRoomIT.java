@@ -1,0 +1,154 @@
+package org.palaver.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Last-N with real media: three headless Chromiums and synthetic participants (media from the
+ * media server itself, see {@link SyntheticParticipants}) in one Kurento room whose pages receive
+ * at most two cameras. Each page decodes exactly two videos however many people are in, a
+ * synthetic participant who starts speaking takes a slot at every page and is decoded there, the
+ * pages hear the room's mix, and the media server holds endpoints as n + viewers·(N + 1).
+ * Payara only: what it shows is the same whichever server serves the WAR.
+ */
+class LargeRoomIT {
+
+    /** Generous: three browsers, a media server with a dozen endpoints and an app server share two cores. */
+    static final Duration UI = Duration.ofSeconds(60);
+    static final int LAST_N = 2;
+    static final int SYNTHETIC = 6;
+
+    static RealKms kms;
+    static ServerProcess server;
+    static URI base;
+
+    final List<Browser> browsers = new ArrayList<>();
+    boolean failed = true;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Deployments.onlyOnPayara("the same last-N whichever server serves the WAR; one heavy run is enough");
+        kms = RealKms.startOrSkip();
+        server = ServerProcess.forTests(Map.of(
+                "palaver.kms.url", kms.url().toString(),
+                "palaver.room.last-n", Integer.toString(LAST_N),
+                "palaver.room.empty-ttl", "PT2M",
+                "palaver.limits.room-creations-per-minute", "600"));
+        server.start();
+        base = server.base();
+        ServerProcess.awaitReady(base, UI);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (server != null) {
+            server.close();
+        }
+        if (kms != null) {
+            kms.close();
+        }
+    }
+
+    @AfterEach
+    void closeBrowsers() {
+        for (Browser b : browsers) {
+            if (failed) {
+                b.screenshot("failed-large-room-" + b.label);
+            }
+            b.close();
+        }
+        if (failed) {
+            System.out.println("media server log: " + kms.log());
+        }
+    }
+
+    @Test
+    void eachPageDecodesAtMostNCamerasAndASpeakerTakesASlotAtEveryPage() throws Exception {
+        String room = Deployments.createRoom(base);
+        Path file = SyntheticParticipants.testFile(Path.of("target", "media"), 300);
+        try (SyntheticParticipants synthetic = new SyntheticParticipants(kms.url(), file)) {
+            for (String name : List.of("Alice", "Bob", "Carol")) {
+                Browser b = new Browser("large-" + name.toLowerCase());
+                browsers.add(b);
+                b.join(base + "room/" + room, name, UI);
+                // Muted, so the pages never speak and the only sound in the mix is the synthetic speaker's.
+                b.visible("toggle-mic").click();
+            }
+            // The browsers published first: with last-n 2, each one shows the other two.
+            for (Browser b : browsers) {
+                b.assertDecodingFrom(2, UI);
+            }
+            double silentGrowth = energyGrowth();
+
+            List<SyntheticParticipants.Synthetic> people = new ArrayList<>();
+            for (int i = 0; i < SYNTHETIC; i++) {
+                people.add(synthetic.join(base, room, "Synthetic " + i, i == SYNTHETIC - 1));
+            }
+            SyntheticParticipants.Synthetic speaker = people.get(SYNTHETIC - 1);
+            browsers.get(0).waiting(UI).until(d -> people.stream().allMatch(SyntheticParticipants::sending));
+            for (Browser b : browsers) {
+                b.waiting(UI).until(d -> b.tiles().size() == 2 + SYNTHETIC);
+                b.assertDecodingFrom(LAST_N, UI);
+                assertEquals(2 + SYNTHETIC - LAST_N, withoutVideo(b), b.label + ": everyone without a slot shows a placeholder");
+            }
+            // n publishers, and per page the mix and N slots: 9 + 3 x 3, where every page receiving
+            // every camera would make 9 + 3 x 8 and n viewers n(n - 1).
+            assertEquals(List.of(Map.of("WebRtcEndpoint", 9 + 3 * (1 + LAST_N), "Composite", 1)), kms.roomPipelines());
+
+            long spoke = System.nanoTime();
+            speaker.speaking(true);
+            for (Browser b : browsers) {
+                long frames = awaitDecoding(b, speaker.id(), 0);
+                System.out.printf("last-N: a synthetic speaker's camera decoded at %s %d ms after it said it speaks%n",
+                        b.label, Duration.ofNanos(System.nanoTime() - spoke).toMillis());
+                awaitDecoding(b, speaker.id(), frames);
+                b.assertDecodingFrom(LAST_N, UI); // still two: the speaker took a slot, it did not add one
+                assertEquals(2 + SYNTHETIC - LAST_N, withoutVideo(b), b.label + ": one of the browsers made way for the speaker");
+            }
+            double speakingGrowth = energyGrowth();
+            System.out.printf("last-N: the mix's energy over 2 s at the pages, muted: %.4f, with the speaker's tone: %.4f%n",
+                    silentGrowth, speakingGrowth);
+            assertTrue(speakingGrowth > 10 * silentGrowth + 1e-6, "the pages hear the synthetic speaker in the mix: "
+                    + silentGrowth + " -> " + speakingGrowth);
+            assertEquals(List.of(Map.of("WebRtcEndpoint", 9 + 3 * (1 + LAST_N), "Composite", 1)), kms.roomPipelines(),
+                    "a switch makes no endpoint");
+        }
+        failed = false;
+    }
+
+    /** Tiles of others showing a placeholder instead of video (no slot carries their camera). */
+    private static long withoutVideo(Browser b) {
+        return b.tiles().stream().filter(t -> "none".equals(t.getAttribute("data-video"))).count();
+    }
+
+    /** Waits until {@code id}'s tile shows video decoding past {@code after} frames; returns the count. */
+    private static long awaitDecoding(Browser b, String id, long after) {
+        String frames = "const v = document.querySelector('[data-testid=participant-tile][data-participant-id=\"" + id
+                + "\"]'); if (!v || v.dataset.video !== 'shown') return -1;"
+                + " return v.querySelector('video').getVideoPlaybackQuality().totalVideoFrames;";
+        b.waiting(UI).until(d -> ((Number) b.script(frames)).longValue() > after);
+        return ((Number) b.script(frames)).longValue();
+    }
+
+    /** How much the mix's energy grew over 2 s, the least over the pages. */
+    private double energyGrowth() throws InterruptedException {
+        List<Double> before = browsers.stream().map(Browser::roomAudioEnergy).toList();
+        Thread.sleep(2000);
+        double least = Double.MAX_VALUE;
+        for (int i = 0; i < browsers.size(); i++) {
+            least = Math.min(least, browsers.get(i).roomAudioEnergy() - before.get(i));
+        }
+        return least;
+    }
+}
