@@ -29,10 +29,17 @@ public final class Browser implements AutoCloseable {
 
     private static final String PROBE = """
             (() => {
-              const sockets = [], peers = [];
+              const sockets = [], peers = [], slotMessages = [];
               const NativeWebSocket = window.WebSocket;
               window.WebSocket = class extends NativeWebSocket {
-                constructor(...args) { super(...args); sockets.push(this); }
+                constructor(...args) {
+                  super(...args);
+                  sockets.push(this);
+                  // Kurento rooms: when each slots message arrived (epoch ms), for last-N switch timings.
+                  this.addEventListener('message', (e) => {
+                    if (typeof e.data === 'string' && e.data.includes('"type":"slots"')) slotMessages.push({ at: Date.now(), slots: JSON.parse(e.data).slots });
+                  });
+                }
               };
               const NativePeerConnection = window.RTCPeerConnection;
               // Milestones of every peer connection, in ms since the page's time origin, for time-to-first-frame figures.
@@ -60,6 +67,41 @@ public final class Browser implements AutoCloseable {
                 };
               }
               window.__probe = {
+                slotMessages,
+                /**
+                 * Last-N: when {@code id}'s tile first decodes a keyframe on the slot it was given
+                 * after this call (epoch ms in {@code switched[id]}): a slot re-pointed to a camera
+                 * shows it from the camera's next keyframe on.
+                 */
+                async watchSwitchTo(id) {
+                  const keyFrames = async () => {
+                    const byTrack = new Map();
+                    for (const pc of peers) {
+                      if (pc.signalingState === 'closed') continue;
+                      (await pc.getStats()).forEach((r) => {
+                        if (r.type === 'inbound-rtp' && r.kind === 'video') byTrack.set(r.trackIdentifier, r.keyFramesDecoded || 0);
+                      });
+                    }
+                    return byTrack;
+                  };
+                  const before = await keyFrames();
+                  const started = Date.now();
+                  window.__probe.switched = window.__probe.switched || {};
+                  const tick = async () => {
+                    const tile = document.querySelector('[data-testid="participant-tile"][data-participant-id="' + id + '"]');
+                    const video = tile && tile.dataset.video === 'shown' ? tile.querySelector('video') : null;
+                    const track = video && video.srcObject ? video.srcObject.getVideoTracks()[0] : null;
+                    if (track) {
+                      const now = await keyFrames();
+                      if ((now.get(track.id) || 0) > (before.get(track.id) || 0)) {
+                        window.__probe.switched[id] = Date.now();
+                        return;
+                      }
+                    }
+                    if (Date.now() - started < 120000) setTimeout(tick, 10);
+                  };
+                  tick();
+                },
                 /** What the browser's own "Stop sharing" bar does: the capture track ends. */
                 endScreenCapture() {
                   displayStreams.forEach((s) => s.getVideoTracks().forEach((t) => { t.stop(); t.dispatchEvent(new Event('ended')); }));
@@ -392,8 +434,14 @@ public final class Browser implements AutoCloseable {
         return byTestId("connection-status").getAttribute("data-state");
     }
 
-    public Object script(String js) {
-        return driver.executeScript(js);
+    public Object script(String js, Object... args) {
+        return driver.executeScript(js, args);
+    }
+
+    /** Runs a page function that returns a promise; waits for it and returns what it resolves to. */
+    public Object awaitScript(String call, Object... args) {
+        return driver.executeAsyncScript("const done = arguments[arguments.length - 1]; Promise.resolve(" + call
+                + ").then(done, (e) => done('failed: ' + e));", args);
     }
 
     public void screenshot(String name) {

@@ -106,12 +106,23 @@ class LargeRoomIT {
             // every camera would make 9 + 3 x 8 and n viewers n(n - 1).
             assertEquals(List.of(Map.of("WebRtcEndpoint", 9 + 3 * (1 + LAST_N), "Composite", 1)), kms.roomPipelines());
 
-            long spoke = System.nanoTime();
+            for (Browser b : browsers) {
+                b.awaitScript("window.__probe.watchSwitchTo(arguments[0])", speaker.id());
+            }
+            long spoke = System.currentTimeMillis();
             speaker.speaking(true);
             for (Browser b : browsers) {
+                b.waiting(UI).until(d -> b.script("return (window.__probe.switched || {})['" + speaker.id() + "'] || null") != null);
+            }
+            for (Browser b : browsers) {
+                long shown = ((Number) b.script("return window.__probe.switched['" + speaker.id() + "']")).longValue();
+                long told = ((Number) b.script("const m = window.__probe.slotMessages.filter((s) => s.slots.includes(arguments[0]));"
+                        + " return m.length ? m[0].at : -1", speaker.id())).longValue();
+                System.out.printf("last-N switch at %s: speaking sent to slots received %d ms, to the speaker's first keyframe decoded %d ms%n",
+                        b.label, told - spoke, shown - spoke);
+            }
+            for (Browser b : browsers) {
                 long frames = awaitDecoding(b, speaker.id(), 0);
-                System.out.printf("last-N: a synthetic speaker's camera decoded at %s %d ms after it said it speaks%n",
-                        b.label, Duration.ofNanos(System.nanoTime() - spoke).toMillis());
                 awaitDecoding(b, speaker.id(), frames);
                 b.assertDecodingFrom(LAST_N, UI); // still two: the speaker took a slot, it did not add one
                 assertEquals(2 + SYNTHETIC - LAST_N, withoutVideo(b), b.label + ": one of the browsers made way for the speaker");
