@@ -194,6 +194,13 @@ class KurentoIT {
             assertEquals(answers, count(alice, "sfu-answer") + count(bob, "sfu-answer"), "a switch needs no negotiation");
             assertEquals(9, kms.liveCount("WebRtcEndpoint"));
 
+            // A muted microphone's voice leaves the mix (the mixer's cost is per voice), and comes back.
+            String bobPublish = endpoints.get(bob.id() + "-publish");
+            bob.send("{\"type\":\"media-state\",\"audioMuted\":true,\"videoMuted\":false}");
+            awaitTrue(() -> !kms.sources("AUDIO").containsValue(bobPublish), "Bob's voice out of the mix while he is muted");
+            bob.send("{\"type\":\"media-state\",\"audioMuted\":false,\"videoMuted\":false}");
+            awaitTrue(() -> kms.sources("AUDIO").containsValue(bobPublish), "Bob's voice back in the mix");
+
             int before = kms.calls().size();
             carol.send("{\"type\":\"leave\"}");
             awaitTrue(() -> kms.liveCount("WebRtcEndpoint") == 6, "Carol's publisher, mix and slot gone with her");

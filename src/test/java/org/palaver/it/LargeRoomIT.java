@@ -134,6 +134,17 @@ class LargeRoomIT {
                     + silentGrowth + " -> " + speakingGrowth);
             assertEquals(List.of(Map.of("WebRtcEndpoint", 9 + 3 * (1 + LAST_N), "Composite", 1)), kms.roomPipelines(),
                     "a switch makes no endpoint");
+
+            // Muted, the speaker's voice leaves the mix on the media server; unmuted, it is heard again.
+            speaker.signal().send("{\"type\":\"media-state\",\"audioMuted\":true,\"videoMuted\":false}");
+            Thread.sleep(1000);
+            double mutedGrowth = energyGrowth();
+            speaker.signal().send("{\"type\":\"media-state\",\"audioMuted\":false,\"videoMuted\":false}");
+            Thread.sleep(1000);
+            double backGrowth = energyGrowth();
+            System.out.printf("last-N: the mix's energy over 2 s, the speaker muted: %.4f, unmuted again: %.4f%n", mutedGrowth, backGrowth);
+            assertTrue(mutedGrowth * 10 < speakingGrowth, "a muted voice is not mixed: " + mutedGrowth + " vs " + speakingGrowth);
+            assertTrue(backGrowth > 10 * mutedGrowth + 1e-6, "unmuted, it is mixed again: " + mutedGrowth + " -> " + backGrowth);
         }
         failed = false;
     }

@@ -424,6 +424,11 @@ public class MediaService implements MediaPort {
             }
 
             @Override
+            public void audible(String participantId, boolean audible) {
+                queue.offer(participantId, () -> sfu.audible(participantId, audible));
+            }
+
+            @Override
             public void speaking(String participantId, boolean speaking) {
                 // within the participant's bound of waiting requests: a page flooding these is dropped
                 queue.offer(participantId, () -> sfu.speaking(participantId, speaking));

@@ -122,6 +122,11 @@ public final class SfuRoom {
     private final Map<String, HubPort> voicePorts = new HashMap<>();
     /** Who speaks now, the latest to start last; the last one is the speaker everyone is told of. */
     private final Set<String> talking = new LinkedHashSet<>();
+    /**
+     * Muted microphones: their voice stays out of the mix, whose cost on the media server grows
+     * with every voice it decodes (kept across a media server restart, like the mute itself).
+     */
+    private final Set<String> silent = new HashSet<>();
     private String speaker;
     /** A host wants the room recorded: a part is written while the pipeline lives, a new one after it is rebuilt. */
     private boolean recording;
@@ -183,6 +188,24 @@ public final class SfuRoom {
             reassign();
             people.deliver(viewer, new ServerMessage.Slots(lastN.slotsOf(viewer)));
         }
+    }
+
+    /** The participant's microphone was muted or unmuted: their voice leaves or joins the mix. */
+    public void audible(String participantId, boolean on) {
+        run(participantId, () -> {
+            boolean changed = on ? silent.remove(participantId) : silent.add(participantId);
+            WebRtcEndpoint camera = publishers.get(participantId);
+            HubPort port = voicePorts.get(participantId);
+            if (!changed || camera == null || port == null) {
+                return; // published later, or not yet: publish reads silent
+            }
+            if (on) {
+                camera.connect(port, MediaType.AUDIO, logFailure("adding a voice to the mix", Level.WARNING));
+            } else {
+                // the current publisher only: disconnecting a replaced source would cut the port's input
+                camera.disconnect(port, MediaType.AUDIO, logFailure("taking a voice out of the mix", Level.FINE));
+            }
+        });
     }
 
     /** The participant started or stopped speaking: the latest speakers' cameras are the ones shown. */
@@ -299,7 +322,10 @@ public final class SfuRoom {
                 }
                 return;
             }
-            endpoint.connect(voicePort(participantId), MediaType.AUDIO, logFailure("adding a voice to the mix", Level.WARNING));
+            HubPort port = voicePort(participantId);
+            if (!silent.contains(participantId)) {
+                endpoint.connect(port, MediaType.AUDIO, logFailure("adding a voice to the mix", Level.WARNING));
+            }
             watching(participantId);
             // Published again (a new connection): the slots that showed the old one show this one.
             lastN.showing(participantId).forEach((viewer, slot) -> show(endpoint, receivers.get(new Link(viewer, SLOT + slot))));
@@ -399,6 +425,7 @@ public final class SfuRoom {
         run(participantId, () -> {
             lastN.gone(participantId);
             talking.remove(participantId);
+            silent.remove(participantId);
             tellSpeaker();
             if (session != clients.get()) {
                 forget();

@@ -430,6 +430,7 @@ public final class Room {
 
     private void muteByHost(Participant host, Participant target) {
         target.setMedia(true, target.videoMuted());
+        roomMedia.audible(target.id(), false);
         roomMedia.speaking(target.id(), false);
         broadcast(target, new ServerMessage.MediaState(target.id(), true, target.videoMuted()));
         if (target.connected()) {
@@ -704,6 +705,7 @@ public final class Room {
     public synchronized void setMedia(Seat seat, boolean audioMuted, boolean videoMuted) {
         Participant participant = requireCurrent(seat);
         participant.setMedia(audioMuted, videoMuted);
+        roomMedia.audible(participant.id(), !audioMuted);
         if (audioMuted) {
             roomMedia.speaking(participant.id(), false);
         }

@@ -35,6 +35,10 @@ public interface RoomMedia {
     default void recording(boolean on, String by) {
     }
 
+    /** The participant's microphone was muted ({@code false}) or unmuted: only unmuted voices need mixing. */
+    default void audible(String participantId, boolean audible) {
+    }
+
     /** The participant started or stopped speaking (Kurento rooms show the cameras of the latest speakers). */
     default void speaking(String participantId, boolean speaking) {
     }
