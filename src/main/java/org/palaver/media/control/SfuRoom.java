@@ -7,32 +7,28 @@ import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.kurento.client.Composite;
 import org.kurento.client.Continuation;
-import org.kurento.client.HubPort;
 import org.kurento.client.KurentoClient;
 import org.kurento.client.MediaPipeline;
-import org.kurento.client.MediaProfileSpecType;
 import org.kurento.client.MediaType;
-import org.kurento.client.RecorderEndpoint;
 import org.kurento.client.WebRtcEndpoint;
 import org.palaver.protocol.IceCandidate;
 import org.palaver.protocol.ServerMessage;
 
 /**
  * One Kurento room: its pipeline, one publishing endpoint per participant's camera (and shared
- * screen), and for each viewer a fixed set of receiving endpoints: one for the room's audio mix
- * ({@link #MIX}: everyone but themselves, from a {@link Composite}) and at most {@code n} video
- * slots ({@code ~slot0}...), each re-pointed on the media server to the camera {@link LastN}
- * gives it, without a new negotiation. Endpoints grow as n per viewer, not with the room.
- * A shared screen (one per room) keeps a receiving endpoint per viewer of its own. Every method runs on the room's {@link SerialQueue} only, so the
+ * screen), and for each viewer a fixed set of receiving endpoints: one for the room's sound
+ * ({@link #MIX}: everyone but themselves, see {@link Voices}) and at most {@code n} video slots
+ * ({@code ~slot0}...), each re-pointed on the media server to the camera {@link LastN} gives it,
+ * without a new negotiation: endpoints grow as n + 2 per viewer, not with the room. A shared
+ * screen (one per room) keeps a receiving endpoint per viewer of its own; a recording is
+ * {@link RoomRecording}'s. Every method runs on the room's {@link SerialQueue} only, so the
  * fields need no lock, and no Kurento call ever runs while the room's lock is held.
  *
  * <p>The slow part of a negotiation, the media server processing an offer, runs asynchronously:
@@ -114,30 +110,14 @@ public final class SfuRoom {
     /** Endpoints whose offer the media server has answered: candidates go straight to them. */
     private final Set<WebRtcEndpoint> answered = new HashSet<>();
     private final Executor later;
-    private final RecordingParts parts;
+    private final RoomRecording recording;
     /** Whose cameras each viewer's slots carry. */
     private final LastN lastN;
-    /** The room's voices, mixed: a hub port per participant, whose output leaves out their own voice. */
-    private Composite voices;
-    private final Map<String, HubPort> voicePorts = new HashMap<>();
-    /** Who speaks now, the latest to start last; the last one is the speaker everyone is told of. */
-    private final Set<String> talking = new LinkedHashSet<>();
-    /**
-     * Muted microphones: their voice stays out of the mix, whose cost on the media server grows
-     * with every voice it decodes (kept across a media server restart, like the mute itself).
-     */
-    private final Set<String> silent = new HashSet<>();
-    private String speaker;
-    /** A host wants the room recorded: a part is written while the pipeline lives, a new one after it is rebuilt. */
-    private boolean recording;
-    private Recorder recorder;
-
-    /**
-     * The recording of the current part: the mix ({@link Composite}) with a hub port per published
-     * stream, and the recorder fed by a port of its own, whose output is everyone's mix.
-     */
-    private record Recorder(String partId, Composite mix, HubPort out, RecorderEndpoint file, Map<String, HubPort> in) {
-    }
+    /** The room's sound, mixed on the media server. */
+    private final Voices voices = new Voices(this::pipeline, this::release,
+            () -> logFailure("adding a voice to the mix", Level.WARNING), () -> logFailure("taking a voice out of the mix", Level.FINE));
+    /** Who speaks now, as the pages say; everyone is told who the speaker is. */
+    private final Speakers speakers = new Speakers();
 
     /**
      * {@code clients}: the session of the media server the room is on now; {@code tags}: what its
@@ -156,7 +136,7 @@ public final class SfuRoom {
     public SfuRoom(String roomId, People people, Supplier<KurentoClient> clients, Supplier<Map<String, String>> tags,
                    Executor later, RecordingParts parts, int lastN) {
         this.lastN = new LastN(lastN);
-        this.parts = parts;
+        this.recording = new RoomRecording(roomId, parts, people::recordingStopped, this::release, this::logFailure);
         this.roomId = roomId;
         this.people = people;
         this.clients = clients;
@@ -192,41 +172,24 @@ public final class SfuRoom {
 
     /** The participant's microphone was muted or unmuted: their voice leaves or joins the mix. */
     public void audible(String participantId, boolean on) {
-        run(participantId, () -> {
-            boolean changed = on ? silent.remove(participantId) : silent.add(participantId);
-            WebRtcEndpoint camera = publishers.get(participantId);
-            HubPort port = voicePorts.get(participantId);
-            if (!changed || camera == null || port == null) {
-                return; // published later, or not yet: publish reads silent
-            }
-            if (on) {
-                camera.connect(port, MediaType.AUDIO, logFailure("adding a voice to the mix", Level.WARNING));
-            } else {
-                // the current publisher only: disconnecting a replaced source would cut the port's input
-                camera.disconnect(port, MediaType.AUDIO, logFailure("taking a voice out of the mix", Level.FINE));
-            }
-        });
+        run(participantId, () -> voices.audible(participantId, on, publishers.get(participantId)));
     }
 
     /** The participant started or stopped speaking: the latest speakers' cameras are the ones shown. */
     public void speaking(String participantId, boolean on) {
         run(participantId, () -> {
-            talking.remove(participantId);
-            if (on && people.isPresent(participantId)) {
-                talking.add(participantId);
-                if (lastN.spoke(participantId)) {
-                    reassign();
-                }
+            boolean speaks = on && people.isPresent(participantId);
+            if (speaks && lastN.spoke(participantId)) {
+                reassign();
             }
-            tellSpeaker();
+            tellSpeaker(speakers.speaking(participantId, speaks));
         });
     }
 
-    private void tellSpeaker() {
-        String now = talking.isEmpty() ? null : talking.stream().reduce((first, second) -> second).orElseThrow();
-        if (!Objects.equals(now, speaker)) {
-            speaker = now;
-            people.deliverToAll(new ServerMessage.Speaker(now));
+    /** Tells everyone who the speaker is now, when it changed. */
+    private void tellSpeaker(boolean changed) {
+        if (changed) {
+            people.deliverToAll(new ServerMessage.Speaker(speakers.speaker()));
         }
     }
 
@@ -276,19 +239,6 @@ public final class SfuRoom {
         });
     }
 
-    /** The participant's port on the room's audio mix, made when first needed. */
-    private HubPort voicePort(String participantId) {
-        HubPort port = voicePorts.get(participantId);
-        if (port == null) {
-            if (voices == null) {
-                voices = new Composite.Builder(pipeline()).build();
-            }
-            port = new HubPort.Builder(voices).build();
-            voicePorts.put(participantId, port);
-        }
-        return port;
-    }
-
     /** The slot a stream names ({@code ~slot3}: 3), or -1 when it names none of this room's slots. */
     private int slotOf(String stream) {
         if (!stream.startsWith(SLOT) || stream.length() > SLOT.length() + 3) {
@@ -310,10 +260,7 @@ public final class SfuRoom {
             WebRtcEndpoint endpoint = negotiate(link, offer);
             WebRtcEndpoint old = publishers.put(stream, endpoint);
             release(old);
-            if (recorder != null) {
-                release(recorder.in().remove(stream));
-                mix(stream, endpoint);
-            }
+            recording.published(stream, endpoint);
             if (screen) {
                 for (Map.Entry<Link, WebRtcEndpoint> receiver : receivers.entrySet()) {
                     if (receiver.getKey().stream().equals(stream)) {
@@ -322,10 +269,7 @@ public final class SfuRoom {
                 }
                 return;
             }
-            HubPort port = voicePort(participantId);
-            if (!silent.contains(participantId)) {
-                endpoint.connect(port, MediaType.AUDIO, logFailure("adding a voice to the mix", Level.WARNING));
-            }
+            voices.published(participantId, endpoint);
             watching(participantId);
             // Published again (a new connection): the slots that showed the old one show this one.
             lastN.showing(participantId).forEach((viewer, slot) -> show(endpoint, receivers.get(new Link(viewer, SLOT + slot))));
@@ -346,7 +290,7 @@ public final class SfuRoom {
                     String shown = lastN.shownIn(viewer, slot);
                     show(shown == null ? null : publishers.get(shown), endpoint);
                 } else {
-                    voicePort(viewer).connect(endpoint, MediaType.AUDIO, logFailure("connecting the mix", Level.WARNING));
+                    voices.listen(viewer, endpoint);
                 }
                 return;
             }
@@ -424,25 +368,20 @@ public final class SfuRoom {
     public void left(String participantId, boolean roomNowEmpty) {
         run(participantId, () -> {
             lastN.gone(participantId);
-            talking.remove(participantId);
-            silent.remove(participantId);
-            tellSpeaker();
+            tellSpeaker(speakers.speaking(participantId, false));
             if (session != clients.get()) {
                 forget();
                 return;
             }
             release(publishers.remove(participantId));
             release(publishers.remove(participantId + SCREEN_SUFFIX));
-            if (recorder != null) {
-                release(recorder.in().remove(participantId));
-                release(recorder.in().remove(participantId + SCREEN_SUFFIX));
-            }
+            recording.unpublished(participantId);
+            recording.unpublished(participantId + SCREEN_SUFFIX);
             releaseReceivers(link -> link.owner().equals(participantId) || ownerOf(link.stream()).equals(participantId));
-            release(voicePorts.remove(participantId));
+            voices.gone(participantId);
             reassign(); // their cameras' slots go to the next in line
             if (roomNowEmpty) {
-                recording = false; // the last one left: the recording ends with the room's media
-                stopRecorder();
+                recording.end(); // the last one left: the recording ends with the room's media
                 releasePipeline();
             }
         });
@@ -457,9 +396,7 @@ public final class SfuRoom {
                 return;
             }
             release(publishers.remove(stream));
-            if (recorder != null) {
-                release(recorder.in().remove(stream));
-            }
+            recording.unpublished(stream);
             releaseReceivers(link -> link.stream().equals(stream));
         });
     }
@@ -473,71 +410,8 @@ public final class SfuRoom {
             if (session != clients.get()) {
                 forget();
             }
-            recording = on;
-            if (on && recorder == null) {
-                startRecorder();
-            } else if (!on) {
-                stopRecorder();
-            }
+            recording.want(on, this::pipeline, publishers);
         });
-    }
-
-    /** A new part: the mix of everyone published now (later ones join it in {@link #publish}) into a WebM file. */
-    private void startRecorder() {
-        if (parts == null) {
-            throw new IllegalStateException("recording is off");
-        }
-        MediaPipeline current = pipeline();
-        RecordingParts.Part part = parts.start(roomId);
-        Composite mix = new Composite.Builder(current).build();
-        HubPort out = null;
-        RecorderEndpoint file = null;
-        try {
-            out = new HubPort.Builder(mix).build();
-            file = new RecorderEndpoint.Builder(current, part.uri()).withMediaProfile(MediaProfileSpecType.WEBM).build();
-            out.connect(file);
-            recorder = new Recorder(part.id(), mix, out, file, new HashMap<>());
-            publishers.forEach(this::mix);
-            file.record();
-            LOG.info(() -> "room " + roomId + ": recording part " + part.id());
-        } catch (RuntimeException e) {
-            recorder = null;
-            recording = false;
-            release(file);
-            release(out);
-            release(mix);
-            parts.ended(part.id());
-            people.recordingStopped();
-            throw e;
-        }
-    }
-
-    private void mix(String stream, WebRtcEndpoint publisher) {
-        HubPort port = new HubPort.Builder(recorder.mix()).build();
-        recorder.in().put(stream, port);
-        publisher.connect(port, logFailure("adding a stream to the recording", Level.WARNING));
-        publisher.requestKeyframe(logFailure("asking for a keyframe", Level.FINE)); // the mix decodes from a keyframe on
-    }
-
-
-    /** Finishes the part's file (waits for the media server to close it) and releases the mix. */
-    private void stopRecorder() {
-        Recorder done = recorder;
-        if (done == null) {
-            return;
-        }
-        recorder = null;
-        try {
-            done.file().stopAndWait();
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "room " + roomId + ": the media server did not confirm the end of recording part "
-                    + done.partId() + "; the file keeps what was written", e);
-        }
-        done.in().values().forEach(this::release);
-        release(done.file());
-        release(done.out());
-        release(done.mix());
-        parts.ended(done.partId());
     }
 
     /** Releases the receiving endpoints of the matching connections and forgets their early candidates. */
@@ -554,9 +428,8 @@ public final class SfuRoom {
 
     /** The room is gone: release everything it still holds (a recording is finished first). */
     public void closed() {
-        recording = false;
         if (session == clients.get()) {
-            stopRecorder();
+            recording.end();
             releasePipeline();
         }
         forget();
@@ -579,10 +452,7 @@ public final class SfuRoom {
             return; // the first join makes the pipeline
         }
         try {
-            pipeline();
-            if (recording) {
-                startRecorder(); // a new part: the file of the lost server keeps what it got
-            }
+            recording.resume(pipeline(), publishers);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "could not rebuild the media pipeline of room " + roomId, e);
             if (pipeline == null) {
@@ -710,15 +580,11 @@ public final class SfuRoom {
     }
 
     private void forget() {
-        if (recorder != null) {
-            parts.ended(recorder.partId()); // its media server session is gone: so is the recorder, the file stays
-            recorder = null;
-        }
+        recording.forget(); // its media server session is gone: so is the recorder, the file stays
         pipeline = null;
         pipelineId = null;
         session = null;
-        voices = null;
-        voicePorts.clear();
+        voices.forget();
         lastN.clear(); // cameras are published anew; viewers keep their (now empty) slots
         publishers.clear();
         receivers.clear();
