@@ -173,7 +173,7 @@ export class Call extends EventTarget {
       // Catch up with who left while the socket was down.
       [...this.people.keys()].filter((id) => !present.has(id)).forEach((id) => this.remove(id));
     }
-    if (!mesh && (!joined.resumed || joined.restored || !this.publisher)) {
+    if (!mesh && (!joined.resumed || joined.restored || !this.mixLink)) {
       // New identity, or a rebuilt room whose pipeline is new: every media server connection we
       // keep starts over (a plain resume keeps them: they never depended on the socket). Those
       // made just below negotiate once, from the start.

@@ -46,11 +46,11 @@ function track(kind) {
   return t;
 }
 
-function setUp() {
+function setUp({ devices = true } = {}) {
   const signaling = new FakeSignaling();
   const made = [];
   const timers = { pending: [], setTimeout(fn, ms) { this.pending.push({ fn, ms }); return this.pending.length; }, clearTimeout() {} };
-  const local = { getTracks: () => [track('audio'), track('video')] };
+  const local = { getTracks: () => (devices ? [track('audio'), track('video')] : []) };
   const call = new Call({
     signaling,
     localStream: () => local,
@@ -159,6 +159,20 @@ test('Kurento: slots carry the cameras the server names; whoever has none shows 
     assert.deepEqual(call.slotLinks[1].answers, ['slot answer']);
     assert.deepEqual(call.mixLink.answers, ['mix answer']);
   });
+});
+
+test('Kurento: a page without camera or microphone keeps its slots and mix on a plain resume', () => {
+  const { signaling, call } = setUp({ devices: false });
+  signaling.deliver('joined', joined([person('a')], { media: 'kurento' }));
+  assert.equal(call.publisher, null, 'nothing to publish');
+  signaling.deliver('slots', { slots: ['a'] });
+  const slot = call.slotLinks[0];
+  const mix = call.mixLink;
+  signaling.deliver('joined', joined([person('a')], { media: 'kurento', resumed: true }));
+  assert.equal(call.slotLinks[0], slot);
+  assert.equal(slot.closed, false);
+  assert.deepEqual(call.slotted, ['a']);
+  assert.equal(mix.restarts, 0);
 });
 
 test('Kurento: a slot named before its person arrived shows them once they do', () => {

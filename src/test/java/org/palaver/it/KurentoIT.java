@@ -204,6 +204,14 @@ class KurentoIT {
             bob.send("{\"type\":\"media-state\",\"audioMuted\":false,\"videoMuted\":false}");
             awaitTrue(() -> kms.sources("AUDIO").containsValue(bobPublish), "Bob's voice back in the mix");
 
+            // A camera switched off gives its slots to the next camera, and takes them back when on.
+            carol.send("{\"type\":\"media-state\",\"audioMuted\":false,\"videoMuted\":true}");
+            assertEquals(bob.id(), awaitSlot(alice, bob.id()));
+            assertEquals(alice.id(), awaitSlot(bob, alice.id()));
+            carol.send("{\"type\":\"media-state\",\"audioMuted\":false,\"videoMuted\":false}");
+            assertEquals(carol.id(), awaitSlot(alice, carol.id()));
+            assertEquals(carol.id(), awaitSlot(bob, carol.id()));
+
             int before = kms.calls().size();
             carol.send("{\"type\":\"leave\"}");
             awaitTrue(() -> kms.liveCount("WebRtcEndpoint") == 6, "Carol's publisher, mix and slot gone with her");
@@ -217,7 +225,15 @@ class KurentoIT {
             assertEquals(1, kms.liveCount("MediaPipeline"));
             assertEquals(2, kms.liveCount("HubPort"));
 
-            alice.send("{\"type\":\"leave\"}");
+            // Back on a new socket, Alice is told her slots and the speaker again (what was sent
+            // while her socket was down may be lost).
+            SignalClient back = SignalClient.connect(base, room);
+            people.add(back);
+            back.send("{\"type\":\"resume\",\"token\":\"" + alice.joined().getString("resumeToken") + "\"}");
+            back.await("joined");
+            assertEquals(bob.id(), awaitSlot(back, bob.id()), "slots again after the resume");
+            back.await(m -> m.getString("type").equals("speaker") && !m.containsKey("id"), "the speaker again after the resume");
+            back.send("{\"type\":\"leave\"}");
             bob.send("{\"type\":\"leave\"}");
             awaitTrue(() -> kms.liveObjects().isEmpty(), "everyone left: nothing alive in the media server");
         } finally {

@@ -425,7 +425,18 @@ public class MediaService implements MediaPort {
 
             @Override
             public void audible(String participantId, boolean audible) {
-                queue.offer(participantId, () -> sfu.audible(participantId, audible));
+                // always taken: a dropped unmute would leave someone unheard while every page shows them unmuted
+                queue.submit(() -> sfu.audible(participantId, audible));
+            }
+
+            @Override
+            public void camera(String participantId, boolean on) {
+                queue.submit(() -> sfu.camera(participantId, on));
+            }
+
+            @Override
+            public void resumed(String participantId) {
+                queue.submit(() -> sfu.resumed(participantId));
             }
 
             @Override

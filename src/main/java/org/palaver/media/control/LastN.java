@@ -23,6 +23,8 @@ public final class LastN {
     private final List<String> order = new ArrayList<>();
     /** Each viewer's slots: the camera (participant id) shown in it, or null. */
     private final Map<String, String[]> slots = new HashMap<>();
+    /** Cameras switched off: they keep their place in the order but take no slot (kept across {@link #clear}). */
+    private final Set<String> dark = new java.util.HashSet<>();
 
     public LastN(int n) {
         if (n < 1) {
@@ -51,6 +53,12 @@ public final class LastN {
     public void gone(String id) {
         order.remove(id);
         slots.remove(id);
+        dark.remove(id);
+    }
+
+    /** {@code id}'s camera was switched on or off; whether that changed anything. */
+    public boolean camera(String id, boolean on) {
+        return on ? dark.remove(id) : dark.add(id);
     }
 
     /** Everything forgotten (the media server session is gone; cameras are published anew). */
@@ -77,7 +85,7 @@ public final class LastN {
             if (visible.size() == n) {
                 break;
             }
-            if (!id.equals(viewer)) {
+            if (!id.equals(viewer) && !dark.contains(id)) {
                 visible.add(id);
             }
         }

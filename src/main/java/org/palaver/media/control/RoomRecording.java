@@ -53,6 +53,9 @@ final class RoomRecording {
 
     /** A host starts (a part now, on {@code pipeline}, of the {@code published} streams) or stops (the part's file is finished). */
     void want(boolean on, java.util.function.Supplier<MediaPipeline> pipeline, Map<String, WebRtcEndpoint> published) {
+        if (on && parts == null) {
+            throw new IllegalStateException("recording is off");
+        }
         wanted = on; // before the pipeline is asked for: a media server away now gets a part when it is back
         if (on && recorder == null) {
             start(pipeline.get(), published);

@@ -170,6 +170,28 @@ public final class SfuRoom {
         }
     }
 
+    /**
+     * The participant is back on a new socket: what was sent while it was down may be lost (held
+     * messages are bounded), so they get their slots and the speaker again.
+     */
+    public void resumed(String participantId) {
+        run(participantId, () -> {
+            if (lastN.slotsOf(participantId) != null) {
+                people.deliver(participantId, new ServerMessage.Slots(lastN.slotsOf(participantId)));
+            }
+            people.deliver(participantId, new ServerMessage.Speaker(speakers.speaker()));
+        });
+    }
+
+    /** The participant's camera was switched on or off: one that is off gives its slots to the next camera. */
+    public void camera(String participantId, boolean on) {
+        run(participantId, () -> {
+            if (lastN.camera(participantId, on)) {
+                reassign();
+            }
+        });
+    }
+
     /** The participant's microphone was muted or unmuted: their voice leaves or joins the mix. */
     public void audible(String participantId, boolean on) {
         run(participantId, () -> voices.audible(participantId, on, publishers.get(participantId)));
@@ -255,6 +277,9 @@ public final class SfuRoom {
     /** Publishes the participant's camera ({@code screen} false) or shared screen. */
     public void publish(String participantId, String offer, boolean screen) {
         run(participantId, () -> {
+            if (!people.isPresent(participantId)) {
+                return; // left while this waited: nothing of theirs is made again
+            }
             String stream = screen ? participantId + SCREEN_SUFFIX : participantId;
             Link link = new Link(participantId, stream);
             WebRtcEndpoint endpoint = negotiate(link, offer);
@@ -280,6 +305,9 @@ public final class SfuRoom {
 
     public void subscribe(String viewer, String stream, String offer) {
         run(viewer, () -> {
+            if (!people.isPresent(viewer)) {
+                return; // left while this waited: no slot, mix or port is made for them again
+            }
             int slot = slotOf(stream);
             if (slot >= 0 || stream.equals(MIX)) {
                 Link link = new Link(viewer, stream);
@@ -342,7 +370,8 @@ public final class SfuRoom {
         }
         String publisher = ownerOf(link.stream());
         boolean wellFormed = link.stream().equals(publisher) || link.stream().equals(publisher + SCREEN_SUFFIX);
-        return wellFormed && (link.publishing() || people.isPresent(publisher));
+        // another's camera comes in a slot, never on a connection of its own: only their screen
+        return wellFormed && (link.publishing() || link.stream().endsWith(SCREEN_SUFFIX) && people.isPresent(publisher));
     }
 
     /** Whether one more early candidate of this participant stays within the count and byte bounds. */

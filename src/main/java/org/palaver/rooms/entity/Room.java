@@ -274,6 +274,7 @@ public final class Room {
         mailbox.post(new ServerMessage.Joined(participant.info(), participant.resumeToken(), media.wire(), others, true, restored,
                 List.copyOf(chat)).withRoomState(locked, lobby, recording));
         participant.flushHeld();
+        roomMedia.resumed(participant.id()); // after joined: the media side tells them its state again
         showLobbyTo(participant);
         if (wasAway) {
             broadcast(participant, new ServerMessage.ParticipantConnection(participant.id(), "connected"));
@@ -706,6 +707,7 @@ public final class Room {
         Participant participant = requireCurrent(seat);
         participant.setMedia(audioMuted, videoMuted);
         roomMedia.audible(participant.id(), !audioMuted);
+        roomMedia.camera(participant.id(), !videoMuted);
         if (audioMuted) {
             roomMedia.speaking(participant.id(), false);
         }
@@ -724,6 +726,7 @@ public final class Room {
         }
         Participant participant = seat.participant();
         participant.goAway(now.plus(reconnectGrace));
+        roomMedia.speaking(participant.id(), false); // their page's "stopped" may never come
         broadcast(participant, new ServerMessage.ParticipantConnection(participant.id(), "reconnecting"));
     }
 

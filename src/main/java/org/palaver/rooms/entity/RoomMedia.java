@@ -35,6 +35,14 @@ public interface RoomMedia {
     default void recording(boolean on, String by) {
     }
 
+    /** The participant took their place back on a new socket (after {@code joined}): what the media side told them may be lost. */
+    default void resumed(String participantId) {
+    }
+
+    /** The participant switched their camera on or off: a camera that is off takes no one's video slot. */
+    default void camera(String participantId, boolean on) {
+    }
+
     /** The participant's microphone was muted ({@code false}) or unmuted: only unmuted voices need mixing. */
     default void audible(String participantId, boolean audible) {
     }

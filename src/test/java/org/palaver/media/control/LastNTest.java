@@ -94,6 +94,22 @@ class LastNTest {
     }
 
     @Test
+    void aCameraSwitchedOffMakesWayAndTakesItsPlaceBackWhenOn() {
+        LastN lastN = room(2, "a", "b", "c", "d");
+        assertEquals(Arrays.asList("b", "c"), lastN.slotsOf("a"));
+        assertTrue(lastN.camera("b", false));
+        lastN.assign();
+        assertEquals(Arrays.asList("d", "c"), lastN.slotsOf("a"), "a dark camera's slot goes to the next one");
+        lastN.spoke("b");
+        lastN.assign();
+        assertFalse(shown(lastN, "a").contains("b"), "speaking with the camera off takes no slot");
+        assertTrue(lastN.camera("b", true));
+        assertFalse(lastN.camera("b", true), "no change twice");
+        lastN.assign();
+        assertTrue(shown(lastN, "a").contains("b"), "on again, and a recent speaker: shown");
+    }
+
+    @Test
     void clearingKeepsTheViewersAndEmptiesTheirSlots() {
         LastN lastN = room(2, "a", "b");
         lastN.clear();
