@@ -51,7 +51,7 @@ class SfuRoomTest {
     @Test
     void earlyCandidatesOfRealStreamsAreKeptWithinACountAndByteBoundPerParticipant() {
         IceCandidate small = new IceCandidate("candidate:1 1 udp 2122260223 192.0.2.1 50000 typ host", "0", 0, "abcd");
-        for (String stream : List.of("alice", "alice~screen", "bob", "bob~screen")) {
+        for (String stream : List.of("alice", "alice~screen", "~mix", "~slot0", "bob~screen")) {
             for (int i = 0; i < 100; i++) {
                 room.candidate("alice", stream, small);
             }
@@ -60,9 +60,16 @@ class SfuRoomTest {
 
         IceCandidate big = new IceCandidate("candidate:" + "x".repeat(10_000), "0", 0, null);
         for (int i = 0; i < 10; i++) {
-            room.candidate("bob", "alice", big);
+            room.candidate("bob", "~slot1", big);
         }
         assertEquals(SfuRoom.PENDING_LIMIT + 3, room.pendingCount(), "byte bound for bob: three of 10 KB fit in 32 KiB");
         assertTrue(toAlice.isEmpty(), "real streams are not refused: " + toAlice);
+    }
+
+    @Test
+    void candidatesForAnothersCameraAreRefusedItComesInASlot() {
+        room.candidate("alice", "bob", new IceCandidate("candidate:1 1 udp 2122260223 192.0.2.1 50000 typ host", "0", 0, null));
+        assertEquals(0, room.pendingCount());
+        assertTrue(toAlice.get(0) instanceof ServerMessage.Error e && e.error().equals("unknown-stream"), toAlice.toString());
     }
 }
