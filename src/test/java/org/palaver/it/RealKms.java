@@ -157,9 +157,13 @@ public final class RealKms implements AutoCloseable {
             List<Map<String, Integer>> all = new ArrayList<>();
             for (String pipeline : rpc.invoke("manager_ServerManager", "getPipelines")) {
                 Map<String, Integer> types = new TreeMap<>();
-                for (String child : rpc.invoke(pipeline, "getChildren")) {
-                    // an object id ends with its type: "..._kurento.WebRtcEndpoint"
-                    types.merge(child.substring(child.lastIndexOf('.') + 1), 1, Integer::sum);
+                try {
+                    for (String child : rpc.invoke(pipeline, "getChildren")) {
+                        // an object id ends with its type: "..._kurento.WebRtcEndpoint"
+                        types.merge(child.substring(child.lastIndexOf('.') + 1), 1, Integer::sum);
+                    }
+                } catch (ObjectGone e) {
+                    continue; // released while it was read: gone
                 }
                 all.add(types);
             }
@@ -172,14 +176,18 @@ public final class RealKms implements AutoCloseable {
         try (Rpc rpc = new Rpc(url)) {
             List<Map<String, Integer>> all = new ArrayList<>();
             for (String pipeline : rpc.invoke("manager_ServerManager", "getPipelines")) {
-                boolean room = rpc.invokeRaw(pipeline, "getTags").getValuesAs(JsonObject.class).stream()
-                        .anyMatch(tag -> tag.getString("key").equals("palaver.room"));
-                if (room) {
-                    Map<String, Integer> types = new TreeMap<>();
-                    for (String child : rpc.invoke(pipeline, "getChildren")) {
-                        types.merge(child.substring(child.lastIndexOf('.') + 1), 1, Integer::sum);
+                try {
+                    boolean room = rpc.invokeRaw(pipeline, "getTags").getValuesAs(JsonObject.class).stream()
+                            .anyMatch(tag -> tag.getString("key").equals("palaver.room"));
+                    if (room) {
+                        Map<String, Integer> types = new TreeMap<>();
+                        for (String child : rpc.invoke(pipeline, "getChildren")) {
+                            types.merge(child.substring(child.lastIndexOf('.') + 1), 1, Integer::sum);
+                        }
+                        all.add(types);
                     }
-                    all.add(types);
+                } catch (ObjectGone e) {
+                    // released while it was read: gone
                 }
             }
             return all;
@@ -192,8 +200,12 @@ public final class RealKms implements AutoCloseable {
             List<Map<String, String>> all = new ArrayList<>();
             for (String pipeline : rpc.invoke("manager_ServerManager", "getPipelines")) {
                 Map<String, String> tags = new TreeMap<>();
-                for (JsonObject tag : rpc.invokeRaw(pipeline, "getTags").getValuesAs(JsonObject.class)) {
-                    tags.put(tag.getString("key"), tag.getString("value"));
+                try {
+                    for (JsonObject tag : rpc.invokeRaw(pipeline, "getTags").getValuesAs(JsonObject.class)) {
+                        tags.put(tag.getString("key"), tag.getString("value"));
+                    }
+                } catch (ObjectGone e) {
+                    continue; // released while it was read: gone
                 }
                 all.add(tags);
             }
@@ -204,6 +216,13 @@ public final class RealKms implements AutoCloseable {
     /** The rooms whose pipelines the media server holds, by their {@code palaver.room} tag, sorted (a room twice shows twice). */
     public List<String> rooms() throws Exception {
         return pipelineTags().stream().map(t -> t.getOrDefault("palaver.room", "(untagged)")).sorted().toList();
+    }
+
+    /** The object was released between listing it and asking it (a pipeline going away while it is read). */
+    private static final class ObjectGone extends IllegalStateException {
+        ObjectGone(String message) {
+            super(message);
+        }
     }
 
     /** One JSON-RPC session with the media server: requests one at a time, answers awaited. */
@@ -249,6 +268,11 @@ public final class RealKms implements AutoCloseable {
                     continue; // an event, or an answer to something else
                 }
                 if (answer.containsKey("error")) {
+                    String type = answer.getJsonObject("error").getJsonObject("data") == null ? ""
+                            : answer.getJsonObject("error").getJsonObject("data").getString("type", "");
+                    if (type.equals("MEDIA_OBJECT_NOT_FOUND")) {
+                        throw new ObjectGone(operation + " failed: " + answer.get("error"));
+                    }
                     throw new IllegalStateException(operation + " failed: " + answer.get("error"));
                 }
                 return answer.getJsonObject("result").getJsonArray("value");
