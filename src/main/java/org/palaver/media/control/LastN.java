@@ -103,42 +103,27 @@ public final class LastN {
     public List<Change> assign() {
         List<Change> changes = new ArrayList<>();
         for (Map.Entry<String, String[]> entry : slots.entrySet()) {
-            String viewer = entry.getKey();
             String[] assigned = entry.getValue();
-            Set<String> visible = visibleTo(viewer);
+            String[] before = assigned.clone();
+            Set<String> visible = visibleTo(entry.getKey());
             for (int i = 0; i < n; i++) {
                 if (assigned[i] != null && !visible.remove(assigned[i])) {
-                    changes.add(new Change(viewer, i, assigned[i], null));
-                    assigned[i] = null;
+                    assigned[i] = null; // no longer visible: leaves its slot
                 }
             }
             var newcomers = visible.iterator(); // those visible without a slot yet
             for (int i = 0; i < n && newcomers.hasNext(); i++) {
                 if (assigned[i] == null) {
-                    String to = newcomers.next();
-                    // a slot emptied above and filled again is one change, not two
-                    int dropped = lastChange(changes, viewer, i);
-                    if (dropped >= 0) {
-                        Change was = changes.remove(dropped);
-                        changes.add(new Change(viewer, i, was.from(), to));
-                    } else {
-                        changes.add(new Change(viewer, i, null, to));
-                    }
-                    assigned[i] = to;
+                    assigned[i] = newcomers.next();
+                }
+            }
+            for (int i = 0; i < n; i++) {
+                if (!Objects.equals(before[i], assigned[i])) {
+                    changes.add(new Change(entry.getKey(), i, before[i], assigned[i]));
                 }
             }
         }
-        changes.removeIf(c -> Objects.equals(c.from(), c.to()));
         return changes;
-    }
-
-    private static int lastChange(List<Change> changes, String viewer, int slot) {
-        for (int i = changes.size() - 1; i >= 0; i--) {
-            if (changes.get(i).viewer().equals(viewer) && changes.get(i).slot() == slot) {
-                return i;
-            }
-        }
-        return -1;
     }
 
     /** The camera in each of the viewer's slots (null: empty), or null for someone not watching. */

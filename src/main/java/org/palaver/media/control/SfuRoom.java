@@ -165,8 +165,9 @@ public final class SfuRoom {
     private void watching(String viewer) {
         if (lastN.slotsOf(viewer) == null) {
             lastN.viewer(viewer);
-            reassign();
-            people.deliver(viewer, new ServerMessage.Slots(lastN.slotsOf(viewer)));
+            if (!reassign().contains(viewer)) {
+                people.deliver(viewer, new ServerMessage.Slots(lastN.slotsOf(viewer))); // told even with nothing to show
+            }
         }
     }
 
@@ -215,8 +216,8 @@ public final class SfuRoom {
         }
     }
 
-    /** Applies what changed in everyone's slots on the media server and tells each viewer concerned. */
-    private void reassign() {
+    /** Applies what changed in everyone's slots on the media server and tells each viewer concerned; returns who was told. */
+    private Set<String> reassign() {
         Set<String> told = new LinkedHashSet<>();
         for (LastN.Change change : lastN.assign()) {
             WebRtcEndpoint slot = receivers.get(new Link(change.viewer(), SLOT + change.slot()));
@@ -227,6 +228,7 @@ public final class SfuRoom {
             told.add(change.viewer());
         }
         told.forEach(viewer -> people.deliver(viewer, new ServerMessage.Slots(lastN.slotsOf(viewer))));
+        return told;
     }
 
     /**
