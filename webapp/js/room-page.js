@@ -12,7 +12,7 @@ import { show, showError } from './call-view.js';
 const NAME_KEY = 'palaver.displayName';
 const HTTPS_PORT = 8181;
 const JOIN_ERRORS = new Set(['room-full', 'invalid-name', 'room-not-found', 'passcode-required', 'passcode-invalid',
-  'too-many-attempts', 'server-busy', 'room-locked', 'lobby-full', 'sign-in-expired', 'sign-in-invalid']);
+  'too-many-attempts', 'server-busy', 'room-locked', 'lobby-full', 'media-server-busy', 'sign-in-expired', 'sign-in-invalid']);
 const SIGN_IN_ERRORS = new Set(['sign-in-expired', 'sign-in-invalid']);
 
 const $ = (id) => document.getElementById(id);

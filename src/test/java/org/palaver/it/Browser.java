@@ -264,8 +264,25 @@ public final class Browser implements AutoCloseable {
 
     public WebDriverWait waiting(Duration timeout) {
         WebDriverWait wait = new WebDriverWait(driver, timeout, Duration.ofMillis(50));
-        wait.withMessage(() -> label + ": " + driver.getCurrentUrl());
+        wait.withMessage(() -> label + ": " + driver.getCurrentUrl() + " " + pageState());
         return wait;
+    }
+
+    /** What a page shows, for a failed wait: its visible part, error banner, status and connections. */
+    public String pageState() {
+        try {
+            return String.valueOf(driver.executeScript("""
+                    const parts = ['loading', 'not-found', 'prejoin', 'call', 'left', 'removed', 'ended', 'lobby', 'denied']
+                      .filter((id) => document.getElementById(id) && !document.getElementById(id).hidden);
+                    const error = document.getElementById('error');
+                    const status = document.querySelector('[data-testid="connection-status"]');
+                    return 'showing ' + JSON.stringify(parts)
+                      + (error && !error.hidden ? ', error "' + error.textContent + '"' : '')
+                      + (status ? ', status ' + status.dataset.state : '')
+                      + (window.__probe ? ', ' + window.__probe.describePeers() : '');"""));
+        } catch (RuntimeException e) {
+            return "(page state unreadable: " + e.getMessage().lines().findFirst().orElse("") + ")";
+        }
     }
 
     public List<Long> framesDecoded() {

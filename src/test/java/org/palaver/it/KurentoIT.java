@@ -384,6 +384,35 @@ class KurentoIT {
         awaitTrue(() -> kms.liveObjects().isEmpty(), "released after both left");
     }
 
+    @Test
+    @Order(9)
+    void aMediaServerAtCapacityLetsNobodyNewInAndKeepsThoseAlreadyIn() throws Exception {
+        String room = createRoom().getString("id");
+        try (SignalClient alice = SignalClient.join(base, room, "Alice")) {
+            kms.cpu(95);
+            awaitHealth("CPU 95%"); // the load is read every few seconds: the next reading shows it
+            try (SignalClient bob = SignalClient.connect(base, room)) {
+                bob.send(message("join", "name", "Bob"));
+                JsonObject refused = bob.await(m -> List.of("joined", "error").contains(m.getString("type")), "joined or error");
+                assertEquals("media-server-busy", refused.getString("error", "joined: " + refused), refused.toString());
+                assertTrue(refused.getString("message").contains("capacity"), refused.getString("message"));
+            }
+            alice.sync(); // still in, and the room still has only her
+            assertEquals(1, json(get("api/rooms/" + room).body()).getJsonArray("participants").size());
+
+            kms.cpu(5);
+            awaitHealth("CPU 5%");
+            try (SignalClient bob = SignalClient.join(base, room, "Bob")) {
+                call(alice, bob);
+                alice.send("{\"type\":\"leave\"}");
+                bob.send("{\"type\":\"leave\"}");
+            }
+        } finally {
+            kms.cpu(5);
+        }
+        awaitTrue(() -> kms.liveObjects().isEmpty(), "released after both left");
+    }
+
     // ---- helpers ------------------------------------------------------------------------------
 
     /** What a page does: publish, and subscribe to the mix and a slot; waits for all six answers. */
@@ -468,6 +497,20 @@ class KurentoIT {
     private static JsonObject mediaCheck(JsonObject health) {
         return health.getJsonArray("checks").getValuesAs(JsonObject.class).stream()
                 .filter(c -> c.getString("name").equals("media-server")).findFirst().orElseThrow();
+    }
+
+    /** Until the media server's readiness data (its load as last read) contains {@code text}. */
+    private static void awaitHealth(String text) throws Exception {
+        long deadline = System.nanoTime() + UP_WITHIN.toNanos();
+        String body;
+        do {
+            body = get("health/ready").body();
+            if (mediaCheck(json(body)).toString().contains(text)) {
+                return;
+            }
+            Thread.sleep(200);
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError("the media server's load never showed " + text + ": " + body);
     }
 
     private static void awaitReady(boolean up) throws Exception {

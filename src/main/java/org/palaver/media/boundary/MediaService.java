@@ -32,6 +32,7 @@ import java.util.logging.Logger;
 import java.util.stream.Collectors;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.kurento.client.KurentoClient;
+import org.palaver.media.control.Admission;
 import org.palaver.media.control.KurentoConnection;
 import org.palaver.media.control.MediaServer;
 import org.palaver.media.control.Placement;
@@ -44,6 +45,7 @@ import org.palaver.platform.ProcessInstance;
 import org.palaver.rooms.control.MediaPort;
 import org.palaver.rooms.entity.MediaMode;
 import org.palaver.rooms.entity.Room;
+import org.palaver.rooms.entity.RoomException;
 import org.palaver.rooms.entity.RoomId;
 import org.palaver.rooms.entity.RoomMedia;
 import org.palaver.protocol.IceCandidate;
@@ -98,6 +100,16 @@ public class MediaService implements MediaPort {
     @Inject
     @ConfigProperty(name = "palaver.room.last-n", defaultValue = "9")
     int lastN;
+
+    /** Percent CPU (of all its cores) from which a media server lets nobody new into its rooms. */
+    @Inject
+    @ConfigProperty(name = "palaver.kms.max-cpu", defaultValue = "85")
+    float maxCpu;
+
+    /** Elements (endpoints, mostly) a media server may hold before it lets nobody new in; 0: no such cap. */
+    @Inject
+    @ConfigProperty(name = "palaver.kms.max-elements", defaultValue = "0")
+    int maxElements;
 
     @Inject
     Recordings recordings;
@@ -407,7 +419,20 @@ public class MediaService implements MediaPort {
             self[0] = new Sfu(sfu, queue, server);
             rooms.put(room.id(), self[0]);
         }
+        Admission admission = new Admission(maxCpu, maxElements);
         return new RoomMedia() {
+            @Override
+            public void admitOneMore(int present) {
+                MediaServer server = self[0].server;
+                Optional<String> refusal = server.admit(admission, Admission.elementsForNewcomer(present, Math.max(1, lastN)));
+                if (refusal.isPresent()) {
+                    LOG.info(() -> "refused someone new in room " + room.id().value() + ": media server " + server.url()
+                            + " is at capacity, " + refusal.get());
+                    throw new RoomException("media-server-busy",
+                            "This meeting's media server is at capacity: nobody new can join just now. Try again in a few minutes.");
+                }
+            }
+
             @Override
             public void joined(String participantId) {
                 queue.submit(() -> sfu.joined(participantId));

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
@@ -42,6 +43,8 @@ public final class MediaServer {
     private final Duration timeout;
     private volatile ServerLoad load = ServerLoad.NONE;
     private final AtomicInteger placedSinceRead = new AtomicInteger();
+    /** Elements the people let in since the last reading will add: counted until the next one shows them. */
+    private final AtomicInteger promisedSinceRead = new AtomicInteger();
     /** Pipelines found orphaned by the last sweep: released when the next sweep finds them so again. */
     private Set<String> suspects = Set.of(); // load thread only
 
@@ -73,6 +76,18 @@ public final class MediaServer {
         placedSinceRead.incrementAndGet();
     }
 
+    /**
+     * Lets one more person in under {@code rule}, promising the {@code adding} elements they will
+     * take; or says why not. Reads only what is in memory: safe under a room's lock.
+     */
+    public synchronized Optional<String> admit(Admission rule, int adding) {
+        Optional<String> refusal = rule.refusal(load, promisedSinceRead.get(), adding);
+        if (refusal.isEmpty()) {
+            promisedSinceRead.addAndGet(adding);
+        }
+        return refusal;
+    }
+
     public Placement.Candidate candidate(int roomsHere) {
         return new Placement.Candidate(url(), live(), load, placedSinceRead.get(), roomsHere);
     }
@@ -91,6 +106,7 @@ public final class MediaServer {
         int released = 0;
         try (KmsSession session = KmsSession.open(url, timeout)) {
             int placedBefore = placedSinceRead.get();
+            int promisedBefore = promisedSinceRead.get();
             List<String> pipelines = session.pipelines();
             int elements = 0;
             Set<String> found = new HashSet<>();
@@ -121,6 +137,7 @@ public final class MediaServer {
             float cpu = session.usedCpu(CPU_SAMPLE_MS);
             load = new ServerLoad(pipelines.size(), elements, cpu);
             placedSinceRead.addAndGet(-placedBefore); // rooms placed while reading count until the next one
+            promisedSinceRead.addAndGet(-promisedBefore);
         } catch (Exception e) {
             LOG.log(Level.FINE, "could not read media server " + url, e);
         }

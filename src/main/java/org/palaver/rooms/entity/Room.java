@@ -227,6 +227,7 @@ public final class Room {
         requireUnlocked(host || letInByHost);
         requireRoomForOneMore();
         String name = DisplayName.distinct(DisplayName.validate(rawName), names());
+        roomMedia.admitOneMore(participants.size()); // last: nothing after it refuses them
         String participantId;
         do {
             participantId = Tokens.random(8);

@@ -20,6 +20,14 @@ public interface RoomMedia {
         }
     };
 
+    /**
+     * Throws {@link RoomException} when the media side cannot take one more person into this room
+     * of {@code present} people now (its media server is at capacity); otherwise counts them in, as
+     * the seat is given. Reads memory only.
+     */
+    default void admitOneMore(int present) {
+    }
+
     void joined(String participantId);
 
     /** Gone for good (left or timed out), not merely reconnecting; {@code roomNowEmpty} when it was the last one. */

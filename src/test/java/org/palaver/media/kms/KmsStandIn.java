@@ -33,8 +33,10 @@ import org.palaver.media.kms.MiniWebSocketServer.Peer;
  * browser's {@code setRemoteDescription} accepts them and creates remote tracks, but no packet
  * ever flows. Pipelines and elements inside them exist; {@code processOffer},
  * {@code gatherCandidates} (2 host candidates, then IceGatheringDone), {@code addIceCandidate}
- * and {@code connect} are modelled, any other operation answers null. No transactions, no
- * {@code ServerManager}, no garbage collection of abandoned objects, no wss.
+ * and {@code connect} are modelled, any other operation answers null. Of the
+ * {@code ServerManager}: {@code getPipelines}, with each pipeline's {@code getChildren} and
+ * (empty) {@code getTags}, and {@code getUsedCpu}, which answers what {@link #cpu} set. No
+ * transactions, no garbage collection of abandoned objects, no wss.
  *
  * <p>What kurento-client 7.3 sends, as seen here:
  * <ul>
@@ -96,6 +98,7 @@ public final class KmsStandIn implements AutoCloseable {
             + "4A:AD:B9:B1:3F:82:18:3B:54:02:12:DF:3E:5D:49:6B:19:E5:7C:AB:4A:AD:B9:B1:3F:82:18:3B:54:02:12:DF";
     private static final String ICE_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     private static final Duration IDLE = Duration.ofMillis(200);
+    private static final String SERVER_MANAGER = "manager_ServerManager";
 
     private final MiniWebSocketServer server;
 
@@ -112,6 +115,7 @@ public final class KmsStandIn implements AutoCloseable {
     private final List<Connection> connects = new ArrayList<>();
     private final List<TypedCall> typedCalls = new ArrayList<>();
     private int candidatesPerGather = 2;
+    private float cpuPercent = 5f;
     private int candidatePort = 40000;
 
     private volatile long lastRequestNanos = System.nanoTime();
@@ -262,6 +266,11 @@ public final class KmsStandIn implements AutoCloseable {
         server.halfOpen(on);
     }
 
+    /** The CPU use, in percent of all cores, that {@code getUsedCpu} reports from now on (default 5). */
+    public synchronized void cpu(float percent) {
+        cpuPercent = percent;
+    }
+
     /** How many IceCandidateFound events each gatherCandidates emits (default 2). */
     public synchronized void candidatesPerGather(int n) {
         candidatesPerGather = n;
@@ -398,10 +407,13 @@ public final class KmsStandIn implements AutoCloseable {
 
     private List<Outgoing> invoke(Peer peer, JsonValue id, String session, JsonObject params) {
         String object = string(params, "object");
+        String operation = params.getString("operation", "");
+        if (SERVER_MANAGER.equals(object)) {
+            return reply(peer, id, ok(id, session, serverManager(operation)));
+        }
         if (object == null || !live.containsKey(object)) {
             return reply(peer, id, notFound(id, object));
         }
-        String operation = params.getString("operation", "");
         JsonObject args = params.get("operationParams") instanceof JsonObject o ? o : JsonValue.EMPTY_JSON_OBJECT;
         switch (operation) {
             case "processOffer" -> {
@@ -453,10 +465,38 @@ public final class KmsStandIn implements AutoCloseable {
                 typedCalls.add(new TypedCall("disconnect", object, sink, string(args, "mediaType")));
                 return reply(peer, id, ok(id, session, null));
             }
+            case "getChildren" -> {
+                JsonArrayBuilder children = Json.createArrayBuilder();
+                pipelines.forEach((element, pipeline) -> {
+                    if (pipeline.equals(object) && !element.equals(object) && live.containsKey(element)) {
+                        children.add(element);
+                    }
+                });
+                return reply(peer, id, ok(id, session, children.build()));
+            }
+            case "getTags" -> {
+                return reply(peer, id, ok(id, session, JsonValue.EMPTY_JSON_ARRAY));
+            }
             default -> {
                 return reply(peer, id, ok(id, session, JsonValue.NULL));
             }
         }
+    }
+
+    private JsonValue serverManager(String operation) {
+        return switch (operation) {
+            case "getPipelines" -> {
+                JsonArrayBuilder found = Json.createArrayBuilder();
+                live.forEach((object, type) -> {
+                    if ("MediaPipeline".equals(type)) {
+                        found.add(object);
+                    }
+                });
+                yield found.build();
+            }
+            case "getUsedCpu" -> Json.createValue(cpuPercent);
+            default -> JsonValue.NULL;
+        };
     }
 
     private JsonObject subscribe(JsonValue id, String session, JsonObject params) {
