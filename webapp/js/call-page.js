@@ -100,6 +100,7 @@ export class CallPage {
   #arrange() {
     const others = [...(this.call?.people.keys() ?? [])];
     if (this.#pinned && !others.includes(this.#pinned)) this.#pinned = null;
+    this.call?.pin(this.#pinned);
     arrangeTiles({ layout: this.#layout, pinned: this.#pinned, speaker: this.#speaker, others });
   }
 

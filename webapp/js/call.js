@@ -39,6 +39,7 @@ export class Call extends EventTarget {
   slotLinks = []; // slot -> receiving SfuLink, made when the slot is first used
   slotStreams = []; // slot -> its MediaStream once media arrived
   mixLink = null; // receiving SfuLink of the room's audio mix
+  pinned = null; // participant id whose camera this page keeps in its slots (kurento), or null
   ownScreen = null; // own shared screen: {stream, track, confirmed}
   unconfirmed = new Set(); // after a restart: peers not yet back in the rebuilt room
   mediaDown = false; // kurento: the media server is away (media-interrupted until sfu-restart)
@@ -179,6 +180,7 @@ export class Call extends EventTarget {
       // made just below negotiate once, from the start.
       this.#setMediaDown(false);
       this.#restartMedia();
+      if (this.pinned && present.has(this.pinned)) this.#signaling.pin(this.pinned); // a new or rebuilt room knows no pin
     }
     // Anyone new arrived after us (mesh: we offer to them), except on a first join.
     for (const p of joined.participants) {
@@ -231,6 +233,7 @@ export class Call extends EventTarget {
   }
 
   remove(id) {
+    if (this.pinned === id) this.pinned = null; // the server forgets the pin of someone gone too
     this.#removeScreen(id);
     this.unconfirmed.delete(id);
     const known = this.people.delete(id);
@@ -292,6 +295,16 @@ export class Call extends EventTarget {
     this.slotted = [];
     this.slotLinks = [];
     this.slotStreams = [];
+  }
+
+  /**
+   * Pins `id`'s camera, or unpins with null. In Kurento rooms the server then keeps it in one of
+   * this page's slots whoever speaks (it only sends the cameras a page shows).
+   */
+  pin(id) {
+    if (id === this.pinned) return;
+    this.pinned = id;
+    if (this.mode === 'kurento') this.#signaling.pin(id);
   }
 
   /** Kurento: tells the server this page's microphone hears speech (it shows the latest speakers' cameras). */

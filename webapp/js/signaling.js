@@ -121,6 +121,9 @@ export class Signaling extends EventTarget {
   /** Kurento rooms: this page's microphone started or stopped hearing speech. Stale once the socket drops: not queued. */
   speaking(speaking) { if (this.state === 'connected') this.send({ type: 'speaking', speaking }); }
 
+  /** Kurento rooms: keep `participant`'s camera in this page's slots whoever speaks; none unpins. */
+  pin(participant) { this.send(participant ? { type: 'pin', participant } : { type: 'pin' }); }
+
   mediaState(audioMuted, videoMuted) { this.send({ type: 'media-state', audioMuted, videoMuted }); }
 
   /** Asks to share a screen (the server confirms with `screen`, or refuses: screen-busy). */

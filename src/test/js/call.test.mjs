@@ -215,6 +215,29 @@ test('speaking is told to the server in Kurento rooms only, and the server\'s sp
   assert.deepEqual(heard, ['a', null]);
 });
 
+test('Kurento: a pinned camera is told to the server once, again to a rebuilt room, and forgotten with its person', () => {
+  const { signaling, call } = setUp();
+  const pins = () => signaling.sent.filter((m) => m.type === 'pin');
+  signaling.deliver('joined', joined([person('a'), person('b')]));
+  call.pin('a');
+  assert.deepEqual(pins(), [], 'mesh: every camera comes anyway');
+  call.pin(null);
+  signaling.deliver('joined', joined([person('a'), person('b')], { media: 'kurento', resumed: true, restored: true }));
+  call.pin('a');
+  call.pin('a');
+  assert.deepEqual(pins(), [{ type: 'pin', participant: 'a' }], 'told once');
+  signaling.deliver('joined', joined([person('a'), person('b')], { media: 'kurento', resumed: true }));
+  assert.equal(pins().length, 1, 'a plain resume: the server still knows');
+  signaling.deliver('joined', joined([person('a'), person('b')], { media: 'kurento', resumed: true, restored: true }));
+  assert.deepEqual(pins().at(-1), { type: 'pin', participant: 'a' }, 'a rebuilt room is told again');
+  assert.equal(pins().length, 2);
+  signaling.deliver('participant-left', { id: 'a' });
+  assert.equal(call.pinned, null, 'gone: unpinned here as on the server');
+  call.pin('b');
+  call.pin(null);
+  assert.deepEqual(pins().slice(2), [{ type: 'pin', participant: 'b' }, { type: 'pin' }]);
+});
+
 test('a room rebuilt in the other mode starts over in it', () => {
   const { signaling, call, events } = setUp();
   signaling.deliver('joined', joined([person('a')]));

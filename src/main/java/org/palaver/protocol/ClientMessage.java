@@ -18,6 +18,7 @@ import jakarta.json.bind.annotation.JsonbTypeInfo;
         @JsonbSubtype(alias = "chat", type = ClientMessage.Chat.class),
         @JsonbSubtype(alias = "hand", type = ClientMessage.Hand.class),
         @JsonbSubtype(alias = "speaking", type = ClientMessage.Speaking.class),
+        @JsonbSubtype(alias = "pin", type = ClientMessage.Pin.class),
         @JsonbSubtype(alias = "screen", type = ClientMessage.Screen.class),
         @JsonbSubtype(alias = "publish", type = ClientMessage.Publish.class),
         @JsonbSubtype(alias = "subscribe", type = ClientMessage.Subscribe.class),
@@ -65,6 +66,8 @@ public sealed interface ClientMessage {
         void hand(Hand message);
 
         void speaking(Speaking message);
+
+        void pin(Pin message);
 
         void screen(Screen message);
 
@@ -223,6 +226,17 @@ public sealed interface ClientMessage {
 
         public Speaking {
             require(speaking, "speaking");
+        }
+    }
+
+    /**
+     * Kurento rooms: the sender pins {@code participant}'s camera (keeps it in one of their slots
+     * whoever speaks), or, without one, unpins. Only the sender's own slots change.
+     */
+    record Pin(String participant) implements ClientMessage {
+        @Override
+        public void accept(Handler handler) {
+            handler.pin(this);
         }
     }
 

@@ -197,6 +197,17 @@ class KurentoIT {
             assertEquals(answers, count(alice, "sfu-answer") + count(bob, "sfu-answer"), "a switch needs no negotiation");
             assertEquals(9, kms.liveCount("WebRtcEndpoint"));
 
+            // Alice pins Bob: her slot shows him although Carol speaks, and nobody else's slot moves.
+            alice.send(message("pin", "participant", bob.id()));
+            assertEquals(bob.id(), awaitSlot(alice, bob.id()));
+            kms.awaitIdle(Duration.ofSeconds(5));
+            assertEquals(endpoints.get(bob.id() + "-publish"), kms.sources("VIDEO").get(endpoints.get(alice.id() + "~slot0")));
+            assertEquals(endpoints.get(carol.id() + "-publish"), kms.sources("VIDEO").get(endpoints.get(bob.id() + "~slot0")));
+            alice.send(message("pin", "participant", "nobody"));
+            assertEquals("unknown-participant", alice.await("error").getString("error"));
+            alice.send("{\"type\":\"pin\"}");
+            assertEquals(carol.id(), awaitSlot(alice, carol.id()), "unpinned: the speaker again");
+
             // A muted microphone's voice leaves the mix (the mixer's cost is per voice), and comes back.
             String bobPublish = endpoints.get(bob.id() + "-publish");
             bob.send("{\"type\":\"media-state\",\"audioMuted\":true,\"videoMuted\":false}");

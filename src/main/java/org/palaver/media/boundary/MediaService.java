@@ -471,6 +471,11 @@ public class MediaService implements MediaPort {
             }
 
             @Override
+            public void pinned(String participantId, String pinnedId) {
+                queue.offer(participantId, () -> sfu.pinned(participantId, pinnedId));
+            }
+
+            @Override
             public void recording(boolean on, String by) {
                 queue.submit(() -> sfu.recording(on, by));
             }

@@ -10,8 +10,8 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * Whose camera each viewer of a Kurento room receives: at most {@code n} of them, the most recent
- * speakers first, then those who published earliest. Each viewer holds {@code n} video slots, and
+ * Whose camera each viewer of a Kurento room receives: at most {@code n} of them, the one the
+ * viewer pinned first, then the most recent speakers, then those who published earliest. Each viewer holds {@code n} video slots, and
  * a camera keeps its slot for as long as it stays visible, so a switch re-points one slot and the
  * others go on untouched. Plain data, no media server: {@link SfuRoom} acts on what it returns,
  * on its queue only (no lock needed).
@@ -25,6 +25,8 @@ public final class LastN {
     private final Map<String, String[]> slots = new HashMap<>();
     /** Cameras switched off: they keep their place in the order but take no slot (kept across {@link #clear}). */
     private final Set<String> dark = new java.util.HashSet<>();
+    /** The camera each viewer pinned: theirs whoever speaks (kept across {@link #clear}). */
+    private final Map<String, String> pins = new HashMap<>();
 
     public LastN(int n) {
         if (n < 1) {
@@ -54,6 +56,16 @@ public final class LastN {
         order.remove(id);
         slots.remove(id);
         dark.remove(id);
+        pins.remove(id);
+        pins.values().removeIf(id::equals);
+    }
+
+    /** {@code viewer} pins {@code id}'s camera, or unpins with null; whether that changed anything. */
+    public boolean pin(String viewer, String id) {
+        if (id == null || id.equals(viewer)) {
+            return pins.remove(viewer) != null;
+        }
+        return !id.equals(pins.put(viewer, id));
     }
 
     /** {@code id}'s camera was switched on or off; whether that changed anything. */
@@ -78,9 +90,13 @@ public final class LastN {
         return true;
     }
 
-    /** The cameras {@code viewer} should see: the first {@code n} in the order but their own. */
+    /** The cameras {@code viewer} should see: the one they pinned, then the first in the order but their own. */
     Set<String> visibleTo(String viewer) {
         Set<String> visible = new LinkedHashSet<>();
+        String pinned = pins.get(viewer);
+        if (pinned != null && order.contains(pinned) && !dark.contains(pinned)) {
+            visible.add(pinned);
+        }
         for (String id : order) {
             if (visible.size() == n) {
                 break;

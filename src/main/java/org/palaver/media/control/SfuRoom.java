@@ -209,6 +209,15 @@ public final class SfuRoom {
         });
     }
 
+    /** The viewer pinned a camera (or none): it keeps a slot of theirs whoever speaks. */
+    public void pinned(String viewer, String pinnedId) {
+        run(viewer, () -> {
+            if (lastN.pin(viewer, pinnedId != null && people.isPresent(pinnedId) ? pinnedId : null)) {
+                reassign();
+            }
+        });
+    }
+
     /** Tells everyone who the speaker is now, when it changed. */
     private void tellSpeaker(boolean changed) {
         if (changed) {

@@ -577,6 +577,11 @@ public class RoomService {
         seat.room().speaking(seat, speaking);
     }
 
+    /** Kurento rooms: the seat's participant pins another's camera into their slots, or unpins ({@code null}). */
+    public void pin(Seat seat, String participantId) {
+        seat.room().pin(seat, participantId);
+    }
+
     public void muteParticipant(Seat seat, String participantId) {
         seat.room().muteParticipant(seat, participantId);
     }

@@ -409,6 +409,12 @@ public final class Room {
         roomMedia.speaking(participant.id(), speaking && !participant.audioMuted());
     }
 
+    /** Keeps {@code targetId}'s camera (someone else here) in the sender's slots, or none with null. */
+    public synchronized void pin(Seat seat, String targetId) {
+        Participant participant = requireCurrent(seat);
+        roomMedia.pinned(participant.id(), targetId == null ? null : requireOther(participant, targetId).id());
+    }
+
     // ---- host controls: every one checks on the server that the sender is a host ----------------
 
     /**

@@ -59,6 +59,10 @@ public interface RoomMedia {
     default void speaking(String participantId, boolean speaking) {
     }
 
+    /** The participant pinned another's camera ({@code pinnedId}), or unpinned ({@code null}): it stays in their slots. */
+    default void pinned(String participantId, String pinnedId) {
+    }
+
     /** The participant stopped sharing a screen (leaving ends it through {@link #left}). */
     default void screenEnded(String participantId) {
     }

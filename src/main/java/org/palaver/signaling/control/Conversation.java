@@ -333,6 +333,11 @@ public final class Conversation implements Connection {
         }
 
         @Override
+        public void pin(ClientMessage.Pin message) {
+            rooms.pin(requireSeat(), message.participant());
+        }
+
+        @Override
         public void publish(ClientMessage.Publish message) {
             rooms.publish(requireSeat(), message.sdp(), message.sharesScreen());
         }

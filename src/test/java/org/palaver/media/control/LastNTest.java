@@ -48,6 +48,54 @@ class LastNTest {
     }
 
     @Test
+    void aPinnedCameraStaysInTheViewersSlotsWhoeverSpeaksAndOnlyForThatViewer() {
+        LastN lastN = room(2, "a", "b", "c", "d");
+        assertEquals(Set.of("b", "c"), shown(lastN, "a"));
+        assertTrue(lastN.pin("a", "d"));
+        assertFalse(lastN.pin("a", "d"), "pinning the same again changes nothing");
+        List<LastN.Change> changes = lastN.assign();
+        assertEquals(List.of(new LastN.Change("a", 1, "c", "d")), changes, "one slot of a's, nobody else's");
+        assertEquals(Set.of("b", "d"), shown(lastN, "a"));
+
+        // Two others speak: a keeps d, the other slot follows the speakers.
+        lastN.spoke("c");
+        lastN.spoke("b");
+        lastN.assign();
+        assertEquals(Set.of("b", "d"), shown(lastN, "a"));
+        assertEquals(Set.of("b", "c"), shown(lastN, "d"), "d pinned nobody: the latest speakers");
+
+        // A pinned camera switched off takes no slot; on again, it is back.
+        lastN.camera("d", false);
+        lastN.assign();
+        assertEquals(Set.of("b", "c"), shown(lastN, "a"));
+        lastN.camera("d", true);
+        lastN.assign();
+        assertEquals(Set.of("b", "d"), shown(lastN, "a"));
+
+        // Unpinned: the order alone decides again.
+        assertTrue(lastN.pin("a", null));
+        lastN.assign();
+        assertEquals(Set.of("b", "c"), shown(lastN, "a"));
+        assertFalse(lastN.pin("a", "a"), "one's own camera is never pinned");
+    }
+
+    @Test
+    void aPinnedPersonWhoLeavesIsUnpinned() {
+        LastN lastN = room(1, "a", "b", "c");
+        lastN.pin("a", "c");
+        lastN.assign();
+        assertEquals(Set.of("c"), shown(lastN, "a"));
+        lastN.gone("c");
+        lastN.assign();
+        assertEquals(Set.of("b"), shown(lastN, "a"));
+        lastN.published("c"); // someone publishing under that id again is not pinned by a
+        lastN.spoke("b");
+        lastN.assign();
+        assertEquals(Set.of("b"), shown(lastN, "a"));
+        assertFalse(lastN.pin("a", null), "nothing was pinned any more");
+    }
+
+    @Test
     void aSpeakerComesInAndTheLeastRecentLeavesOnlyThatSlotChanging() {
         LastN lastN = room(3, "a", "b", "c", "d", "e", "f");
         assertTrue(lastN.spoke("e"));

@@ -47,6 +47,8 @@ class MessageCodecTest {
         assertEquals(new ClientMessage.Chat("<b>hi</b>"), codec.decode("{\"type\":\"chat\",\"text\":\"<b>hi</b>\"}"));
         assertEquals(new ClientMessage.Hand(true), codec.decode("{\"type\":\"hand\",\"raised\":true}"));
         assertEquals(new ClientMessage.Speaking(false), codec.decode("{\"type\":\"speaking\",\"speaking\":false}"));
+        assertEquals(new ClientMessage.Pin("abc"), codec.decode("{\"type\":\"pin\",\"participant\":\"abc\"}"));
+        assertEquals(new ClientMessage.Pin(null), codec.decode("{\"type\":\"pin\"}"), "no participant: unpin");
         assertEquals("invalid-message", assertThrows(ProtocolException.class,
                 () -> codec.decode("{\"type\":\"speaking\"}")).code());
         assertEquals(new ClientMessage.Screen(true, "{a1b2-c3}"), codec.decode("{\"type\":\"screen\",\"sharing\":true,\"streamId\":\"{a1b2-c3}\"}"));
