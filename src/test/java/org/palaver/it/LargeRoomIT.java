@@ -145,6 +145,21 @@ class LargeRoomIT {
             System.out.printf("last-N: the mix's energy over 2 s, the speaker muted: %.4f, unmuted again: %.4f%n", mutedGrowth, backGrowth);
             assertTrue(mutedGrowth * 10 < speakingGrowth, "a muted voice is not mixed: " + mutedGrowth + " vs " + speakingGrowth);
             assertTrue(backGrowth > 10 * mutedGrowth + 1e-6, "unmuted, it is mixed again: " + mutedGrowth + " -> " + backGrowth);
+
+            // Alice pins someone shown nowhere: their camera comes to her page, next to the
+            // speaker's, and to nobody else's.
+            SyntheticParticipants.Synthetic pinned = people.get(0);
+            Browser alice = browsers.get(0);
+            String tile = "[data-testid=participant-tile][data-participant-id=\"" + pinned.id() + "\"]";
+            assertEquals("none", alice.script("return document.querySelector(arguments[0]).dataset.video", tile));
+            alice.script("document.querySelector(arguments[0] + ' [data-testid=pin]').click()", tile);
+            awaitDecoding(alice, pinned.id(), awaitDecoding(alice, pinned.id(), 0));
+            awaitDecoding(alice, speaker.id(), awaitDecoding(alice, speaker.id(), 0));
+            alice.assertDecodingFrom(LAST_N, UI);
+            for (Browser other : browsers.subList(1, browsers.size())) {
+                assertEquals("none", other.script("return document.querySelector(arguments[0]).dataset.video", tile),
+                        other.label + ": a pin changes only the page that pinned");
+            }
         }
         failed = false;
     }
