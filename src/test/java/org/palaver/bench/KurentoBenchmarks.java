@@ -30,7 +30,9 @@ import org.palaver.it.SignalClient;
  * Kurento mode against mesh mode, side by side in one run (docs/benchmarks.md): two Payara Micro
  * processes with the built WAR, one without a media server and one with a real Kurento Media
  * Server ({@link RealKms}). Measures time to the first decoded frame, the media server's restart
- * recovery, its CPU per forwarded stream and Palaver's own cost per join. Part of
+ * recovery, its CPU per forwarded stream and Palaver's own cost per join; with
+ * {@code -Dbench.kurento.parts=large-room}, the media server's CPU for rooms of 10 to 50 synthetic
+ * participants with last-N and without ({@link LargeRooms}). Part of
  * {@code mvn -B -Pbench package}; {@code -Dbench.skipKurento=true} leaves it out.
  */
 public final class KurentoBenchmarks {
@@ -50,14 +52,21 @@ public final class KurentoBenchmarks {
     }
 
     void run() throws Exception {
+        Set<String> parts = Set.of(System.getProperty("bench.kurento.parts", "first-frame,joins,endpoint,cpu,recovery").split(","));
+        if (parts.contains("large-room")) {
+            new LargeRooms().run(); // media servers and servers of its own, one configuration after another
+        }
+        if (parts.stream().allMatch(p -> p.equals("large-room"))) {
+            return;
+        }
         try {
-            measure();
+            measure(parts);
         } finally {
             print(); // what was measured before a failure still counts
         }
     }
 
-    void measure() throws Exception {
+    void measure(Set<String> parts) throws Exception {
         Map<String, String> config = Map.of(
                 "palaver.reconnect.grace", "PT2S",
                 "palaver.room.empty-ttl", "PT60S",
@@ -70,7 +79,6 @@ public final class KurentoBenchmarks {
             meshServer.start();
             kmsServer.start();
             ServerProcess.awaitReady(kmsServer.base(), UI);
-            Set<String> parts = Set.of(System.getProperty("bench.kurento.parts", "first-frame,joins,endpoint,cpu,recovery").split(","));
             if (parts.contains("first-frame")) {
                 // One round each first, not counted: a server that has run a while has its code compiled.
                 System.out.println("warm-up round");

@@ -38,13 +38,15 @@ public final class RealKms implements AutoCloseable {
     private final Path scripts; // null for an external media server
     private final Path runDir;
     private final int port;
+    private final Map<String, String> environment;
     private long pid;
 
-    private RealKms(URI url, Path scripts, Path runDir, int port) {
+    private RealKms(URI url, Path scripts, Path runDir, int port, Map<String, String> environment) {
         this.url = url;
         this.scripts = scripts;
         this.runDir = runDir;
         this.port = port;
+        this.environment = environment;
     }
 
     /**
@@ -52,9 +54,17 @@ public final class RealKms implements AutoCloseable {
      * from {@code @BeforeAll}.
      */
     public static RealKms startOrSkip() throws Exception {
+        return startOrSkip(Map.of());
+    }
+
+    /**
+     * The same, with more environment for {@code run.sh} (e.g. {@code GST_DEBUG}), at every start
+     * and restart; an external media server ignores it.
+     */
+    public static RealKms startOrSkip(Map<String, String> environment) throws Exception {
         String external = System.getProperty("palaver.it.kms.url", "").strip();
         if (!external.isEmpty()) {
-            return new RealKms(URI.create(external), null, null, -1);
+            return new RealKms(URI.create(external), null, null, -1, Map.of());
         }
         Path scripts = Path.of(System.getProperty("palaver.it.kms.scripts", "../shared/kms")).toAbsolutePath().normalize();
         Path home = Path.of(System.getenv().getOrDefault("KMS_HOME", "/opt/kurento-media-server-7.3.0"));
@@ -75,7 +85,7 @@ public final class RealKms implements AutoCloseable {
         Path runs = Path.of(System.getProperty("palaver.it.kms.runs", "target/kms"));
         Files.createDirectories(runs);
         RealKms kms = new RealKms(URI.create("ws://127.0.0.1:" + port + "/kurento"), scripts,
-                Files.createTempDirectory(runs, "kms-" + port + "-"), port);
+                Files.createTempDirectory(runs, "kms-" + port + "-"), port, Map.copyOf(environment));
         kms.launch();
         return kms;
     }
@@ -95,6 +105,7 @@ public final class RealKms implements AutoCloseable {
             Files.move(log, runDir.resolve("kms-before-" + System.currentTimeMillis() + ".log"));
         }
         ProcessBuilder run = new ProcessBuilder(scripts.resolve("run.sh").toString(), Integer.toString(port), "--background");
+        run.environment().putAll(environment);
         run.environment().put("KMS_RUNDIR", runDir.toString());
         run.redirectErrorStream(true);
         Process p = run.start();
@@ -116,6 +127,11 @@ public final class RealKms implements AutoCloseable {
     /** Starts it again on the same port; returns once the port accepts connections. */
     public void restart() throws Exception {
         launch();
+    }
+
+    /** The media server's process id, or -1 for an external media server (one this run did not start). */
+    public long pid() {
+        return scripts == null ? -1 : pid;
     }
 
     /** CPU time the media server process has used so far (user and system). */
