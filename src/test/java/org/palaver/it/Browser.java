@@ -351,7 +351,11 @@ public final class Browser implements AutoCloseable {
         return Duration.ofNanos(System.nanoTime() - since).toMillis();
     }
 
-    /** Decodes video from {@code count} others, and keeps decoding for a second. */
+    /**
+     * Decodes video from {@code count} others, and keeps decoding: each one's count grows within
+     * {@link #STILL_DECODING} (a page starved of CPU on a loaded machine may skip a second; a
+     * stream that has stopped never grows).
+     */
     public void assertDecodingFrom(int count, Duration timeout) throws InterruptedException {
         try {
             waiting(timeout).until(d -> {
@@ -363,13 +367,31 @@ public final class Browser implements AutoCloseable {
                     + script("return window.__probe.describePeers()"), e);
         }
         List<Long> before = framesDecoded();
-        Thread.sleep(1000);
-        List<Long> after = framesDecoded();
+        long deadline = System.nanoTime() + STILL_DECODING.toNanos();
+        List<Long> after;
+        do {
+            Thread.sleep(500);
+            after = framesDecoded();
+        } while (!allGrew(before, after, count) && System.nanoTime() < deadline);
+        if (!allGrew(before, after, count)) {
+            throw new AssertionError(label + " stopped decoding: " + before + " -> " + after + " over "
+                    + STILL_DECODING.toSeconds() + " s; peers: " + script("return window.__probe.describePeers()"));
+        }
+    }
+
+    /** How long every decoded stream has to show new frames in {@link #assertDecodingFrom}. */
+    static final Duration STILL_DECODING = Duration.ofSeconds(5);
+
+    private static boolean allGrew(List<Long> before, List<Long> after, int count) {
+        if (after.size() < count) {
+            return false;
+        }
         for (int i = 0; i < count; i++) {
             if (after.get(i) <= before.get(i)) {
-                throw new AssertionError(label + " stopped decoding: " + before + " -> " + after);
+                return false;
             }
         }
+        return true;
     }
 
     /** Kurento rooms: the sound energy received so far on the room's mix (a sum of squares, grows while there is sound). */
