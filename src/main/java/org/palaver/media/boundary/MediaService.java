@@ -385,6 +385,7 @@ public class MediaService implements MediaPort {
      */
     @Override
     public RoomMedia attach(Room room, Optional<String> preferred) {
+        int cameras = Math.max(1, lastN); // each viewer's slots
         SerialQueue queue = new SerialQueue(workers, WAITING_PER_ROOM, WAITING_PER_PARTICIPANT);
         Sfu[] self = new Sfu[1];
         SfuRoom sfu = new SfuRoom(room.id().value(), new SfuRoom.People() {
@@ -412,7 +413,7 @@ public class MediaService implements MediaPort {
             public void recordingStopped() {
                 room.recordingStopped();
             }
-        }, () -> self[0].client(), () -> tags(room.id()), queue::submit, recordingParts(), Math.max(1, lastN));
+        }, () -> self[0].client(), () -> tags(room.id()), queue::submit, recordingParts(), cameras);
         synchronized (placement) { // a server lost right now must see this room, or this room must not pick it
             MediaServer server = choose(preferred.orElse(null)).orElseGet(() -> servers.get(0));
             server.placed();
@@ -424,7 +425,7 @@ public class MediaService implements MediaPort {
             @Override
             public void admitOneMore(int present) {
                 MediaServer server = self[0].server;
-                Optional<String> refusal = server.admit(admission, Admission.elementsForNewcomer(present, Math.max(1, lastN)));
+                Optional<String> refusal = server.admit(admission, Admission.elementsForNewcomer(present, cameras));
                 if (refusal.isPresent()) {
                     LOG.info(() -> "refused someone new in room " + room.id().value() + ": media server " + server.url()
                             + " is at capacity, " + refusal.get());

@@ -11,8 +11,8 @@ import java.util.Set;
 
 /**
  * Whose camera each viewer of a Kurento room receives: at most {@code n} of them, the one the
- * viewer pinned first, then the most recent speakers, then those who published earliest. Each viewer holds {@code n} video slots, and
- * a camera keeps its slot for as long as it stays visible, so a switch re-points one slot and the
+ * viewer pinned first, then the most recent speakers, then those who published earliest. Each
+ * viewer holds {@code n} video slots, and a camera keeps its slot for as long as it stays visible, so a switch re-points one slot and the
  * others go on untouched. Plain data, no media server: {@link SfuRoom} acts on what it returns,
  * on its queue only (no lock needed).
  */
