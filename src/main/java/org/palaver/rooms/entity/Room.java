@@ -575,7 +575,7 @@ public final class Room {
                 if (participants.size() >= capacity) {
                     break;
                 }
-                letIn(waiter);
+                letIn(waiter, false);
             }
         }
     }
@@ -585,7 +585,7 @@ public final class Room {
         requireHost(seat);
         Waiter waiter = requireWaiter(waitId);
         requireRoomForOneMore();
-        letIn(waiter);
+        letIn(waiter, true);
     }
 
     /** A host turns someone in the lobby away: they are told, and their socket is closed. */
@@ -605,16 +605,26 @@ public final class Room {
         });
     }
 
-    private void letIn(Waiter waiter) {
-        waiting.remove(waiter.id());
-        toHosts(new ServerMessage.LobbyLeft(waiter.id()));
+    /**
+     * Seats someone from the lobby. When that is refused (the media server is at capacity, say), a
+     * host who asked for it hears why and the person keeps waiting, so the host can try again; when
+     * the lobby was turned off, nobody asked for them in particular: they hear why, and their wait ends.
+     */
+    private void letIn(Waiter waiter, boolean hostAsked) {
         Seat seat;
         try {
             seat = seatNow(waiter.rawName(), waiter.verified(), null, waiter.mailbox(), true);
-        } catch (RoomException e) { // e.g. the room filled up meanwhile: tell them, and end their wait
+        } catch (RoomException e) {
+            if (hostAsked) {
+                throw e;
+            }
+            waiting.remove(waiter.id());
+            toHosts(new ServerMessage.LobbyLeft(waiter.id()));
             waiter.mailbox().dismissed(new ServerMessage.Error(e.code(), e.getMessage()));
             return;
         }
+        waiting.remove(waiter.id());
+        toHosts(new ServerMessage.LobbyLeft(waiter.id()));
         waiter.seated().accept(seat);
     }
 

@@ -219,6 +219,59 @@ class RoomHostsTest {
     }
 
     @Test
+    void aHostLettingSomeoneInWhileTheMediaServerIsFullIsToldWhyAndTheyKeepWaiting() {
+        boolean[] full = {true};
+        room.attach(new RoomMedia() {
+            @Override
+            public void admitOneMore(int present) {
+                if (full[0]) {
+                    throw new RoomException("media-server-busy", "at capacity");
+                }
+            }
+
+            @Override
+            public void joined(String participantId) {
+            }
+
+            @Override
+            public void left(String participantId, boolean roomNowEmpty) {
+            }
+
+            @Override
+            public void closed() {
+            }
+        });
+        room.setLobby(host, true);
+        RecordingMailbox c = new RecordingMailbox();
+        java.util.List<Seat> seated = new java.util.ArrayList<>();
+        room.join("Carol", null, c, seated::add);
+        String carol = h.last(ServerMessage.LobbyRequest.class).id();
+
+        assertEquals("media-server-busy", assertThrows(RoomException.class, () -> room.admitFromLobby(host, carol)).code(),
+                "the host hears why");
+        assertTrue(seated.isEmpty());
+        assertNull(c.dismissedWith, "Carol keeps waiting");
+        assertTrue(h.all(ServerMessage.LobbyLeft.class).isEmpty(), "and the hosts still see her request");
+        assertEquals(3, room.size());
+
+        full[0] = false;
+        room.admitFromLobby(host, carol); // the host tries again once there is room
+        assertEquals(1, seated.size());
+        assertEquals("Carol", c.last(ServerMessage.Joined.class).self().name());
+        assertEquals(carol, h.last(ServerMessage.LobbyLeft.class).id());
+
+        // Turning the lobby off asks for nobody in particular: whoever cannot be seated hears why, and stops waiting.
+        full[0] = true;
+        RecordingMailbox d = new RecordingMailbox();
+        room.join("Dave", null, d, s -> { });
+        String dave = h.last(ServerMessage.LobbyRequest.class).id();
+        room.setLobby(host, false);
+        assertEquals(new ServerMessage.Error("media-server-busy", "at capacity"), d.dismissedWith);
+        assertEquals(dave, h.last(ServerMessage.LobbyLeft.class).id());
+        assertEquals(4, room.size());
+    }
+
+    @Test
     void someoneRemovedWhileAwayIsToldSoWhenTheirPageComesBack() {
         String token = a.last(ServerMessage.Joined.class).resumeToken();
         room.drop(alice, t0);
