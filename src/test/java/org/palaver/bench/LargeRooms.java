@@ -67,15 +67,14 @@ final class LargeRooms {
      * 15 fps, a keyframe every 2 s), sent as it is.
      */
     static final int VIDEO_KBPS = Integer.getInteger("bench.large.video-kbps", 500);
+    /** Every participant's subscribes sent before any answer is awaited, {@code -Dbench.large.burst}. */
+    static final boolean BURST = Boolean.getBoolean("bench.large.burst");
     /**
-     * The media servers' log levels: run.sh's (those of Kurento's own packages), with GStreamer's
-     * RTP session at errors only. At warnings it writes a line for every RTP packet sent ("Can't
-     * determine running time for this packet without knowing configured latency", GStreamer 1.22),
-     * thousands a second in a large room, which would be measured as forwarding work.
-     * {@code -Dbench.large.quiet-rtp=false} keeps run.sh's levels as they are.
+     * The media servers' log levels: {@link RealKms#QUIET_RTP} (GStreamer's per-packet RTP session
+     * warning would be measured as forwarding work); {@code -Dbench.large.quiet-rtp=false} keeps
+     * run.sh's levels as they are.
      */
-    static final String QUIET_RTP = "2,Kurento*:4,kms*:4,sdp*:4,webrtc*:4,*rtpendpoint:4,rtp*handler:4,rtpsynchronizer:4,"
-            + "agnosticbin:4,rtpsession:1";
+    static final String QUIET_RTP = RealKms.QUIET_RTP;
     /**
      * CPU in use from here on, in % of one core of two: the room's media server, Payara and this
      * JVM (the synthetic side, at a lower priority, only takes what they leave) filled both cores,
@@ -293,24 +292,22 @@ final class LargeRooms {
             List<Connection> connections = new ArrayList<>();
             String cut = null; // why not every receiver was set up: then what was is measured, marked as such
             try {
-                // One participant's connections at a time, as pages come in one by one: all of them
-                // at once, both media servers' two worker threads fall behind, and Palaver's client
-                // takes the room's for gone when its heartbeat goes unanswered.
+                // One participant's connections at a time, as pages come in one by one; with
+                // -Dbench.large.burst=true everyone's at once, as the pages of a rebuilt room send them.
+                List<Map.Entry<Synthetic, Connection>> sent = new ArrayList<>();
                 for (Synthetic s : people) {
                     if (System.nanoTime() > budget) {
                         cut = String.format("set-up stopped after %d s", SETUP_BUDGET.toSeconds());
                         break;
                     }
-                    List<Connection> own = new ArrayList<>();
                     for (String stream : streams(shown)) {
-                        own.add(synthetic.subscribe(s, stream));
+                        sent.add(Map.entry(s, synthetic.subscribe(s, stream)));
                     }
-                    for (Connection c : own) {
-                        c.answered(Duration.ofNanos(Math.max(budget + ANSWER_GRACE.toNanos() - System.nanoTime(), 1_000_000)),
-                                s.signal());
-                        connections.add(c);
+                    if (!BURST) {
+                        awaitAnswers(sent, budget, connections);
                     }
                 }
+                awaitAnswers(sent, budget, connections);
             } catch (RuntimeException e) {
                 String why = e.getMessage() == null ? e.toString() : e.getMessage();
                 cut = "set-up failed: " + (why.length() > 200 ? why.substring(0, 200) + "..." : why);
@@ -421,6 +418,17 @@ final class LargeRooms {
         long interrupted = people.stream().filter(s -> !s.signal().all("media-interrupted").isEmpty()).count();
         return interrupted == 0 ? "" : "; Palaver lost the media server session (" + interrupted + " of " + people.size()
                 + " told media-interrupted)";
+    }
+
+    /** Waits for the answers of the connections sent and not yet awaited, within the set-up budget; moves them to {@code into}. */
+    private static void awaitAnswers(List<Map.Entry<Synthetic, Connection>> sent, long budget, List<Connection> into)
+            throws InterruptedException {
+        for (Map.Entry<Synthetic, Connection> e : sent) {
+            e.getValue().answered(Duration.ofNanos(Math.max(budget + ANSWER_GRACE.toNanos() - System.nanoTime(), 1_000_000)),
+                    e.getKey().signal());
+            into.add(e.getValue());
+        }
+        sent.clear();
     }
 
     /** {@code ~mix} and {@code ~slot0} ... {@code ~slot<shown - 1>}. */

@@ -424,7 +424,71 @@ class KurentoIT {
         awaitTrue(() -> kms.liveObjects().isEmpty(), "released after both left");
     }
 
+    @Test
+    @Order(10)
+    void aBurstOfOffersReachesTheMediaServerAFewAtATime() throws Exception {
+        String room = createRoom().getString("id");
+        List<SignalClient> people = new ArrayList<>();
+        try {
+            for (int i = 0; i < 4; i++) {
+                people.add(SignalClient.join(base, room, "B" + i));
+            }
+            kms.awaitIdle(Duration.ofSeconds(5));
+            long before = processOffers();
+            kms.holdOffers(true); // a media server slow to answer
+            for (SignalClient c : people) {
+                c.send(message("publish", "sdp", offer("sendonly", c.id() + "-publish")));
+                c.send(message("subscribe", "stream", "~mix", "sdp", offer("recvonly", c.id() + "~mix")));
+                c.send(message("subscribe", "stream", "~slot0", "sdp", offer("recvonly", c.id() + "~slot0")));
+            }
+            int limit = org.palaver.media.control.OfferGate.DEFAULT_LIMIT;
+            awaitTrue(() -> kms.offersHeld() == limit, limit + " offers at the media server");
+            kms.awaitIdle(Duration.ofSeconds(5)); // every endpoint made: nothing else is on its way
+            assertEquals(limit, processOffers() - before, "12 offers sent at once: the rest wait in Palaver");
+            assertTrue(people.stream().allMatch(c -> count(c, "sfu-answer") == 0));
+
+            kms.holdOffers(false); // each answer lets the next offer go
+            awaitTrue(() -> people.stream().allMatch(c -> count(c, "sfu-answer") == 3), "every offer answered in the end");
+            assertEquals(12, processOffers() - before, "each offer once");
+            for (SignalClient c : people) {
+                c.send("{\"type\":\"leave\"}");
+            }
+        } finally {
+            kms.holdOffers(false);
+            people.forEach(SignalClient::close);
+        }
+        awaitTrue(() -> kms.liveObjects().isEmpty(), "released after all left");
+    }
+
+    @Test
+    @Order(11)
+    void aSlotWhoseConnectFailsIsConnectedAgain() throws Exception {
+        String room = createRoom().getString("id");
+        try (SignalClient alice = SignalClient.join(base, room, "Alice"); SignalClient bob = SignalClient.join(base, room, "Bob")) {
+            alice.send(message("publish", "sdp", offer("sendonly", alice.id() + "-publish")));
+            alice.await(m -> m.getString("type").equals("sfu-answer"), "Alice's answer");
+            kms.failVideoConnects(2); // a busy media server
+            bob.send(message("subscribe", "stream", "~slot0", "sdp", offer("recvonly", bob.id() + "~slot0")));
+            bob.await(m -> m.getString("type").equals("sfu-answer"), "Bob's answer");
+            awaitTrue(() -> {
+                Map<String, String> endpoints = endpointsByOfferTag();
+                String camera = endpoints.get(alice.id() + "-publish");
+                return camera != null && camera.equals(kms.sources("VIDEO").get(endpoints.get(bob.id() + "~slot0")));
+            }, "Bob's slot connected to Alice's camera in the end");
+            assertEquals(0, kms.videoConnectsToFail(), "both failures met on the way");
+            alice.send("{\"type\":\"leave\"}");
+            bob.send("{\"type\":\"leave\"}");
+        } finally {
+            kms.failVideoConnects(0);
+        }
+        awaitTrue(() -> kms.liveObjects().isEmpty(), "released after both left");
+    }
+
     // ---- helpers ------------------------------------------------------------------------------
+
+    private static long processOffers() {
+        return kms.calls().stream().filter(c -> "processOffer".equals(c.operation())).count();
+    }
 
     /** What a page does: publish, and subscribe to the mix and a slot; waits for all six answers. */
     private static void call(SignalClient a, SignalClient b) throws Exception {

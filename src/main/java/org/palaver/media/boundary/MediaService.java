@@ -35,6 +35,7 @@ import org.kurento.client.KurentoClient;
 import org.palaver.media.control.Admission;
 import org.palaver.media.control.KurentoConnection;
 import org.palaver.media.control.MediaServer;
+import org.palaver.media.control.OfferGate;
 import org.palaver.media.control.Placement;
 import org.palaver.media.control.SerialQueue;
 import org.palaver.media.control.SfuRoom;
@@ -148,6 +149,10 @@ public class MediaService implements MediaPort {
 
         KurentoClient client() {
             return server.connection().client();
+        }
+
+        OfferGate offers() {
+            return server.connection().offers();
         }
     }
 
@@ -413,7 +418,8 @@ public class MediaService implements MediaPort {
             public void recordingStopped() {
                 room.recordingStopped();
             }
-        }, () -> self[0].client(), () -> tags(room.id()), queue::submit, recordingParts(), cameras);
+        }, () -> self[0].client(), () -> tags(room.id()), queue::submit, recordingParts(), cameras,
+                () -> self[0].offers());
         synchronized (placement) { // a server lost right now must see this room, or this room must not pick it
             MediaServer server = choose(preferred.orElse(null)).orElseGet(() -> servers.get(0));
             server.placed();

@@ -46,6 +46,8 @@ public final class KurentoConnection implements AutoCloseable {
     private final ScheduledExecutorService supervisor;
     private final Events events;
     private volatile KurentoClient client;
+    /** The current session's offers at the media server; a new session starts with none. */
+    private volatile OfferGate offers = new OfferGate(OfferGate.DEFAULT_LIMIT);
     private volatile String problem = "connecting to the media server";
     private Thread hangingCreate; // supervisor thread only
     private boolean warned; // supervisor thread only: log a run of failures once
@@ -68,6 +70,11 @@ public final class KurentoConnection implements AutoCloseable {
     /** The current session's client, or null while there is none. */
     public KurentoClient client() {
         return client;
+    }
+
+    /** The gate of the current session (or of the last one while there is none). */
+    public OfferGate offers() {
+        return offers;
     }
 
     /** Why there is no session, or null when there is one. */
@@ -97,6 +104,7 @@ public final class KurentoConnection implements AutoCloseable {
             hangingCreate = null;
             probe();
             KurentoClient created = create();
+            offers = new OfferGate(OfferGate.DEFAULT_LIMIT); // the old session's offers died with it
             client = created;
             warned = false;
             backoff = FIRST_RETRY;

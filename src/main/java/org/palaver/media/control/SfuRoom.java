@@ -109,7 +109,13 @@ public final class SfuRoom {
     private final Map<Link, List<IceCandidate>> pending = new HashMap<>();
     /** Endpoints whose offer the media server has answered: candidates go straight to them. */
     private final Set<WebRtcEndpoint> answered = new HashSet<>();
+    /** The camera each slot endpoint was last pointed at. */
+    private final Map<WebRtcEndpoint, WebRtcEndpoint> showing = new HashMap<>();
+    /** Tries of a slot's connect before the slot is left empty (a failure is rare: a busy media server). */
+    static final int SLOT_CONNECT_ATTEMPTS = 3;
     private final Executor later;
+    /** The offers the current media server session may be processing at once, over all its rooms. */
+    private final Supplier<OfferGate> offers;
     private final RoomRecording recording;
     /** Whose cameras each viewer's slots carry. */
     private final LastN lastN;
@@ -126,15 +132,23 @@ public final class SfuRoom {
      */
     public SfuRoom(String roomId, People people, Supplier<KurentoClient> clients, Supplier<Map<String, String>> tags,
                    Executor later) {
-        this(roomId, people, clients, tags, later, null, DEFAULT_LAST_N);
+        this(roomId, people, clients, tags, later, null, DEFAULT_LAST_N, gateOfItsOwn());
+    }
+
+    private static Supplier<OfferGate> gateOfItsOwn() {
+        OfferGate gate = new OfferGate(OfferGate.DEFAULT_LIMIT);
+        return () -> gate;
     }
 
     /** The number of cameras a viewer receives unless configured otherwise. */
     public static final int DEFAULT_LAST_N = 9;
 
-    /** {@code parts}: where recordings go, or null when recording is off; {@code lastN}: cameras per viewer. */
+    /**
+     * {@code parts}: where recordings go, or null when recording is off; {@code lastN}: cameras per
+     * viewer; {@code offers}: the gate of the media server session {@code clients} gives now.
+     */
     public SfuRoom(String roomId, People people, Supplier<KurentoClient> clients, Supplier<Map<String, String>> tags,
-                   Executor later, RecordingParts parts, int lastN) {
+                   Executor later, RecordingParts parts, int lastN, Supplier<OfferGate> offers) {
         this.lastN = new LastN(lastN);
         this.recording = new RoomRecording(roomId, parts, people::recordingStopped, this::release, this::logFailure);
         this.roomId = roomId;
@@ -142,6 +156,7 @@ public final class SfuRoom {
         this.clients = clients;
         this.tags = tags;
         this.later = later;
+        this.offers = offers;
     }
 
     public String roomId() {
@@ -250,6 +265,7 @@ public final class SfuRoom {
         if (to != null) {
             show(to, slot);
         } else if (from != null) {
+            showing.remove(slot);
             from.disconnect(slot, MediaType.VIDEO, logFailure("emptying a slot", Level.FINE));
         }
     }
@@ -259,6 +275,15 @@ public final class SfuRoom {
         if (camera == null || slot == null) {
             return;
         }
+        showing.put(slot, camera);
+        connectSlot(camera, slot, SLOT_CONNECT_ATTEMPTS);
+    }
+
+    /**
+     * A failed connect would leave the viewer a placeholder for someone they should see: it is
+     * tried again, on the room's queue, while the slot is still meant to show that camera.
+     */
+    private void connectSlot(WebRtcEndpoint camera, WebRtcEndpoint slot, int attempts) {
         camera.connect(slot, MediaType.VIDEO, new Continuation<>() {
             @Override
             public void onSuccess(Void nothing) {
@@ -267,7 +292,18 @@ public final class SfuRoom {
 
             @Override
             public void onError(Throwable cause) {
-                LOG.log(Level.WARNING, "connecting a slot failed in room " + roomId, cause);
+                later.execute(() -> {
+                    if (showing.get(slot) != camera) {
+                        return; // re-pointed, emptied or released meanwhile
+                    }
+                    if (attempts > 1) {
+                        LOG.log(Level.FINE, "connecting a slot failed in room " + roomId + "; trying again", cause);
+                        connectSlot(camera, slot, attempts - 1);
+                    } else {
+                        LOG.log(Level.WARNING, "connecting a slot failed in room " + roomId + " " + SLOT_CONNECT_ATTEMPTS
+                                + " times; the viewer sees a placeholder until the slot is re-pointed", cause);
+                    }
+                });
             }
         });
     }
@@ -502,7 +538,11 @@ public final class SfuRoom {
         people.deliverToAll(new ServerMessage.SfuRestart());
     }
 
-    /** Makes the link's endpoint and hands its offer to the media server; the answer comes back in {@link #answer}. */
+    /**
+     * Makes the link's endpoint and hands its offer to the media server, at once or, while the
+     * session has {@link OfferGate#DEFAULT_LIMIT} offers there, once one of them is answered; the
+     * answer comes back in {@link #answer}.
+     */
     private WebRtcEndpoint negotiate(Link link, String offer) {
         WebRtcEndpoint endpoint = new WebRtcEndpoint.Builder(pipeline()).build();
         try {
@@ -512,18 +552,52 @@ public final class SfuRoom {
             release(endpoint);
             throw e;
         }
-        endpoint.processOffer(offer, new Continuation<String>() {
-            @Override
-            public void onSuccess(String sdp) {
-                later.execute(() -> answer(link, endpoint, sdp));
+        OfferGate gate = offers.get();
+        Runnable afterWaiting = () -> later.execute(() -> {
+            if (current(link) != endpoint) {
+                gate.leave(); // replaced or released while it waited
+                return;
             }
-
-            @Override
-            public void onError(Throwable cause) {
-                later.execute(() -> refused(link, endpoint, cause));
+            try {
+                processOffer(link, endpoint, offer, gate);
+            } catch (RuntimeException e) { // the session went while it waited
+                refused(link, endpoint, e);
             }
         });
+        if (gate.enter(afterWaiting)) {
+            try {
+                processOffer(link, endpoint, offer, gate);
+            } catch (RuntimeException e) {
+                release(endpoint);
+                throw e;
+            }
+        }
         return endpoint;
+    }
+
+    /**
+     * Sends the offer through its place at the gate, which it gives up once the media server has
+     * answered, or at once when the call cannot even be made (then it throws).
+     */
+    private void processOffer(Link link, WebRtcEndpoint endpoint, String offer, OfferGate gate) {
+        try {
+            endpoint.processOffer(offer, new Continuation<String>() {
+                @Override
+                public void onSuccess(String sdp) {
+                    gate.leave();
+                    later.execute(() -> answer(link, endpoint, sdp));
+                }
+
+                @Override
+                public void onError(Throwable cause) {
+                    gate.leave();
+                    later.execute(() -> refused(link, endpoint, cause));
+                }
+            });
+        } catch (RuntimeException e) {
+            gate.leave();
+            throw e;
+        }
     }
 
     /** The media server answered: tell the browser, apply its early candidates, gather ours. */
@@ -630,6 +704,7 @@ public final class SfuRoom {
         receivers.clear();
         pending.clear();
         answered.clear();
+        showing.clear();
     }
 
     private void release(org.kurento.client.MediaObject object) {
@@ -637,6 +712,8 @@ public final class SfuRoom {
             return;
         }
         answered.remove(object);
+        showing.remove(object);
+        showing.values().removeIf(camera -> camera == object); // a released camera is in no slot any more
         try {
             object.release();
         } catch (RuntimeException e) {

@@ -35,7 +35,8 @@ import org.palaver.media.kms.MiniWebSocketServer.Peer;
  * {@code gatherCandidates} (2 host candidates, then IceGatheringDone), {@code addIceCandidate}
  * and {@code connect} are modelled, any other operation answers null. Of the
  * {@code ServerManager}: {@code getPipelines}, with each pipeline's {@code getChildren} and
- * (empty) {@code getTags}, and {@code getUsedCpu}, which answers what {@link #cpu} set. No
+ * (empty) {@code getTags}, and {@code getUsedCpu}, which answers what {@link #cpu} set. Answers
+ * to {@code processOffer} can be held back ({@link #holdOffers}). No
  * transactions, no garbage collection of abandoned objects, no wss.
  *
  * <p>What kurento-client 7.3 sends, as seen here:
@@ -115,6 +116,9 @@ public final class KmsStandIn implements AutoCloseable {
     private final List<Connection> connects = new ArrayList<>();
     private final List<TypedCall> typedCalls = new ArrayList<>();
     private int candidatesPerGather = 2;
+    private int videoConnectsToFail;
+    /** Answers to processOffer held back while {@link #holdOffers} is on; null while off. */
+    private List<Outgoing> heldOffers;
     private float cpuPercent = 5f;
     private int candidatePort = 40000;
 
@@ -271,6 +275,34 @@ public final class KmsStandIn implements AutoCloseable {
         cpuPercent = percent;
     }
 
+    /**
+     * While on, processOffer is not answered (as a media server busy with other offers): the
+     * answers are held, and turning it off sends them all, in order; later offers are answered at once.
+     */
+    public void holdOffers(boolean on) {
+        List<Outgoing> release;
+        synchronized (this) {
+            release = on || heldOffers == null ? List.of() : heldOffers;
+            heldOffers = on ? (heldOffers == null ? new ArrayList<>() : heldOffers) : null;
+        }
+        release.forEach(o -> o.peer().send(o.text()));
+    }
+
+    /** How many processOffer calls wait for their answer now (see {@link #holdOffers}). */
+    public synchronized int offersHeld() {
+        return heldOffers == null ? 0 : heldOffers.size();
+    }
+
+    /** The next {@code n} connects of the VIDEO media type fail (as on a media server too busy to make them); counted nowhere else. */
+    public synchronized void failVideoConnects(int n) {
+        videoConnectsToFail = n;
+    }
+
+    /** How many of those are still to fail. */
+    public synchronized int videoConnectsToFail() {
+        return videoConnectsToFail;
+    }
+
     /** How many IceCandidateFound events each gatherCandidates emits (default 2). */
     public synchronized void candidatesPerGather(int n) {
         candidatesPerGather = n;
@@ -298,6 +330,9 @@ public final class KmsStandIn implements AutoCloseable {
     }
 
     private void forgetEverything() {
+        if (heldOffers != null) {
+            heldOffers.clear(); // their sockets are gone
+        }
         sessions.clear();
         peerOfSession.clear();
         live.clear();
@@ -424,6 +459,10 @@ public final class KmsStandIn implements AutoCloseable {
                 String answer = answer(offer);
                 offers.put(object, offer);
                 answers.put(object, answer);
+                if (heldOffers != null) {
+                    heldOffers.add(new Outgoing(peer, ok(id, session, Json.createValue(answer)).toString()));
+                    return List.of();
+                }
                 return reply(peer, id, ok(id, session, Json.createValue(answer)));
             }
             case "gatherCandidates" -> {
@@ -452,6 +491,10 @@ public final class KmsStandIn implements AutoCloseable {
                 String sink = string(args, "sink");
                 if (sink == null || !live.containsKey(sink)) {
                     return reply(peer, id, notFound(id, sink));
+                }
+                if (videoConnectsToFail > 0 && "VIDEO".equals(string(args, "mediaType"))) {
+                    videoConnectsToFail--;
+                    return reply(peer, id, error(id, 40000, "connect failed (scripted)"));
                 }
                 connects.add(new Connection(object, sink));
                 typedCalls.add(new TypedCall("connect", object, sink, string(args, "mediaType")));
