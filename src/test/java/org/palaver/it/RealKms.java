@@ -54,12 +54,21 @@ public final class RealKms implements AutoCloseable {
      * from {@code @BeforeAll}.
      */
     public static RealKms startOrSkip() throws Exception {
-        return startOrSkip(Map.of());
+        return startOrSkip(Map.of("GST_DEBUG", QUIET_RTP));
     }
 
     /**
-     * The same, with more environment for {@code run.sh} (e.g. {@code GST_DEBUG}), at every start
-     * and restart; an external media server ignores it.
+     * run.sh's log levels (those of Kurento's own packages), with GStreamer's RTP session at
+     * errors only. At warnings it writes a line for every RTP packet sent ("Can't determine running
+     * time for this packet without knowing configured latency", GStreamer 1.22): hundreds a second
+     * in a test call, CPU taken from the browsers and servers under test.
+     */
+    public static final String QUIET_RTP = "2,Kurento*:4,kms*:4,sdp*:4,webrtc*:4,*rtpendpoint:4,rtp*handler:4,rtpsynchronizer:4,"
+            + "agnosticbin:4,rtpsession:1";
+
+    /**
+     * The same, with this environment for {@code run.sh} (e.g. {@code GST_DEBUG}; none: run.sh's
+     * own levels), at every start and restart; an external media server ignores it.
      */
     public static RealKms startOrSkip(Map<String, String> environment) throws Exception {
         String external = System.getProperty("palaver.it.kms.url", "").strip();
@@ -226,6 +235,23 @@ public final class RealKms implements AutoCloseable {
                 all.add(tags);
             }
             return all;
+        }
+    }
+
+    /** Each room's pipeline id, by its {@code palaver.room} tag. */
+    public Map<String, String> roomPipelineIds() throws Exception {
+        try (Rpc rpc = new Rpc(url)) {
+            Map<String, String> ids = new TreeMap<>();
+            for (String pipeline : rpc.invoke("manager_ServerManager", "getPipelines")) {
+                try {
+                    rpc.invokeRaw(pipeline, "getTags").getValuesAs(JsonObject.class).stream()
+                            .filter(tag -> tag.getString("key").equals("palaver.room"))
+                            .forEach(tag -> ids.put(tag.getString("value"), pipeline));
+                } catch (ObjectGone e) {
+                    // released while it was read: gone
+                }
+            }
+            return ids;
         }
     }
 
