@@ -220,27 +220,9 @@ class RoomHostsTest {
 
     @Test
     void aHostLettingSomeoneInWhileTheMediaServerIsFullIsToldWhyAndTheyKeepWaiting() {
-        boolean[] full = {true};
-        room.attach(new RoomMedia() {
-            @Override
-            public void admitOneMore(int present) {
-                if (full[0]) {
-                    throw new RoomException("media-server-busy", "at capacity");
-                }
-            }
-
-            @Override
-            public void joined(String participantId) {
-            }
-
-            @Override
-            public void left(String participantId, boolean roomNowEmpty) {
-            }
-
-            @Override
-            public void closed() {
-            }
-        });
+        RefusingMedia media = new RefusingMedia();
+        media.full = true;
+        room.attach(media);
         room.setLobby(host, true);
         RecordingMailbox c = new RecordingMailbox();
         java.util.List<Seat> seated = new java.util.ArrayList<>();
@@ -254,14 +236,14 @@ class RoomHostsTest {
         assertTrue(h.all(ServerMessage.LobbyLeft.class).isEmpty(), "and the hosts still see her request");
         assertEquals(3, room.size());
 
-        full[0] = false;
+        media.full = false;
         room.admitFromLobby(host, carol); // the host tries again once there is room
         assertEquals(1, seated.size());
         assertEquals("Carol", c.last(ServerMessage.Joined.class).self().name());
         assertEquals(carol, h.last(ServerMessage.LobbyLeft.class).id());
 
         // Turning the lobby off asks for nobody in particular: whoever cannot be seated hears why, and stops waiting.
-        full[0] = true;
+        media.full = true;
         RecordingMailbox d = new RecordingMailbox();
         room.join("Dave", null, d, s -> { });
         String dave = h.last(ServerMessage.LobbyRequest.class).id();

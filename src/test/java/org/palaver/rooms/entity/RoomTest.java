@@ -23,41 +23,20 @@ class RoomTest {
 
     @Test
     void aMediaServerAtCapacityTurnsSomeoneNewAwayButNotSomeoneComingBack() {
-        boolean[] full = {false};
-        List<Integer> asked = new java.util.ArrayList<>();
-        room.attach(new RoomMedia() {
-            @Override
-            public void admitOneMore(int present) {
-                asked.add(present);
-                if (full[0]) {
-                    throw new RoomException("media-server-busy", "at capacity");
-                }
-            }
-
-            @Override
-            public void joined(String participantId) {
-            }
-
-            @Override
-            public void left(String participantId, boolean roomNowEmpty) {
-            }
-
-            @Override
-            public void closed() {
-            }
-        });
+        RefusingMedia media = new RefusingMedia();
+        room.attach(media);
         RecordingMailbox a = new RecordingMailbox();
         Seat alice = room.join("Alice", a);
-        full[0] = true;
+        media.full = true;
         RoomException refused = assertThrows(RoomException.class, () -> room.join("Bob", new RecordingMailbox()));
         assertEquals("media-server-busy", refused.code());
         assertEquals(1, room.size());
         assertTrue(a.all(ServerMessage.ParticipantJoined.class).isEmpty(), "nobody was told of a join that did not happen");
         assertThrows(RoomException.class, () -> room.join("", new RecordingMailbox()), "a bad name is refused first");
-        assertEquals(List.of(0, 1), asked, "asked with the people present, and not for a name refused anyway");
+        assertEquals(List.of(0, 1), media.asked, "asked with the people present, and not for a name refused anyway");
 
         room.resume(alice.participant().resumeToken(), new RecordingMailbox());
-        assertEquals(List.of(0, 1), asked, "someone already in comes back on a new socket without asking the media server");
+        assertEquals(List.of(0, 1), media.asked, "someone already in comes back on a new socket without asking the media server");
     }
 
     @Test
