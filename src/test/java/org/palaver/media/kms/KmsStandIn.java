@@ -277,7 +277,8 @@ public final class KmsStandIn implements AutoCloseable {
 
     /**
      * While on, processOffer is not answered (as a media server busy with other offers): the
-     * answers are held, and turning it off sends them all, in order; later offers are answered at once.
+     * answers are held, and turning it off sends them all, in order (an offer that arrives while they
+     * go out may be answered first); later offers are answered at once.
      */
     public void holdOffers(boolean on) {
         List<Outgoing> release;
