@@ -109,8 +109,6 @@ public final class SfuRoom {
     private final Map<Link, List<IceCandidate>> pending = new HashMap<>();
     /** Endpoints whose offer the media server has answered: candidates go straight to them. */
     private final Set<WebRtcEndpoint> answered = new HashSet<>();
-    /** The camera each slot endpoint was last pointed at. */
-    private final Map<WebRtcEndpoint, WebRtcEndpoint> showing = new HashMap<>();
     /** Tries of a slot's connect before the slot is left empty (a failure is rare: a busy media server). */
     static final int SLOT_CONNECT_ATTEMPTS = 3;
     private final Executor later;
@@ -244,11 +242,7 @@ public final class SfuRoom {
     private Set<String> reassign() {
         Set<String> told = new LinkedHashSet<>();
         for (LastN.Change change : lastN.assign()) {
-            WebRtcEndpoint slot = receivers.get(new Link(change.viewer(), SLOT + change.slot()));
-            if (slot != null) {
-                repoint(slot, change.from() == null ? null : publishers.get(change.from()),
-                        change.to() == null ? null : publishers.get(change.to()));
-            }
+            repoint(change);
             told.add(change.viewer());
         }
         told.forEach(viewer -> people.deliver(viewer, new ServerMessage.Slots(lastN.slotsOf(viewer))));
@@ -261,30 +255,35 @@ public final class SfuRoom {
      * and only of the camera it shows now (on Kurento 7.3, disconnecting a source that was already
      * replaced cuts the slot's video input for good).
      */
-    private void repoint(WebRtcEndpoint slot, WebRtcEndpoint from, WebRtcEndpoint to) {
-        if (to != null) {
-            show(to, slot);
+    private void repoint(LastN.Change change) {
+        WebRtcEndpoint slot = receivers.get(new Link(change.viewer(), SLOT + change.slot()));
+        WebRtcEndpoint from = publishers.get(change.from()); // the maps take a null key: no camera
+        if (slot == null) {
+            return;
+        }
+        if (publishers.get(change.to()) != null) {
+            show(change.viewer(), change.slot());
         } else if (from != null) {
-            showing.remove(slot);
             from.disconnect(slot, MediaType.VIDEO, logFailure("emptying a slot", Level.FINE));
         }
     }
 
-    /** Connects a camera's video to a slot, then asks for a keyframe so the slot shows it at once. */
-    private void show(WebRtcEndpoint camera, WebRtcEndpoint slot) {
-        if (camera == null || slot == null) {
-            return;
-        }
-        showing.put(slot, camera);
-        connectSlot(camera, slot, SLOT_CONNECT_ATTEMPTS);
+    /** Connects the camera the viewer's slot is to show ({@link LastN}'s) to it, then asks for a keyframe so the slot shows it at once. */
+    private void show(String viewer, int slot) {
+        show(viewer, slot, SLOT_CONNECT_ATTEMPTS);
     }
 
     /**
      * A failed connect would leave the viewer a placeholder for someone they should see: it is
-     * tried again, on the room's queue, while the slot is still meant to show that camera.
+     * tried again, on the room's queue, while that slot and camera are still the ones to connect.
      */
-    private void connectSlot(WebRtcEndpoint camera, WebRtcEndpoint slot, int attempts) {
-        camera.connect(slot, MediaType.VIDEO, new Continuation<>() {
+    private void show(String viewer, int slot, int attempts) {
+        WebRtcEndpoint endpoint = receivers.get(new Link(viewer, SLOT + slot));
+        WebRtcEndpoint camera = publishers.get(lastN.shownIn(viewer, slot));
+        if (camera == null || endpoint == null) {
+            return;
+        }
+        camera.connect(endpoint, MediaType.VIDEO, new Continuation<>() {
             @Override
             public void onSuccess(Void nothing) {
                 camera.requestKeyframe(logFailure("asking for a keyframe", Level.FINE));
@@ -293,12 +292,12 @@ public final class SfuRoom {
             @Override
             public void onError(Throwable cause) {
                 later.execute(() -> {
-                    if (showing.get(slot) != camera) {
+                    if (receivers.get(new Link(viewer, SLOT + slot)) != endpoint || publishers.get(lastN.shownIn(viewer, slot)) != camera) {
                         return; // re-pointed, emptied or released meanwhile
                     }
                     if (attempts > 1) {
                         LOG.log(Level.FINE, "connecting a slot failed in room " + roomId + "; trying again", cause);
-                        connectSlot(camera, slot, attempts - 1);
+                        show(viewer, slot, attempts - 1);
                     } else {
                         LOG.log(Level.WARNING, "connecting a slot failed in room " + roomId + " " + SLOT_CONNECT_ATTEMPTS
                                 + " times; the viewer sees a placeholder until the slot is re-pointed", cause);
@@ -344,7 +343,7 @@ public final class SfuRoom {
             voices.published(participantId, endpoint);
             watching(participantId);
             // Published again (a new connection): the slots that showed the old one show this one.
-            lastN.showing(participantId).forEach((viewer, slot) -> show(endpoint, receivers.get(new Link(viewer, SLOT + slot))));
+            lastN.showing(participantId).forEach(this::show);
             lastN.published(participantId);
             reassign();
         });
@@ -362,8 +361,7 @@ public final class SfuRoom {
                 release(receivers.put(link, endpoint));
                 watching(viewer);
                 if (slot >= 0) {
-                    String shown = lastN.shownIn(viewer, slot);
-                    show(shown == null ? null : publishers.get(shown), endpoint);
+                    show(viewer, slot);
                 } else {
                     voices.listen(viewer, endpoint);
                 }
@@ -704,7 +702,6 @@ public final class SfuRoom {
         receivers.clear();
         pending.clear();
         answered.clear();
-        showing.clear();
     }
 
     private void release(org.kurento.client.MediaObject object) {
@@ -712,8 +709,6 @@ public final class SfuRoom {
             return;
         }
         answered.remove(object);
-        showing.remove(object);
-        showing.values().removeIf(camera -> camera == object); // a released camera is in no slot any more
         try {
             object.release();
         } catch (RuntimeException e) {
