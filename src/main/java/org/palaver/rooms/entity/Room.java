@@ -592,17 +592,19 @@ public final class Room {
     public synchronized void denyFromLobby(Seat seat, String waitId) {
         Participant host = requireHost(seat);
         Waiter waiter = requireWaiter(waitId);
-        waiting.remove(waiter.id());
+        stopWaiting(waiter);
         waiter.mailbox().dismissed(new ServerMessage.LobbyDenied(host.id(), host.name()));
-        toHosts(new ServerMessage.LobbyLeft(waiter.id()));
     }
 
     /** The socket waiting in the lobby closed or left: the hosts stop seeing the request. */
     public synchronized void leaveLobby(Mailbox mailbox) {
-        waiting.values().stream().filter(w -> w.mailbox() == mailbox).findFirst().ifPresent(w -> {
-            waiting.remove(w.id());
-            toHosts(new ServerMessage.LobbyLeft(w.id()));
-        });
+        waiting.values().stream().filter(w -> w.mailbox() == mailbox).findFirst().ifPresent(this::stopWaiting);
+    }
+
+    /** Out of the lobby: the hosts stop seeing the request. */
+    private void stopWaiting(Waiter waiter) {
+        waiting.remove(waiter.id());
+        toHosts(new ServerMessage.LobbyLeft(waiter.id()));
     }
 
     /**
@@ -618,13 +620,11 @@ public final class Room {
             if (hostAsked) {
                 throw e;
             }
-            waiting.remove(waiter.id());
-            toHosts(new ServerMessage.LobbyLeft(waiter.id()));
+            stopWaiting(waiter);
             waiter.mailbox().dismissed(new ServerMessage.Error(e.code(), e.getMessage()));
             return;
         }
-        waiting.remove(waiter.id());
-        toHosts(new ServerMessage.LobbyLeft(waiter.id()));
+        stopWaiting(waiter);
         waiter.seated().accept(seat);
     }
 
