@@ -70,12 +70,6 @@ final class LargeRooms {
     /** Every participant's subscribes sent before any answer is awaited, {@code -Dbench.large.burst}. */
     static final boolean BURST = Boolean.getBoolean("bench.large.burst");
     /**
-     * The media servers' log levels: {@link RealKms#QUIET_RTP} (GStreamer's per-packet RTP session
-     * warning would be measured as forwarding work); {@code -Dbench.large.quiet-rtp=false} keeps
-     * run.sh's levels as they are.
-     */
-    static final String QUIET_RTP = RealKms.QUIET_RTP;
-    /**
      * CPU in use from here on, in % of one core of two: the room's media server, Payara and this
      * JVM (the synthetic side, at a lower priority, only takes what they leave) filled both cores,
      * so the media server got what there was, not what it needed.
@@ -108,15 +102,17 @@ final class LargeRooms {
         if (System.getProperty("kurento.client.requestTimeout") == null) {
             System.setProperty("kurento.client.requestTimeout", "60000");
         }
+        // The media servers log as in the tests (GStreamer's per-packet RTP warning would be measured
+        // as forwarding work); -Dbench.large.quiet-rtp=false keeps run.sh's levels as they are.
         boolean quiet = Boolean.parseBoolean(System.getProperty("bench.large.quiet-rtp", "true"));
-        Map<String, String> environment = quiet ? Map.of("GST_DEBUG", QUIET_RTP) : Map.of();
+        Map<String, String> environment = quiet ? Map.of("GST_DEBUG", RealKms.QUIET_RTP) : Map.of();
         try (RealKms room = RealKms.startOrSkip(environment); RealKms synthetic = RealKms.startOrSkip(environment)) {
             if (!room.ownProcess()) {
                 System.out.println("large rooms skipped: they need two media servers of their own (not -Dpalaver.it.kms.url)");
                 return;
             }
             System.out.printf("large rooms: the room's media server %s (pid %d), the synthetic participants' %s (pid %d), GST_DEBUG %s%n",
-                    room.url(), room.pid(), synthetic.url(), synthetic.pid(), quiet ? QUIET_RTP : "as run.sh sets it");
+                    room.url(), room.pid(), synthetic.url(), synthetic.pid(), quiet ? RealKms.QUIET_RTP : "as run.sh sets it");
             if (SYNTHETIC_NICE != 0) {
                 renice(synthetic.pid(), SYNTHETIC_NICE);
             }
