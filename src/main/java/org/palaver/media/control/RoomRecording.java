@@ -105,6 +105,7 @@ final class RoomRecording {
         if (parts == null) {
             throw new IllegalStateException("recording is off");
         }
+        long asked = System.nanoTime();
         SfuRoom.RecordingParts.Part part = parts.start(roomId);
         Composite mix = new Composite.Builder(pipeline).build();
         HubPort out = null;
@@ -114,9 +115,12 @@ final class RoomRecording {
             file = new RecorderEndpoint.Builder(pipeline, part.uri()).withMediaProfile(MediaProfileSpecType.WEBM).build();
             out.connect(file);
             recorder = new Recorder(part.id(), mix, out, file, new HashMap<>());
-            published.forEach(this::add);
+            // Writing starts before the streams are added: the file begins as close to the host's
+            // word as the media server allows, and people appear in it as their ports connect.
             file.record();
-            LOG.info(() -> "room " + roomId + ": recording part " + part.id());
+            published.forEach(this::add);
+            long setUp = (System.nanoTime() - asked) / 1_000_000;
+            LOG.info(() -> "room " + roomId + ": recording part " + part.id() + " (mix set up in " + setUp + " ms)");
         } catch (RuntimeException e) {
             recorder = null;
             wanted = false;
