@@ -151,7 +151,7 @@ class RecordingIT {
         if (mixKeepsUp()) {
             assertEquals(recorded, seconds, 1.0, "the file is as long as the host recorded");
             assertEquals(seconds, lastVideoPts(file), 1.0, "the mix's video goes on to the end of the file");
-            assertEquals(1, rows(file, seconds - 1.0), "the mix has Hanna and Bob side by side");
+            assertEquals(2, people(file, seconds - 1.0), "the mix has Hanna and Bob side by side");
         }
 
         // Recording again, Carol comes: she sees the indicator and is told in the chat, and she joins the mix.
@@ -175,9 +175,9 @@ class RecordingIT {
         Path withCarol = folder.resolve(parts.getJsonObject(1).getString("id") + ".webm");
         double secondsWithCarol = describe("Carol joining", withCarol, recordedAgain);
         if (mixKeepsUp()) {
-            assertEquals(1, rows(withCarol, 1.0), "at first the mix has Hanna and Bob side by side");
-            assertEquals(2, rows(withCarol, secondsWithCarol - 1.5), "Carol, who came during the recording, is in the mix");
             assertEquals(secondsWithCarol, lastVideoPts(withCarol), 1.0, "the mix's video goes on to the end of the file");
+            assertEquals(2, people(withCarol, 2.0), "before Carol came the mix has Hanna and Bob side by side");
+            assertEquals(3, people(withCarol, secondsWithCarol - 1.5), "Carol, who came during the recording, is in the mix");
         }
 
         // The link of the listing streams the file, with byte ranges, and without the secret.
@@ -311,15 +311,26 @@ class RecordingIT {
     }
 
     /**
-     * How many rows of tiles the mix shows at {@code at} seconds: the Composite lays two people out
-     * side by side (one row across the middle, black above and below), three or four in a 2x2 grid.
-     * Read from three bands of the left half: near the top, the middle and near the bottom.
+     * How many people the mix shows at {@code at} seconds, from where its picture is lit (the fake
+     * cameras send 16:9): the Composite puts two side by side, each letterboxed in a tall half, so
+     * only a band across the middle is lit; three in a 2x2 grid, so three quarters are lit and the
+     * bottom right one stays black. Anything else (one person filling the frame, four): -1.
      */
-    private static int rows(Path file, double at) throws Exception {
-        boolean top = luma(file, at, "iw/2:ih/5:0:ih/15") > 40;
-        boolean middle = luma(file, at, "iw/2:ih/5:0:ih*2/5") > 40;
-        boolean bottom = luma(file, at, "iw/2:ih/5:0:ih*11/15") > 40;
-        return top && bottom ? 2 : middle ? 1 : 0;
+    private static int people(Path file, double at) throws Exception {
+        boolean topLeft = lit(file, at, "iw/8:ih/10");
+        boolean topRight = lit(file, at, "iw*5/8:ih/10");
+        boolean middleLeft = lit(file, at, "iw/8:ih*23/50");
+        boolean bottomLeft = lit(file, at, "iw/8:ih*4/5");
+        boolean bottomRight = lit(file, at, "iw*5/8:ih*4/5");
+        if (!topLeft && !topRight && middleLeft && !bottomLeft && !bottomRight) {
+            return 2;
+        }
+        return topLeft && topRight && bottomLeft && !bottomRight ? 3 : -1;
+    }
+
+    /** Whether a box of a quarter of the width and a twelfth of the height at {@code xy} has a picture in it (not black). */
+    private static boolean lit(Path file, double at, String xy) throws Exception {
+        return luma(file, at, "iw/4:ih/12:" + xy) > 40;
     }
 
     /** The mean brightness (0 to 255) of a region of the frame at {@code at} seconds. */
