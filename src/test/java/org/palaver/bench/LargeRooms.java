@@ -106,16 +106,13 @@ final class LargeRooms {
         // as forwarding work); -Dbench.large.quiet-rtp=false keeps run.sh's levels as they are.
         boolean quiet = Boolean.parseBoolean(System.getProperty("bench.large.quiet-rtp", "true"));
         Map<String, String> environment = quiet ? Map.of("GST_DEBUG", RealKms.QUIET_RTP) : Map.of();
-        try (RealKms room = RealKms.startOrSkip(environment); RealKms synthetic = RealKms.startOrSkip(environment)) {
+        try (RealKms room = RealKms.startOrSkip(environment); RealKms synthetic = RealKms.startOrSkip(environment, SYNTHETIC_NICE)) {
             if (!room.ownProcess()) {
                 System.out.println("large rooms skipped: they need two media servers of their own (not -Dpalaver.it.kms.url)");
                 return;
             }
             System.out.printf("large rooms: the room's media server %s (pid %d), the synthetic participants' %s (pid %d), GST_DEBUG %s%n",
                     room.url(), room.pid(), synthetic.url(), synthetic.pid(), quiet ? RealKms.QUIET_RTP : "as run.sh sets it");
-            if (SYNTHETIC_NICE != 0) {
-                renice(synthetic.pid(), SYNTHETIC_NICE);
-            }
             // with last-N at N, then every camera to every viewer (N = the largest size - 1 covers each size)
             List<String> modes = List.of(System.getProperty("bench.large.modes", "last-n,all").split(","));
             // Both servers started before any load: a start on a machine whose cores are full can take minutes.
@@ -156,9 +153,6 @@ final class LargeRooms {
                                     + " and the room set up once more");
                             synthetic.kill9();
                             synthetic.restart();
-                            if (SYNTHETIC_NICE != 0) {
-                                renice(synthetic.pid(), SYNTHETIC_NICE);
-                            }
                             awaitQuiet(room, synthetic);
                             try {
                                 row = measure(server, room, synthetic, file, size, n, limited);
@@ -180,9 +174,6 @@ final class LargeRooms {
                         if (!synthetic.accepting()) {
                             System.out.println("  the synthetic side's media server is gone (see " + synthetic.log() + "): starting it again");
                             synthetic.restart();
-                            if (SYNTHETIC_NICE != 0) {
-                                renice(synthetic.pid(), SYNTHETIC_NICE);
-                            }
                         }
                         awaitQuiet(room, synthetic);
                     }
@@ -211,23 +202,6 @@ final class LargeRooms {
             }
         }
         System.out.println("  the media servers were still busy 90 s after the room emptied");
-    }
-
-    /**
-     * Lowers the priority of every thread of a process (Linux sets it per thread; threads made
-     * later inherit it from the thread that makes them, so doing it right after the start covers
-     * the process).
-     */
-    static void renice(long pid, int nice) throws Exception {
-        List<String> command = new ArrayList<>(List.of("renice", "-n", Integer.toString(nice), "-p"));
-        try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
-            tasks.forEach(t -> command.add(t.getFileName().toString()));
-        }
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        if (p.waitFor() != 0) {
-            System.out.println("  renice failed, the synthetic side keeps its priority: " + out.strip());
-        }
     }
 
     static Map<String, String> config(RealKms room, int lastN, int largest) {
@@ -542,8 +516,7 @@ final class LargeRooms {
 
     static long threadTicks(long pid) {
         try {
-            String stat = Files.readString(Path.of("/proc/" + pid + "/task/" + pid + "/stat"));
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            String[] f = RealKms.statFields(Path.of("/proc/" + pid + "/task/" + pid + "/stat"));
             return Long.parseLong(f[11]) + Long.parseLong(f[12]);
         } catch (Exception e) {
             return 0;

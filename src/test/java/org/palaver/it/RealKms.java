@@ -96,7 +96,11 @@ public final class RealKms implements AutoCloseable {
      */
     static final int AHEAD = -15;
 
-    private static RealKms startOrSkip(Map<String, String> environment, int niceness) throws Exception {
+    /**
+     * The same, at {@code niceness} (run.sh and every thread of the media server inherit it, at
+     * every start and restart): above 0 behind everything else, below 0 ahead (that needs root).
+     */
+    public static RealKms startOrSkip(Map<String, String> environment, int niceness) throws Exception {
         String external = System.getProperty("palaver.it.kms.url", "").strip();
         if (!external.isEmpty()) {
             return new RealKms(URI.create(external), null, null, -1, Map.of(), 0);
@@ -157,15 +161,23 @@ public final class RealKms implements AutoCloseable {
     public boolean ahead() {
         try {
             return niceness < 0 && niceOf(Path.of("/proc/" + pid + "/stat")) < niceOf(Path.of("/proc/self/stat"));
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             return false;
         }
     }
 
     /** A process's niceness, field 19 of its {@code /proc/PID/stat}. */
-    private static int niceOf(Path stat) throws java.io.IOException {
+    private static int niceOf(Path stat) throws IOException {
+        return Integer.parseInt(statFields(stat)[16]);
+    }
+
+    /**
+     * The fields of a {@code /proc/PID/stat} (or a thread's) after the command name, which may hold
+     * spaces and parentheses: index 0 is field 3 (the state), 11 and 12 utime and stime, 16 the niceness.
+     */
+    public static String[] statFields(Path stat) throws IOException {
         String line = Files.readString(stat);
-        return Integer.parseInt(line.substring(line.lastIndexOf(')') + 2).split(" ")[16]);
+        return line.substring(line.lastIndexOf(')') + 2).split(" ");
     }
 
     /** {@code kill -9}: the media server dies at once, like a crash. */
@@ -195,10 +207,9 @@ public final class RealKms implements AutoCloseable {
     /** From /proc when the JDK cannot tell (a process it did not start): utime + stime, in clock ticks of 10 ms. */
     private long procCpuNanos() {
         try {
-            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            String[] fields = statFields(Path.of("/proc/" + pid + "/stat"));
             return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10_000_000L;
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             throw new IllegalStateException("no CPU time for the media server process " + pid, e);
         }
     }

@@ -147,11 +147,11 @@ class RecordingIT {
         String streams = run(FFPROBE, "-v", "error", "-show_entries", "stream=codec_type,codec_name", "-of", "csv=p=0",
                 file.toString());
         assertTrue(streams.contains("vp8,video") && streams.contains("opus,audio"), streams);
-        double seconds = describe("Hanna and Bob", file, recorded);
+        Written both = written("Hanna and Bob", file, recorded);
         if (mixKeepsUp()) {
-            assertEquals(recorded, seconds, 1.0, "the file is as long as the host recorded");
-            assertEquals(seconds, lastVideoPts(file), 1.0, "the mix's video goes on to the end of the file");
-            assertEquals(2, people(file, seconds - 1.0), "the mix has Hanna and Bob side by side");
+            assertEquals(recorded, both.seconds(), 1.0, "the file is as long as the host recorded");
+            assertEquals(both.seconds(), both.lastVideo(), 1.0, "the mix's video goes on to the end of the file");
+            assertEquals(2, people(file, both.seconds() - 1.0), "the mix has Hanna and Bob side by side");
         }
 
         // Recording again, Carol comes: she sees the indicator and is told in the chat, and she joins the mix.
@@ -173,11 +173,11 @@ class RecordingIT {
         bob.waiting(UI).until(d -> !bob.byTestId("recording-indicator").isDisplayed());
         parts = awaitParts(http, list, secret, 2);
         Path withCarol = folder.resolve(parts.getJsonObject(1).getString("id") + ".webm");
-        double secondsWithCarol = describe("Carol joining", withCarol, recordedAgain);
+        Written three = written("Carol joining", withCarol, recordedAgain);
         if (mixKeepsUp()) {
-            assertEquals(secondsWithCarol, lastVideoPts(withCarol), 1.0, "the mix's video goes on to the end of the file");
+            assertEquals(three.seconds(), three.lastVideo(), 1.0, "the mix's video goes on to the end of the file");
             assertEquals(2, people(withCarol, 2.0), "before Carol came the mix has Hanna and Bob side by side");
-            assertEquals(3, people(withCarol, secondsWithCarol - 1.5), "Carol, who came during the recording, is in the mix");
+            assertEquals(3, people(withCarol, three.seconds() - 1.5), "Carol, who came during the recording, is in the mix");
         }
 
         // The link of the listing streams the file, with byte ranges, and without the secret.
@@ -256,15 +256,19 @@ class RecordingIT {
         }
     }
 
-    /** Prints what the file holds against the {@code recorded} seconds of clicks; returns its length. */
-    private static double describe(String what, Path file, double recorded) throws Exception {
-        double seconds = duration(file);
+    /** A part's length and the time of its last video frame, in seconds. */
+    private record Written(double seconds, double lastVideo) {
+    }
+
+    /** Reads what the file holds and prints it against the {@code recorded} seconds of clicks; its frames must decode. */
+    private static Written written(String what, Path file, double recorded) throws Exception {
+        Written written = new Written(duration(file), lastVideoPts(file));
         long frames = decodedFrames(file);
         System.out.printf("recording (%s): clicked for %.1f s, the file is %.1f s, %d bytes (%.1f MB per minute); "
-                + "last video frame at %.1f s; %d frames%n", what, recorded, seconds, Files.size(file),
-                Files.size(file) / seconds * 60 / 1e6, lastVideoPts(file), frames);
+                + "last video frame at %.1f s; %d frames%n", what, recorded, written.seconds(), Files.size(file),
+                Files.size(file) / written.seconds() * 60 / 1e6, written.lastVideo(), frames);
         assertTrue(frames > 10, "decodable video frames: " + frames);
-        return seconds;
+        return written;
     }
 
     /** The media server's CPU since {@code cpuAt}/{@code wallAt}, as a share of one core. */
@@ -297,11 +301,12 @@ class RecordingIT {
      * cores shared with three browsers, and the checks of the mix's video are printed as skipped.
      */
     private static boolean mixKeepsUp() {
-        if (!kms.ahead()) {
+        boolean ahead = kms.ahead();
+        if (!ahead) {
             System.out.println("recording: the media server could not be started ahead of the browsers (needs root): "
                     + "the mix's length, tiles and the cut part are not checked");
         }
-        return kms.ahead();
+        return ahead;
     }
 
     private static double lastVideoPts(Path file) throws Exception {
@@ -317,32 +322,51 @@ class RecordingIT {
      * bottom right one stays black. Anything else (one person filling the frame, four): -1.
      */
     private static int people(Path file, double at) throws Exception {
-        boolean topLeft = lit(file, at, "iw/8:ih/10");
-        boolean topRight = lit(file, at, "iw*5/8:ih/10");
-        boolean middleLeft = lit(file, at, "iw/8:ih*23/50");
-        boolean bottomLeft = lit(file, at, "iw/8:ih*4/5");
-        boolean bottomRight = lit(file, at, "iw*5/8:ih*4/5");
+        byte[] frame = frame(file, at);
+        boolean topLeft = lit(frame, 1 / 8.0, 1 / 10.0);
+        boolean topRight = lit(frame, 5 / 8.0, 1 / 10.0);
+        boolean middleLeft = lit(frame, 1 / 8.0, 23 / 50.0);
+        boolean bottomLeft = lit(frame, 1 / 8.0, 4 / 5.0);
+        boolean bottomRight = lit(frame, 5 / 8.0, 4 / 5.0);
         if (!topLeft && !topRight && middleLeft && !bottomLeft && !bottomRight) {
             return 2;
         }
         return topLeft && topRight && bottomLeft && !bottomRight ? 3 : -1;
     }
 
-    /** Whether a box of a quarter of the width and a twelfth of the height at {@code xy} has a picture in it (not black). */
-    private static boolean lit(Path file, double at, String xy) throws Exception {
-        return luma(file, at, "iw/4:ih/12:" + xy) > 40;
+    /** The size {@link #frame} reads a frame at: the boxes {@link #lit} looks at are whole pixels of it. */
+    private static final int WIDTH = 80;
+    private static final int HEIGHT = 60;
+
+    /**
+     * Whether a box a quarter of the width wide and a twelfth of the height high, its top left
+     * corner at {@code left} and {@code top} (fractions of the width and height), has a picture
+     * in it: a mean brightness over 40 of 255.
+     */
+    private static boolean lit(byte[] frame, double left, double top) {
+        int x0 = (int) (WIDTH * left);
+        int y0 = (int) (HEIGHT * top);
+        int w = WIDTH / 4;
+        int h = HEIGHT / 12;
+        long sum = 0;
+        for (int y = y0; y < y0 + h; y++) {
+            for (int x = x0; x < x0 + w; x++) {
+                sum += frame[y * WIDTH + x] & 0xff;
+            }
+        }
+        return sum / (w * h) > 40;
     }
 
-    /** The mean brightness (0 to 255) of a region of the frame at {@code at} seconds. */
-    private static int luma(Path file, double at, String crop) throws Exception {
+    /** The frame at {@code at} seconds, grey, scaled down to {@value #WIDTH}x{@value #HEIGHT} by area (each pixel a mean). */
+    private static byte[] frame(Path file, double at) throws Exception {
         // -ss after -i: decoded from the start (a file without cues seeks into the middle of a frame)
         Process p = new ProcessBuilder(FFMPEG, "-v", "error", "-i", file.toString(), "-ss", Double.toString(at), "-frames:v", "1",
-                "-vf", "crop=" + crop + ",scale=1:1:flags=area", "-f", "rawvideo", "-pix_fmt", "gray", "-").start();
+                "-vf", "scale=" + WIDTH + ":" + HEIGHT + ":flags=area", "-f", "rawvideo", "-pix_fmt", "gray", "-").start();
         byte[] out = p.getInputStream().readAllBytes();
-        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0 || out.length != 1) {
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0 || out.length != WIDTH * HEIGHT) {
             throw new AssertionError("no frame at " + at + " s of " + file + ": " + new String(p.getErrorStream().readAllBytes()));
         }
-        return out[0] & 0xff;
+        return out;
     }
 
     private static double duration(Path file) throws Exception {
