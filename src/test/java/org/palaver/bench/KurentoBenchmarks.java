@@ -32,7 +32,8 @@ import org.palaver.it.SignalClient;
  * Server ({@link RealKms}). Measures time to the first decoded frame, the media server's restart
  * recovery, its CPU per forwarded stream and Palaver's own cost per join; with
  * {@code -Dbench.kurento.parts=large-room}, the media server's CPU for rooms of 10 to 50 synthetic
- * participants with last-N and without ({@link LargeRooms}). Part of
+ * participants with last-N and without ({@link LargeRooms}); with {@code audio}, three ways to give
+ * everyone the room's sound, on the media server alone ({@link AudioOptions}). Part of
  * {@code mvn -B -Pbench package}; {@code -Dbench.skipKurento=true} leaves it out.
  */
 public final class KurentoBenchmarks {
@@ -56,7 +57,10 @@ public final class KurentoBenchmarks {
         if (parts.contains("large-room")) {
             new LargeRooms().run(); // media servers and servers of its own, one configuration after another
         }
-        if (parts.stream().allMatch(p -> p.equals("large-room"))) {
+        if (parts.contains("audio")) {
+            new AudioOptions().run(); // two media servers of its own, no Palaver
+        }
+        if (parts.stream().allMatch(p -> p.equals("large-room") || p.equals("audio"))) {
             return;
         }
         try {
