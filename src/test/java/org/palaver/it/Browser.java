@@ -29,7 +29,7 @@ public final class Browser implements AutoCloseable {
 
     private static final String PROBE = """
             (() => {
-              const sockets = [], peers = [], slotMessages = [];
+              const sockets = [], peers = [], slotMessages = [], speakingSent = [];
               const NativeWebSocket = window.WebSocket;
               window.WebSocket = class extends NativeWebSocket {
                 constructor(...args) {
@@ -39,6 +39,11 @@ public final class Browser implements AutoCloseable {
                   this.addEventListener('message', (e) => {
                     if (typeof e.data === 'string' && e.data.includes('"type":"slots"')) slotMessages.push({ at: Date.now(), slots: JSON.parse(e.data).slots });
                   });
+                }
+                // ... and when the page said it started speaking (epoch ms), where a switch begins.
+                send(data) {
+                  if (typeof data === 'string' && data.includes('"type":"speaking"') && data.includes('true')) speakingSent.push(Date.now());
+                  return super.send(data);
                 }
               };
               const NativePeerConnection = window.RTCPeerConnection;
@@ -68,6 +73,7 @@ public final class Browser implements AutoCloseable {
               }
               window.__probe = {
                 slotMessages,
+                speakingSent,
                 /**
                  * Last-N: when {@code id}'s tile first decodes a keyframe on the slot it was given
                  * after this call (epoch ms in {@code switched[id]}): a slot re-pointed to a camera

@@ -160,6 +160,37 @@ class LargeRoomIT {
                 assertEquals("none", other.script("return document.querySelector(arguments[0]).dataset.video", tile),
                         other.label + ": a pin changes only the page that pinned");
             }
+
+            // Carol unmutes: her page hears its own (fake) microphone and says she speaks, and her
+            // camera takes a slot on the pages where it was not shown (Alice's, which shows the
+            // pinned camera and the synthetic speaker; Bob's, unless his second slot shows her
+            // already): a switch to a browser's camera, whose keyframe comes from the browser's own encoder.
+            Browser carol = browsers.get(2);
+            String carolId = alice.tileIdNamed("Carol");
+            List<Browser> watching = browsers.subList(0, 2).stream()
+                    .filter(b -> "none".equals(b.tile(carolId).getAttribute("data-video"))).toList();
+            assertTrue(watching.contains(alice), "Alice's page shows the pinned camera and the speaker's, not Carol's");
+            for (Browser b : watching) {
+                b.awaitScript("window.__probe.watchSwitchTo(arguments[0])", carolId);
+            }
+            long saidBefore = ((Number) carol.script("return window.__probe.speakingSent.length")).longValue();
+            carol.visible("toggle-mic").click();
+            for (Browser b : watching) {
+                awaitDecoding(b, carolId, awaitDecoding(b, carolId, 0));
+                b.assertDecodingFrom(LAST_N, UI);
+            }
+            carol.waiting(UI).withMessage("Carol's page said she speaks").until(d ->
+                    ((Number) carol.script("return window.__probe.speakingSent.length")).longValue() > saidBefore);
+            long carolSpoke = ((Number) carol.script("return window.__probe.speakingSent[arguments[0]]", saidBefore)).longValue();
+            for (Browser b : watching) {
+                b.waiting(UI).until(d -> b.script("return (window.__probe.switched || {})[arguments[0]] || null", carolId) != null);
+                long shown = ((Number) b.script("return window.__probe.switched[arguments[0]]", carolId)).longValue();
+                long told = ((Number) b.script("const m = window.__probe.slotMessages"
+                        + ".filter((s) => s.slots.includes(arguments[0]) && s.at >= arguments[1]); return m.length ? m[0].at : -1",
+                        carolId, carolSpoke)).longValue();
+                System.out.printf("last-N switch to a browser's camera at %s: Carol's page said she speaks, to slots received %d ms,"
+                        + " to her first keyframe decoded %d ms%n", b.label, told - carolSpoke, shown - carolSpoke);
+            }
         }
         failed = false;
     }
