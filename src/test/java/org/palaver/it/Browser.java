@@ -108,6 +108,32 @@ public final class Browser implements AutoCloseable {
                   };
                   tick();
                 },
+                /**
+                 * The page's own cameras: when (epoch ms) each sending connection's count of keyframe
+                 * requests received (PLI, FIR) or of keyframes encoded grew, in {@code keyframesOut},
+                 * for two minutes from this call.
+                 */
+                watchKeyframesOut() {
+                  const out = window.__probe.keyframesOut = [];
+                  const last = new Map();
+                  const started = Date.now();
+                  const tick = async () => {
+                    for (const pc of peers) {
+                      if (pc.signalingState === 'closed') continue;
+                      (await pc.getStats()).forEach((r) => {
+                        if (r.type !== 'outbound-rtp' || r.kind !== 'video') return;
+                        const now = { pli: r.pliCount || 0, fir: r.firCount || 0, key: r.keyFramesEncoded || 0 };
+                        const was = last.get(r.id);
+                        if (was) {
+                          for (const k of Object.keys(now)) if (now[k] > was[k]) out.push({ at: Date.now(), what: k });
+                        }
+                        last.set(r.id, now);
+                      });
+                    }
+                    if (Date.now() - started < 120000) setTimeout(tick, 10);
+                  };
+                  tick();
+                },
                 /** What the browser's own "Stop sharing" bar does: the capture track ends. */
                 endScreenCapture() {
                   displayStreams.forEach((s) => s.getVideoTracks().forEach((t) => { t.stop(); t.dispatchEvent(new Event('ended')); }));

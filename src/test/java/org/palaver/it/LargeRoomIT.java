@@ -173,6 +173,7 @@ class LargeRoomIT {
             for (Browser b : watching) {
                 b.awaitScript("window.__probe.watchSwitchTo(arguments[0])", carolId);
             }
+            carol.script("window.__probe.watchKeyframesOut()");
             long saidBefore = ((Number) carol.script("return window.__probe.speakingSent.length")).longValue();
             carol.visible("toggle-mic").click();
             for (Browser b : watching) {
@@ -191,6 +192,10 @@ class LargeRoomIT {
                 System.out.printf("last-N switch to a browser's camera at %s: Carol's page said she speaks, to slots received %d ms,"
                         + " to her first keyframe decoded %d ms%n", b.label, told - carolSpoke, shown - carolSpoke);
             }
+            // Where the time goes: when her camera's encoder was asked for a keyframe (PLI, FIR) and made one.
+            System.out.println("last-N switch to a browser's camera: at Carol's camera, ms after her page said she speaks: "
+                    + carol.script("return window.__probe.keyframesOut.map((e) => e.what + ' ' + (e.at - arguments[0])).join(', ')",
+                    carolSpoke));
         }
         failed = false;
     }
