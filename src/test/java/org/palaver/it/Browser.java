@@ -76,31 +76,49 @@ public final class Browser implements AutoCloseable {
                 speakingSent,
                 /**
                  * Last-N: when {@code id}'s tile first decodes a keyframe on the slot it was given
-                 * after this call (epoch ms in {@code switched[id]}): a slot re-pointed to a camera
-                 * shows it from the camera's next keyframe on.
+                 * after this call (epoch ms in {@code switched[id]}; the getStats() call that saw it
+                 * began at {@code switchedAfter[id]}): a slot re-pointed to a camera shows it from
+                 * the camera's next keyframe on.
                  */
                 async watchSwitchTo(id) {
-                  const keyFrames = async () => {
+                  const inbound = async () => {
                     const byTrack = new Map();
                     for (const pc of peers) {
                       if (pc.signalingState === 'closed') continue;
                       (await pc.getStats()).forEach((r) => {
-                        if (r.type === 'inbound-rtp' && r.kind === 'video') byTrack.set(r.trackIdentifier, r.keyFramesDecoded || 0);
+                        if (r.type === 'inbound-rtp' && r.kind === 'video') byTrack.set(r.trackIdentifier, r);
                       });
                     }
                     return byTrack;
                   };
-                  const before = await keyFrames();
+                  const keyFramesOf = (r) => (r && r.keyFramesDecoded) || 0;
+                  const before = await inbound();
                   const started = Date.now();
                   window.__probe.switched = window.__probe.switched || {};
+                  // What the slot's receiver counted meanwhile, at each change: where a slow switch waits.
+                  const trace = (window.__probe.switchTrace = window.__probe.switchTrace || {})[id] = [];
+                  const counted = ['packetsReceived', 'framesReceived', 'framesDecoded', 'framesDropped', 'keyFramesDecoded',
+                    'pliCount', 'firCount', 'nackCount', 'packetsLost'];
+                  let previous = null;
                   const tick = async () => {
                     const tile = document.querySelector('[data-testid="participant-tile"][data-participant-id="' + id + '"]');
                     const video = tile && tile.dataset.video === 'shown' ? tile.querySelector('video') : null;
                     const track = video && video.srcObject ? video.srcObject.getVideoTracks()[0] : null;
                     if (track) {
-                      const now = await keyFrames();
-                      if ((now.get(track.id) || 0) > (before.get(track.id) || 0)) {
+                      const asked = Date.now(); // getStats() takes long on a busy page: what it reads is from between the two
+                      const now = await inbound();
+                      const r = now.get(track.id);
+                      if (r) {
+                        const first = before.get(track.id);
+                        const counts = counted.map((k) => (r[k] || 0) - ((first && first[k]) || 0));
+                        if (!previous || counts.some((c, i) => c !== previous[i])) {
+                          trace.push(asked + ' ' + Date.now() + ' ' + counted.map((k, i) => k + '=' + counts[i]).join(' '));
+                          previous = counts;
+                        }
+                      }
+                      if (keyFramesOf(r) > keyFramesOf(before.get(track.id))) {
                         window.__probe.switched[id] = Date.now();
+                        (window.__probe.switchedAfter = window.__probe.switchedAfter || {})[id] = asked;
                         return;
                       }
                     }

@@ -116,10 +116,11 @@ class LargeRoomIT {
             }
             for (Browser b : browsers) {
                 long shown = ((Number) b.script("return window.__probe.switched['" + speaker.id() + "']")).longValue();
+                long from = ((Number) b.script("return window.__probe.switchedAfter['" + speaker.id() + "']")).longValue();
                 long told = ((Number) b.script("const m = window.__probe.slotMessages.filter((s) => s.slots.includes(arguments[0]));"
                         + " return m.length ? m[0].at : -1", speaker.id())).longValue();
-                System.out.printf("last-N switch at %s: speaking sent to slots received %d ms, to the speaker's first keyframe decoded %d ms%n",
-                        b.label, told - spoke, shown - spoke);
+                System.out.printf("last-N switch at %s: speaking sent to slots received %d ms, to the speaker's first keyframe decoded"
+                        + " %d ms (read by a getStats() begun at %d ms)%n", b.label, told - spoke, shown - spoke, from - spoke);
             }
             for (Browser b : browsers) {
                 long frames = awaitDecoding(b, speaker.id(), 0);
@@ -189,8 +190,14 @@ class LargeRoomIT {
                 long told = ((Number) b.script("const m = window.__probe.slotMessages"
                         + ".filter((s) => s.slots.includes(arguments[0]) && s.at >= arguments[1]); return m.length ? m[0].at : -1",
                         carolId, carolSpoke)).longValue();
+                long from = ((Number) b.script("return window.__probe.switchedAfter[arguments[0]]", carolId)).longValue();
                 System.out.printf("last-N switch to a browser's camera at %s: Carol's page said she speaks, to slots received %d ms,"
-                        + " to her first keyframe decoded %d ms%n", b.label, told - carolSpoke, shown - carolSpoke);
+                        + " to her first keyframe decoded %d ms (read by a getStats() begun at %d ms)%n", b.label,
+                        told - carolSpoke, shown - carolSpoke, from - carolSpoke);
+                System.out.println("  the slot's receiver at " + b.label + ", its counts since the watch began, read between (ms): "
+                        + b.script("return window.__probe.switchTrace[arguments[0]].map((l) => { const [a, b] = l.split(' ');"
+                        + " return (a - arguments[1]) + ' and ' + (b - arguments[1]) + ': ' + l.split(' ').slice(2).join(' '); })"
+                        + ".join('\\n    ')", carolId, carolSpoke));
             }
             // Where the time goes: when her camera's encoder was asked for a keyframe (PLI, FIR) and made one.
             System.out.println("last-N switch to a browser's camera: at Carol's camera, ms after her page said she speaks: "
