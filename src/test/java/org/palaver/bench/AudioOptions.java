@@ -56,7 +56,7 @@ final class AudioOptions {
     static final int PARALLEL = 4;
 
     record Row(String way, int n, int endpoints, int hubPorts, int receivers, int fed, int hearing, double cpu,
-               double synthCpu, double machine, long rssMb, double setupSeconds, String note) {
+               double synthCpu, double machine, long rssMb, double setupSeconds, boolean partial, String note) {
     }
 
     final List<Row> rows = new ArrayList<>();
@@ -174,27 +174,26 @@ final class AudioOptions {
                     }));
                 }
             }
+            // Made in order: those made are a prefix of those planned, so fedFlags lines up with them.
             List<WebRtcEndpoint> receivers = new ArrayList<>();
+            boolean partial = false;
             for (Future<WebRtcEndpoint> f : receiving) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
+                try {
+                    receivers.add(f.get(Math.max(deadline - System.nanoTime(), 1), TimeUnit.NANOSECONDS));
+                } catch (java.util.concurrent.TimeoutException e) {
+                    partial = true;
                     note = String.format("set-up stopped after %d s: %d of %d receivers made", SETUP_BUDGET.toSeconds(),
                             receivers.size(), receiving.size());
                     receiving.forEach(r -> r.cancel(true));
                     break;
                 }
-                try {
-                    receivers.add(f.get(left, TimeUnit.NANOSECONDS));
-                } catch (java.util.concurrent.TimeoutException e) {
-                    // the loop's next round says so
-                }
             }
             double setupSeconds = LargeRooms.seconds(began);
-            int fed = (int) fedFlags.stream().filter(f -> f).count();
+            int fed = (int) fedFlags.subList(0, receivers.size()).stream().filter(f -> f).count();
             int connected = LargeRooms.awaitAll(receivers, r -> r.getConnectionState() == ConnectionState.CONNECTED,
                     System.nanoTime() + CONNECT.toNanos(), "receivers connected");
-            System.out.printf("  %d publishers and %d receivers (%d fed by a voice) set up in %.0f s, %d connected%n",
-                    n, receiving.size(), fed, setupSeconds, connected);
+            System.out.printf("  %d publishers and %d of %d receivers (%d fed by a voice) set up in %.0f s, %d connected%n",
+                    n, receivers.size(), receiving.size(), fed, setupSeconds, connected);
 
             // ---- steady state
             Thread.sleep(SETTLE.toMillis());
@@ -242,15 +241,16 @@ final class AudioOptions {
                 note = (note.isEmpty() ? "" : note + "; ") + "both cores full: the figure is what the media server got, not what it needs";
             }
             return new Row(way, n, children.getOrDefault("WebRtcEndpoint", 0), children.getOrDefault("HubPort", 0),
-                    receiving.size(), fed, hearing, Stats.median(cpu), Stats.median(synthCpu), Stats.median(machine),
-                    LargeRooms.rssMb(room.pid()), setupSeconds, note);
+                    receivers.size(), fed, hearing, Stats.median(cpu), Stats.median(synthCpu), Stats.median(machine),
+                    LargeRooms.rssMb(room.pid()), setupSeconds, partial, note);
         } catch (Exception e) {
             String why = e.getMessage() == null ? e.toString() : e.getMessage();
             System.out.println("  did not fit: " + why);
             return new Row(way, n, -1, -1, -1, -1, 0, Double.NaN, Double.NaN, Double.NaN, LargeRooms.rssMb(room.pid()),
-                    LargeRooms.seconds(began), "did not fit: " + (why.length() > 200 ? why.substring(0, 200) + "..." : why));
+                    LargeRooms.seconds(began), true, "did not fit: " + (why.length() > 200 ? why.substring(0, 200) + "..." : why));
         } finally {
             pool.shutdownNow();
+            pool.awaitTermination(30, TimeUnit.SECONDS); // no negotiation left running into the next row
             release(roomPipeline);
             release(synthPipeline);
         }
@@ -269,8 +269,8 @@ final class AudioOptions {
         options.setOfferToReceiveVideo(false);
         String offer = offerer.generateOffer(options).replace("a=sendrecv", "a=" + direction);
         String answer = answerer.processOffer(offer);
+        offerer.processAnswer(answer); // both descriptions in place before any candidate goes across
         answerer.gatherCandidates();
-        offerer.processAnswer(answer);
         offerer.gatherCandidates();
     }
 
@@ -321,18 +321,18 @@ final class AudioOptions {
                 r.setupSeconds(), r.note());
     }
 
-    /** CPU against the mix of the same size, measured in the same run. */
+    /** CPU against the whole mix of the same size, measured in the same run; none for a row not wholly set up. */
     String ratio(Row r) {
-        Row mix = rows.stream().filter(o -> o.n() == r.n() && o.way().equals("mix") && !Double.isNaN(o.cpu())).findFirst()
-                .orElse(null);
-        return mix == null || Double.isNaN(r.cpu()) ? "–" : String.format("%.2f", r.cpu() / mix.cpu());
+        Row mix = rows.stream().filter(o -> o.n() == r.n() && o.way().equals("mix") && !o.partial()).findFirst().orElse(null);
+        return mix == null || r.partial() ? "–" : String.format("%.2f", r.cpu() / mix.cpu());
     }
 
     void print() {
         System.out.println();
         System.out.printf("%d open voices of n, %d slots per listener; CPU median of %d x %d s, %% of one core%n", VOICES, SLOTS,
                 WINDOWS, WINDOW.toSeconds());
-        System.out.println("| way | people | room WebRTC endpoints | expected | fed receivers hearing | room media server CPU"
+        System.out.println("| way | people | room WebRTC endpoints | expected | fed receivers getting sound (the mix's flows, silence included)"
+                + " | room media server CPU"
                 + " | vs the mix | the other media server's CPU | machine busy (of 200) | room media server resident memory after it (carries over from the rows before) | set-up | notes |");
         System.out.println("| --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
         rows.forEach(r -> System.out.println(line(r, ratio(r))));
