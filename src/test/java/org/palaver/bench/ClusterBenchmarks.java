@@ -1,6 +1,5 @@
 package org.palaver.bench;
 
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -199,8 +198,6 @@ public final class ClusterBenchmarks {
     }
 
     private static int freePort() throws Exception {
-        try (ServerSocket probe = new ServerSocket(0)) {
-            return probe.getLocalPort();
-        }
+        return org.palaver.it.Ports.free();
     }
 }

@@ -3,7 +3,6 @@ package org.palaver.it;
 import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -48,10 +47,7 @@ final class Nginx implements AutoCloseable {
                     + " (apt-get install nginx; .ci/run installs it)");
         }
         Path dir = Files.createTempDirectory("palaver-nginx-");
-        int port;
-        try (ServerSocket probe = new ServerSocket(0)) {
-            port = probe.getLocalPort();
-        }
+        int port = Ports.free();
         String servers = nodes.stream().map(node -> "    server " + node.getHost() + ":" + node.getPort()
                 + " max_fails=1 fail_timeout=10s;\n").collect(Collectors.joining());
         String site = Files.readString(CONFIG);

@@ -2,7 +2,6 @@ package org.palaver.it;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,9 +34,7 @@ public final class PayaraMicroProcess implements ServerProcess {
     public static PayaraMicroProcess withHttps(Map<String, String> systemProperties, Path tlsDir) throws IOException {
         PayaraMicroProcess server = new PayaraMicroProcess(systemProperties);
         server.tlsDir = tlsDir;
-        try (ServerSocket probe = new ServerSocket(0)) {
-            server.httpsPort = probe.getLocalPort();
-        }
+        server.httpsPort = Ports.free();
         return server;
     }
 
@@ -48,9 +45,7 @@ public final class PayaraMicroProcess implements ServerProcess {
     /** {@code extraDeployments}: more WARs beside Palaver, each at the context root its descriptor names. */
     public PayaraMicroProcess(Map<String, String> systemProperties, java.util.List<String> extraDeployments) throws IOException {
         this.extraDeployments = extraDeployments;
-        try (ServerSocket probe = new ServerSocket(0)) {
-            port = probe.getLocalPort();
-        }
+        port = Ports.free();
         properties = Files.createTempFile("palaver-micro", ".properties");
         Files.writeString(properties, systemProperties.entrySet().stream()
                 .map(e -> e.getKey() + "=" + e.getValue())

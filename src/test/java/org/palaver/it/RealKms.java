@@ -6,7 +6,6 @@ import jakarta.json.JsonString;
 import java.io.IOException;
 import java.io.StringReader;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -116,10 +115,7 @@ public final class RealKms implements AutoCloseable {
             System.out.println(line);
             Assumptions.abort(line);
         }
-        int port;
-        try (ServerSocket probe = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            port = probe.getLocalPort();
-        }
+        int port = Ports.free();
         // Kept after the run (under target/ by default), so a failure can be read in the media server's own log.
         Path runs = Path.of(System.getProperty("palaver.it.kms.runs", "target/kms"));
         Files.createDirectories(runs);

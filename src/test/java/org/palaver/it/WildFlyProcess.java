@@ -3,7 +3,6 @@ package org.palaver.it;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -97,9 +96,7 @@ public final class WildFlyProcess implements ServerProcess {
     }
 
     private static int freePort() throws IOException {
-        try (ServerSocket probe = new ServerSocket(0)) {
-            return probe.getLocalPort();
-        }
+        return Ports.free();
     }
 
     private static void copyTree(Path from, Path to) throws IOException {
