@@ -17,15 +17,17 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class Ports {
 
     private static final int FIRST = 10_000;
+    /** The build reserves the WildFly test run's ports from here up (pom.xml, reserve-network-port). */
+    private static final int BUILD_RESERVED = 20_000;
     /** The next port to try; starts at a spot of its own per process, so two test runs side by side seldom meet. */
     private static final AtomicInteger NEXT = new AtomicInteger(FIRST + (int) (ProcessHandle.current().pid() * 7_919 % 10_000));
 
     private Ports() {
     }
 
-    /** A port no server listens on now, on any address, below the kernel's ephemeral range. */
+    /** A port no server listens on now, on any address, below the kernel's ephemeral range and the build's ports. */
     public static int free() throws IOException {
-        int limit = ephemeralLow();
+        int limit = Math.min(ephemeralLow(), BUILD_RESERVED);
         for (int tries = 0; tries < 2_000; tries++) {
             int port = NEXT.getAndUpdate(p -> p + 1 >= limit ? FIRST : p + 1);
             if (port < FIRST || port >= limit) {
