@@ -1,5 +1,7 @@
 package org.palaver.bench;
 
+import static org.palaver.it.SyntheticParticipants.IGNORED;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,7 +14,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.kurento.client.Composite;
 import org.kurento.client.ConnectionState;
-import org.kurento.client.Continuation;
 import org.kurento.client.HubPort;
 import org.kurento.client.KurentoClient;
 import org.kurento.client.MediaElement;
@@ -20,7 +21,6 @@ import org.kurento.client.MediaPipeline;
 import org.kurento.client.MediaType;
 import org.kurento.client.OfferOptions;
 import org.kurento.client.PlayerEndpoint;
-import org.kurento.client.RTCInboundRTPStreamStats;
 import org.kurento.client.WebRtcEndpoint;
 import org.palaver.it.RealKms;
 import org.palaver.it.SyntheticParticipants;
@@ -279,9 +279,7 @@ final class AudioOptions {
         List<Long> bytes = new ArrayList<>();
         for (WebRtcEndpoint r : receivers) {
             try {
-                bytes.add(r.getStats(MediaType.AUDIO).values().stream()
-                        .filter(RTCInboundRTPStreamStats.class::isInstance).map(RTCInboundRTPStreamStats.class::cast)
-                        .mapToLong(RTCInboundRTPStreamStats::getBytesReceived).sum());
+                bytes.add(SyntheticParticipants.bytesReceived(r, MediaType.AUDIO));
             } catch (RuntimeException e) {
                 bytes.add(-1L);
             }
@@ -296,17 +294,6 @@ final class AudioOptions {
             // the media server may be gone; its next start has nothing of this
         }
     }
-
-    static final Continuation<Void> IGNORED = new Continuation<>() {
-        @Override
-        public void onSuccess(Void result) {
-        }
-
-        @Override
-        public void onError(Throwable cause) {
-            // a candidate that fails shows as a receiver that does not connect
-        }
-    };
 
     static String line(Row r, String ratio) {
         String expected = switch (r.way()) {

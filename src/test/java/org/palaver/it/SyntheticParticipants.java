@@ -193,9 +193,7 @@ public final class SyntheticParticipants implements AutoCloseable {
 
         /** Bytes of media it has received so far (SRTP decrypted, RTP counted), 0 before it connected. */
         public long bytesReceived() {
-            return endpoint.getStats(video() ? MediaType.VIDEO : MediaType.AUDIO).values().stream()
-                    .filter(RTCInboundRTPStreamStats.class::isInstance).map(RTCInboundRTPStreamStats.class::cast)
-                    .mapToLong(RTCInboundRTPStreamStats::getBytesReceived).sum();
+            return SyntheticParticipants.bytesReceived(endpoint, video() ? MediaType.VIDEO : MediaType.AUDIO);
         }
 
         /**
@@ -207,7 +205,15 @@ public final class SyntheticParticipants implements AutoCloseable {
         }
     }
 
-    private static final Continuation<Void> IGNORED = new Continuation<>() {
+    /** Bytes of {@code type} media an endpoint has received so far (SRTP decrypted, RTP counted), 0 before it connected. */
+    public static long bytesReceived(WebRtcEndpoint endpoint, MediaType type) {
+        return endpoint.getStats(type).values().stream()
+                .filter(RTCInboundRTPStreamStats.class::isInstance).map(RTCInboundRTPStreamStats.class::cast)
+                .mapToLong(RTCInboundRTPStreamStats::getBytesReceived).sum();
+    }
+
+    /** For calls whose outcome shows elsewhere: a failed candidate shows as a connection that does not come up. */
+    public static final Continuation<Void> IGNORED = new Continuation<>() {
         @Override
         public void onSuccess(Void result) {
         }
