@@ -127,6 +127,46 @@ public final class Browser implements AutoCloseable {
                   tick();
                 },
                 /**
+                 * Last-N: every video track this page receives at this call, read frame by frame
+                 * from a copy of it, as runs of frames of one shape (16:9, 4:3 or 1:1, from the
+                 * decoded size) in {@code frameShapes[track id]}: {shape, first, last, frames}, epoch
+                 * ms of a run's first and last frame. When the cameras differ in shape this tells
+                 * whose camera a slot carries, and from which decoded frame on, without polling.
+                 */
+                watchFrameShapes() {
+                  const shapes = window.__probe.frameShapes = window.__probe.frameShapes || {};
+                  const readers = window.__probe.frameReaders = window.__probe.frameReaders || [];
+                  for (const pc of peers) {
+                    if (pc.signalingState === 'closed') continue;
+                    for (const receiver of pc.getReceivers()) {
+                      const track = receiver.track;
+                      if (!track || track.kind !== 'video' || track.readyState !== 'live' || shapes[track.id]) continue;
+                      const runs = shapes[track.id] = [];
+                      const copy = track.clone();
+                      const reader = new MediaStreamTrackProcessor({ track: copy }).readable.getReader();
+                      readers.push({ reader, copy });
+                      (async () => {
+                        for (;;) {
+                          const { value: frame, done } = await reader.read();
+                          if (done) return;
+                          const at = Date.now();
+                          const ratio = frame.displayWidth / frame.displayHeight;
+                          frame.close();
+                          const shape = ratio > 1.55 ? '16:9' : ratio > 1.15 ? '4:3' : '1:1';
+                          const run = runs[runs.length - 1];
+                          if (run && run.shape === shape) { run.last = at; run.frames++; } else runs.push({ shape, first: at, last: at, frames: 1 });
+                        }
+                      })();
+                    }
+                  }
+                },
+                /** Stops reading the frames {@code watchFrameShapes} reads, and forgets their runs: reading costs the page CPU. */
+                stopWatchingFrameShapes() {
+                  for (const { reader, copy } of window.__probe.frameReaders || []) { reader.cancel(); copy.stop(); }
+                  window.__probe.frameReaders = [];
+                  window.__probe.frameShapes = {};
+                },
+                /**
                  * The page's own cameras: when (epoch ms) each sending connection's count of keyframe
                  * requests received (PLI, FIR) or of keyframes encoded grew, in {@code keyframesOut},
                  * for two minutes from this call.
@@ -143,12 +183,14 @@ public final class Browser implements AutoCloseable {
                         const now = { pli: r.pliCount || 0, fir: r.firCount || 0, key: r.keyFramesEncoded || 0 };
                         const was = last.get(r.id);
                         if (was) {
-                          for (const k of Object.keys(now)) if (now[k] > was[k]) out.push({ at: Date.now(), what: k });
+                          // With the encoder's target rate and frame size then: a keyframe's size sets how long it takes to send.
+                          const as = ' (' + Math.round((r.targetBitrate || 0) / 1000) + ' kbps, ' + r.frameWidth + 'x' + r.frameHeight + ')';
+                          for (const k of Object.keys(now)) if (now[k] > was[k]) out.push({ at: Date.now(), what: k + as });
                         }
                         last.set(r.id, now);
                       });
                     }
-                    if (Date.now() - started < 120000) setTimeout(tick, 10);
+                    if (Date.now() - started < 120000) setTimeout(tick, 50);
                   };
                   tick();
                 },
@@ -269,6 +311,15 @@ public final class Browser implements AutoCloseable {
 
     /** {@code withDevices=false}: a machine with no camera and no microphone at all. */
     public Browser(String label, boolean withDevices) throws IOException {
+        this(label, withDevices, null);
+    }
+
+    /** A fake camera that plays {@code camera} (a .y4m file, looped) instead of Chromium's own pattern. */
+    public Browser(String label, Path camera) throws IOException {
+        this(label, true, camera);
+    }
+
+    private Browser(String label, boolean withDevices, Path camera) throws IOException {
         this.label = label;
         this.profile = Files.createTempDirectory("palaver-chromium-");
         ChromeOptions options = new ChromeOptions();
@@ -284,6 +335,9 @@ public final class Browser implements AutoCloseable {
                 "--user-data-dir=" + profile);
         if (withDevices) {
             options.addArguments("--use-fake-device-for-media-stream");
+        }
+        if (camera != null) {
+            options.addArguments("--use-file-for-fake-video-capture=" + camera.toAbsolutePath());
         }
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(new File(CHROMEDRIVER))

@@ -18,8 +18,10 @@ import org.junit.jupiter.api.Test;
  * Last-N with real media: three headless Chromiums and synthetic participants (media from the
  * media server itself, see {@link SyntheticParticipants}) in one Kurento room whose pages receive
  * at most two cameras. Each page decodes exactly two videos however many people are in, a
- * synthetic participant who starts speaking takes a slot at every page and is decoded there, the
- * pages hear the room's mix, and the media server holds endpoints as n + viewers·(N + 1).
+ * synthetic participant who starts speaking takes a slot at every page and is decoded there, so
+ * does a browser whose user unmutes and speaks (the cameras differ in the shape of their frames, so
+ * a page's decoded frames say whose camera a slot carries and from when), the pages hear the
+ * room's mix, and the media server holds endpoints as n + viewers·(N + 1).
  * Payara only: what it shows is the same whichever server serves the WAR.
  */
 class LargeRoomIT {
@@ -77,9 +79,12 @@ class LargeRoomIT {
     void eachPageDecodesAtMostNCamerasAndASpeakerTakesASlotAtEveryPage() throws Exception {
         String room = Deployments.createRoom(base);
         Path file = SyntheticParticipants.testFile(Path.of("target", "media"), 300);
+        // Carol's camera makes square frames, the other browsers' 16:9 and the synthetic ones' 4:3:
+        // a viewer's decoded frames tell whose camera a slot carries, and from which frame on.
+        Path square = SyntheticParticipants.squareCamera(Path.of("target", "media"));
         try (SyntheticParticipants synthetic = new SyntheticParticipants(kms.url(), file)) {
             for (String name : List.of("Alice", "Bob", "Carol")) {
-                Browser b = new Browser("large-" + name.toLowerCase());
+                Browser b = "Carol".equals(name) ? new Browser("large-carol", square) : new Browser("large-" + name.toLowerCase());
                 browsers.add(b);
                 b.join(base + "room/" + room, name, UI);
                 // Muted, so the pages never speak and the only sound in the mix is the synthetic speaker's.
@@ -172,32 +177,20 @@ class LargeRoomIT {
                     .filter(b -> "none".equals(b.tile(carolId).getAttribute("data-video"))).toList();
             assertTrue(watching.contains(alice), "Alice's page shows the pinned camera and the speaker's, not Carol's");
             for (Browser b : watching) {
-                b.awaitScript("window.__probe.watchSwitchTo(arguments[0])", carolId);
+                b.script("window.__probe.watchFrameShapes()");
             }
             carol.script("window.__probe.watchKeyframesOut()");
             long saidBefore = ((Number) carol.script("return window.__probe.speakingSent.length")).longValue();
+            long clicked = System.currentTimeMillis();
             carol.visible("toggle-mic").click();
-            for (Browser b : watching) {
-                awaitDecoding(b, carolId, awaitDecoding(b, carolId, 0));
-                b.assertDecodingFrom(LAST_N, UI);
-            }
             carol.waiting(UI).withMessage("Carol's page said she speaks").until(d ->
                     ((Number) carol.script("return window.__probe.speakingSent.length")).longValue() > saidBefore);
             long carolSpoke = ((Number) carol.script("return window.__probe.speakingSent[arguments[0]]", saidBefore)).longValue();
             for (Browser b : watching) {
-                b.waiting(UI).until(d -> b.script("return (window.__probe.switched || {})[arguments[0]] || null", carolId) != null);
-                long shown = ((Number) b.script("return window.__probe.switched[arguments[0]]", carolId)).longValue();
-                long told = ((Number) b.script("const m = window.__probe.slotMessages"
-                        + ".filter((s) => s.slots.includes(arguments[0]) && s.at >= arguments[1]); return m.length ? m[0].at : -1",
-                        carolId, carolSpoke)).longValue();
-                long from = ((Number) b.script("return window.__probe.switchedAfter[arguments[0]]", carolId)).longValue();
-                System.out.printf("last-N switch to a browser's camera at %s: Carol's page said she speaks, to slots received %d ms,"
-                        + " to her first keyframe decoded %d ms (read by a getStats() begun at %d ms)%n", b.label,
-                        told - carolSpoke, shown - carolSpoke, from - carolSpoke);
-                System.out.println("  the slot's receiver at " + b.label + ", its counts since the watch began, read between (ms): "
-                        + b.script("return window.__probe.switchTrace[arguments[0]].map((l) => { const [a, b] = l.split(' ');"
-                        + " return (a - arguments[1]) + ' and ' + (b - arguments[1]) + ': ' + l.split(' ').slice(2).join(' '); })"
-                        + ".join('\\n    ')", carolId, carolSpoke));
+                // Her square frames, decoded on the slot her tile shows.
+                printSwitch("Carol's camera", b, awaitSwitch(b, carolId, "1:1", clicked), carolSpoke);
+                b.script("window.__probe.stopWatchingFrameShapes()");
+                b.assertDecodingFrom(LAST_N, UI);
             }
             // Where the time goes: when her camera's encoder was asked for a keyframe (PLI, FIR) and made one.
             System.out.println("last-N switch to a browser's camera: at Carol's camera, ms after her page said she speaks: "
@@ -205,6 +198,31 @@ class LargeRoomIT {
                     carolSpoke));
         }
         failed = false;
+    }
+
+    /**
+     * Waits until the track {@code id}'s tile shows has decoded five frames of {@code shape} in a
+     * run that began after {@code after} (epoch ms); returns that run's first frame, the previous
+     * run's last frame (-1 if none) and the slots message that gave {@code id} a slot after {@code after} (-1 if none).
+     */
+    private static long[] awaitSwitch(Browser b, String id, String shape, long after) {
+        String run = "const t = document.querySelector('[data-testid=participant-tile][data-participant-id=\"' + arguments[0] + '\"]');"
+                + " const v = t && t.dataset.video === 'shown' ? t.querySelector('video') : null;"
+                + " const track = v && v.srcObject ? v.srcObject.getVideoTracks()[0] : null;"
+                + " const runs = track && (window.__probe.frameShapes || {})[track.id];"
+                + " const i = runs ? runs.findIndex((r) => r.shape === arguments[1] && r.first >= arguments[2]) : -1;"
+                + " if (i < 0 || runs[i].frames < 5) return null;"
+                + " const m = window.__probe.slotMessages.filter((s) => s.slots.includes(arguments[0]) && s.at >= arguments[2]);"
+                + " return [runs[i].first, i > 0 ? runs[i - 1].last : -1, m.length ? m[0].at : -1];";
+        b.waiting(UI).withMessage(() -> b.label + ": " + shape + " frames of " + id + "'s camera on the slot its tile shows; runs: "
+                + b.script("return JSON.stringify(window.__probe.frameShapes)")).until(d -> b.script(run, id, shape, after) != null);
+        return ((List<?>) b.script(run, id, shape, after)).stream().mapToLong(n -> ((Number) n).longValue()).toArray();
+    }
+
+    private static void printSwitch(String whose, Browser b, long[] frames, long from) {
+        System.out.printf("last-N switch to %s at %s, ms after the speaking message was sent: slots received %d,"
+                + " the slot's previous camera's last frame decoded %d, the new camera's first frame decoded %d%n",
+                whose, b.label, frames[2] - from, frames[1] - from, frames[0] - from);
     }
 
     /** Tiles of others showing a placeholder instead of video (no slot carries their camera). */
@@ -221,14 +239,18 @@ class LargeRoomIT {
         return ((Number) b.script(frames)).longValue();
     }
 
-    /** How much the mix's energy grew over 2 s, the least over the pages. */
+    /** How much the mix's energy grew over 2 s, the least over the pages (each page's printed). */
     private double energyGrowth() throws InterruptedException {
         List<Double> before = browsers.stream().map(Browser::roomAudioEnergy).toList();
         Thread.sleep(2000);
         double least = Double.MAX_VALUE;
+        StringBuilder each = new StringBuilder("last-N: the mix's energy over 2 s at each page:");
         for (int i = 0; i < browsers.size(); i++) {
-            least = Math.min(least, browsers.get(i).roomAudioEnergy() - before.get(i));
+            double growth = browsers.get(i).roomAudioEnergy() - before.get(i);
+            each.append(String.format(" %s %.4f", browsers.get(i).label, growth));
+            least = Math.min(least, growth);
         }
+        System.out.println(each);
         return least;
     }
 }

@@ -272,10 +272,32 @@ public final class SyntheticParticipants implements AutoCloseable {
             command.addAll(List.of("-g", Integer.toString(15 * keyframeSeconds)));
         }
         command.addAll(List.of("-c:a", "libopus", partial.toString()));
+        return ffmpeg(command, partial, file);
+    }
+
+    /**
+     * A camera for a browser ({@link Browser#Browser(String, Path)}): one second of a moving test
+     * pattern, 480x480 at 30 fps, looped by Chromium. Its square frames tell, at a viewer, that a
+     * slot carries this camera and from which frame on (browsers' own fake cameras are 16:9, the
+     * synthetic participants' 4:3).
+     */
+    public static Path squareCamera(Path dir) throws Exception {
+        Path file = dir.resolve("square-camera-480.y4m").toAbsolutePath();
+        if (Files.exists(file)) {
+            return file;
+        }
+        Files.createDirectories(dir);
+        Path partial = dir.resolve("square-camera-480.partial.y4m");
+        return ffmpeg(List.of("ffmpeg", "-y", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc2=size=480x480:rate=30",
+                "-t", "1", "-pix_fmt", "yuv420p", "-f", "yuv4mpegpipe", partial.toString()), partial, file);
+    }
+
+    /** Runs Debian's ffmpeg to write {@code partial}, then moves it to {@code file}, so a file that exists is whole. */
+    private static Path ffmpeg(List<String> command, Path partial, Path file) throws Exception {
         Process ffmpeg = new ProcessBuilder(command)
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         if (!ffmpeg.waitFor(5, TimeUnit.MINUTES) || ffmpeg.exitValue() != 0) {
-            throw new IllegalStateException("ffmpeg could not make the synthetic participants' test file " + file);
+            throw new IllegalStateException("ffmpeg could not make the test file " + file);
         }
         Files.move(partial, file);
         return file;
