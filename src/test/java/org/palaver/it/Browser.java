@@ -95,11 +95,6 @@ public final class Browser implements AutoCloseable {
                   const before = await inbound();
                   const started = Date.now();
                   window.__probe.switched = window.__probe.switched || {};
-                  // What the slot's receiver counted meanwhile, at each change: where a slow switch waits.
-                  const trace = (window.__probe.switchTrace = window.__probe.switchTrace || {})[id] = [];
-                  const counted = ['packetsReceived', 'framesReceived', 'framesDecoded', 'framesDropped', 'keyFramesDecoded',
-                    'pliCount', 'firCount', 'nackCount', 'packetsLost'];
-                  let previous = null;
                   const tick = async () => {
                     const tile = document.querySelector('[data-testid="participant-tile"][data-participant-id="' + id + '"]');
                     const video = tile && tile.dataset.video === 'shown' ? tile.querySelector('video') : null;
@@ -108,14 +103,6 @@ public final class Browser implements AutoCloseable {
                       const asked = Date.now(); // getStats() takes long on a busy page: what it reads is from between the two
                       const now = await inbound();
                       const r = now.get(track.id);
-                      if (r) {
-                        const first = before.get(track.id);
-                        const counts = counted.map((k) => (r[k] || 0) - ((first && first[k]) || 0));
-                        if (!previous || counts.some((c, i) => c !== previous[i])) {
-                          trace.push(asked + ' ' + Date.now() + ' ' + counted.map((k, i) => k + '=' + counts[i]).join(' '));
-                          previous = counts;
-                        }
-                      }
                       if (keyFramesOf(r) > keyFramesOf(before.get(track.id))) {
                         window.__probe.switched[id] = Date.now();
                         (window.__probe.switchedAfter = window.__probe.switchedAfter || {})[id] = asked;
@@ -131,7 +118,10 @@ public final class Browser implements AutoCloseable {
                  * from a copy of it, as runs of frames of one shape (16:9, 4:3 or 1:1, from the
                  * decoded size) in {@code frameShapes[track id]}: {shape, first, last, frames}, epoch
                  * ms of a run's first and last frame. When the cameras differ in shape this tells
-                 * whose camera a slot carries, and from which decoded frame on, without polling.
+                 * whose camera a slot carries, and from which decoded frame on, without polling
+                 * (the times are when the page's script got the frame: on a busy page, late, and a
+                 * frame the script did not take in time is dropped from the count). Calling it
+                 * again also reads tracks that came since.
                  */
                 watchFrameShapes() {
                   const shapes = window.__probe.frameShapes = window.__probe.frameShapes || {};
@@ -145,6 +135,7 @@ public final class Browser implements AutoCloseable {
                       const copy = track.clone();
                       const reader = new MediaStreamTrackProcessor({ track: copy }).readable.getReader();
                       readers.push({ reader, copy });
+                      // A failed read ends this track's runs; it is noted so that a wait on them says why.
                       (async () => {
                         for (;;) {
                           const { value: frame, done } = await reader.read();
@@ -152,24 +143,24 @@ public final class Browser implements AutoCloseable {
                           const at = Date.now();
                           const ratio = frame.displayWidth / frame.displayHeight;
                           frame.close();
-                          const shape = ratio > 1.55 ? '16:9' : ratio > 1.15 ? '4:3' : '1:1';
+                          const shape = ratio > 1.55 ? '16:9' : ratio > 1.15 ? '4:3' : ratio > 0.87 ? '1:1' : 'other';
                           const run = runs[runs.length - 1];
                           if (run && run.shape === shape) { run.last = at; run.frames++; } else runs.push({ shape, first: at, last: at, frames: 1 });
                         }
-                      })();
+                      })().catch((e) => { runs.error = String(e); });
                     }
                   }
                 },
                 /** Stops reading the frames {@code watchFrameShapes} reads, and forgets their runs: reading costs the page CPU. */
                 stopWatchingFrameShapes() {
-                  for (const { reader, copy } of window.__probe.frameReaders || []) { reader.cancel(); copy.stop(); }
+                  for (const { reader, copy } of window.__probe.frameReaders || []) { reader.cancel().catch(() => {}); copy.stop(); }
                   window.__probe.frameReaders = [];
                   window.__probe.frameShapes = {};
                 },
                 /**
                  * The page's own cameras: when (epoch ms) each sending connection's count of keyframe
-                 * requests received (PLI, FIR) or of keyframes encoded grew, in {@code keyframesOut},
-                 * for two minutes from this call.
+                 * requests received (PLI, FIR) or of keyframes encoded grew, in {@code keyframesOut}
+                 * (with the encoder's target rate and frame size then), for two minutes from this call.
                  */
                 watchKeyframesOut() {
                   const out = window.__probe.keyframesOut = [];
@@ -184,7 +175,7 @@ public final class Browser implements AutoCloseable {
                         const was = last.get(r.id);
                         if (was) {
                           // With the encoder's target rate and frame size then: a keyframe's size sets how long it takes to send.
-                          const as = ' (' + Math.round((r.targetBitrate || 0) / 1000) + ' kbps, ' + r.frameWidth + 'x' + r.frameHeight + ')';
+                          const as = ' (' + Math.round((r.targetBitrate || 0) / 1000) + ' kbps' + (r.frameWidth ? ', ' + r.frameWidth + 'x' + r.frameHeight : '') + ')';
                           for (const k of Object.keys(now)) if (now[k] > was[k]) out.push({ at: Date.now(), what: k + as });
                         }
                         last.set(r.id, now);

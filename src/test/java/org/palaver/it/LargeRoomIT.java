@@ -201,28 +201,36 @@ class LargeRoomIT {
     }
 
     /**
-     * Waits until the track {@code id}'s tile shows has decoded five frames of {@code shape} in a
-     * run that began after {@code after} (epoch ms); returns that run's first frame, the previous
-     * run's last frame (-1 if none) and the slots message that gave {@code id} a slot after {@code after} (-1 if none).
+     * Waits until the page's script has read five frames of {@code shape}, in runs that began after
+     * {@code after} (epoch ms), on the track {@code id}'s tile shows; returns the first such run's
+     * first frame, the last frame of the run before it (-1 if none) and the slots message that gave
+     * {@code id} a slot after {@code after} (-1 if none).
      */
     private static long[] awaitSwitch(Browser b, String id, String shape, long after) {
-        String run = "const t = document.querySelector('[data-testid=participant-tile][data-participant-id=\"' + arguments[0] + '\"]');"
+        String run = "window.__probe.watchFrameShapes();" // a slot whose connection was renewed has a new track
+                + " const t = document.querySelector('[data-testid=participant-tile][data-participant-id=\"' + arguments[0] + '\"]');"
                 + " const v = t && t.dataset.video === 'shown' ? t.querySelector('video') : null;"
                 + " const track = v && v.srcObject ? v.srcObject.getVideoTracks()[0] : null;"
-                + " const runs = track && (window.__probe.frameShapes || {})[track.id];"
-                + " const i = runs ? runs.findIndex((r) => r.shape === arguments[1] && r.first >= arguments[2]) : -1;"
-                + " if (i < 0 || runs[i].frames < 5) return null;"
+                + " const runs = (track && window.__probe.frameShapes[track.id]) || [];"
+                + " const shown = runs.filter((r) => r.shape === arguments[1] && r.first >= arguments[2]);"
+                + " if (shown.reduce((n, r) => n + r.frames, 0) < 5) return null;"
+                + " const i = runs.indexOf(shown[0]);"
                 + " const m = window.__probe.slotMessages.filter((s) => s.slots.includes(arguments[0]) && s.at >= arguments[2]);"
                 + " return [runs[i].first, i > 0 ? runs[i - 1].last : -1, m.length ? m[0].at : -1];";
-        b.waiting(UI).withMessage(() -> b.label + ": " + shape + " frames of " + id + "'s camera on the slot its tile shows; runs: "
-                + b.script("return JSON.stringify(window.__probe.frameShapes)")).until(d -> b.script(run, id, shape, after) != null);
-        return ((List<?>) b.script(run, id, shape, after)).stream().mapToLong(n -> ((Number) n).longValue()).toArray();
+        List<?> found = b.waiting(UI).withMessage(() -> b.label + ": " + shape + " frames of " + id + "'s camera on the slot its"
+                + " tile shows; runs: " + b.script("return JSON.stringify(window.__probe.frameShapes)"))
+                .until(d -> (List<?>) b.script(run, id, shape, after));
+        return found.stream().mapToLong(n -> ((Number) n).longValue()).toArray();
     }
 
     private static void printSwitch(String whose, Browser b, long[] frames, long from) {
-        System.out.printf("last-N switch to %s at %s, ms after the speaking message was sent: slots received %d,"
-                + " the slot's previous camera's last frame decoded %d, the new camera's first frame decoded %d%n",
-                whose, b.label, frames[2] - from, frames[1] - from, frames[0] - from);
+        System.out.printf("last-N switch to %s at %s, ms after the speaking message was sent: slots received %s,"
+                + " the slot's previous camera's last frame decoded %s, the new camera's first frame decoded %d%n",
+                whose, b.label, since(frames[2], from), since(frames[1], from), frames[0] - from);
+    }
+
+    private static String since(long at, long from) {
+        return at < 0 ? "(none)" : Long.toString(at - from);
     }
 
     /** Tiles of others showing a placeholder instead of video (no slot carries their camera). */
