@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -553,13 +554,14 @@ public final class Browser implements AutoCloseable {
         return (List<String>) driver.executeScript("return window.__probe.openConnections()");
     }
 
-    /** Opens a room page, enters the name, joins, and waits until the page says it is connected. */
+    /** Opens a room page, enters the name and presses Enter, and waits until the page says it is connected. */
     public void joinCall(String url, String name, Duration timeout) {
         open(url);
         WebElement input = byTestId("display-name");
         waiting(timeout).until(d -> input.isDisplayed());
-        input.sendKeys(name);
-        byTestId("join").click();
+        // Enter sends the form as a click on Join does; a click could land beside the button when
+        // the device check's message appears above it just then, and the page would never join.
+        input.sendKeys(name, Keys.ENTER);
         waiting(timeout).until(d -> "connected".equals(connectionStatus()));
     }
 
