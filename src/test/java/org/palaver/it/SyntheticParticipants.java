@@ -257,13 +257,7 @@ public final class SyntheticParticipants implements AutoCloseable {
      */
     public static Path testFile(Path dir, int seconds, int kbps, int keyframeSeconds) throws Exception {
         String name = "synthetic-" + seconds + "s" + (kbps == 300 && keyframeSeconds == 0 ? "" : "-" + kbps + "k-g" + keyframeSeconds);
-        Path file = dir.resolve(name + ".webm").toAbsolutePath();
-        if (Files.exists(file)) {
-            return file;
-        }
-        Files.createDirectories(dir);
-        Path partial = dir.resolve(name + ".partial.webm");
-        List<String> command = new ArrayList<>(List.of("ffmpeg", "-y", "-loglevel", "error",
+        List<String> command = new ArrayList<>(List.of(
                 "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=15",
                 "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
                 "-t", Integer.toString(seconds), "-c:v", "libvpx", "-b:v", kbps + "k", "-deadline", "realtime",
@@ -271,8 +265,8 @@ public final class SyntheticParticipants implements AutoCloseable {
         if (keyframeSeconds > 0) {
             command.addAll(List.of("-g", Integer.toString(15 * keyframeSeconds)));
         }
-        command.addAll(List.of("-c:a", "libopus", partial.toString()));
-        return ffmpeg(command, partial, file);
+        command.addAll(List.of("-c:a", "libopus"));
+        return made(dir, name + ".webm", command);
     }
 
     /**
@@ -282,18 +276,24 @@ public final class SyntheticParticipants implements AutoCloseable {
      * synthetic participants' 4:3).
      */
     public static Path squareCamera(Path dir) throws Exception {
-        Path file = dir.resolve("square-camera-480.y4m").toAbsolutePath();
+        return made(dir, "square-camera-480.y4m", List.of("-f", "lavfi", "-i", "testsrc2=size=480x480:rate=30",
+                "-t", "1", "-pix_fmt", "yuv420p", "-f", "yuv4mpegpipe"));
+    }
+
+    /**
+     * {@code dir/name}, made once with Debian's ffmpeg from {@code options} (all but the output):
+     * written as a partial file, then moved, so a file that exists is whole.
+     */
+    private static Path made(Path dir, String name, List<String> options) throws Exception {
+        Path file = dir.resolve(name).toAbsolutePath();
         if (Files.exists(file)) {
             return file;
         }
         Files.createDirectories(dir);
-        Path partial = dir.resolve("square-camera-480.partial.y4m");
-        return ffmpeg(List.of("ffmpeg", "-y", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc2=size=480x480:rate=30",
-                "-t", "1", "-pix_fmt", "yuv420p", "-f", "yuv4mpegpipe", partial.toString()), partial, file);
-    }
-
-    /** Runs Debian's ffmpeg to write {@code partial}, then moves it to {@code file}, so a file that exists is whole. */
-    private static Path ffmpeg(List<String> command, Path partial, Path file) throws Exception {
+        Path partial = dir.resolve("partial-" + name);
+        List<String> command = new ArrayList<>(List.of("ffmpeg", "-y", "-loglevel", "error"));
+        command.addAll(options);
+        command.add(partial.toString());
         Process ffmpeg = new ProcessBuilder(command)
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         if (!ffmpeg.waitFor(5, TimeUnit.MINUTES) || ffmpeg.exitValue() != 0) {
