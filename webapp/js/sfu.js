@@ -10,6 +10,10 @@
 import { CandidateQueue, setIceServers } from './candidates.js';
 
 const RESTART_AFTER_DISCONNECT_MS = 4000;
+// An offer the media server has not answered in this time (it refused it with media-failed, or it
+// was too busy to answer) is made again on a new connection, and each further wait is twice as
+// long, up to the last: a struggling media server is not pressed. Far above a slow answer's time.
+export const ANSWER_WAITS_MS = [30000, 60000, 120000];
 
 export class SfuLink {
   #pc = null;
@@ -21,6 +25,8 @@ export class SfuLink {
   #onStream;
   #candidates = new CandidateQueue();
   #disconnectTimer = null;
+  #answerTimer = null;
+  #unanswered = 0; // offers in a row that got no answer
   #closed = false;
   #screen;
   #kinds;
@@ -66,6 +72,8 @@ export class SfuLink {
   async acceptAnswer(sdp) {
     const pc = this.#pc;
     if (pc.signalingState !== 'have-local-offer') return; // for a connection already replaced
+    clearTimeout(this.#answerTimer);
+    this.#unanswered = 0;
     await pc.setRemoteDescription({ type: 'answer', sdp });
     await this.#candidates.flush(pc);
   }
@@ -77,11 +85,13 @@ export class SfuLink {
   close() {
     this.#closed = true;
     clearTimeout(this.#disconnectTimer);
+    clearTimeout(this.#answerTimer);
     this.#pc?.close();
   }
 
   #negotiate() {
     clearTimeout(this.#disconnectTimer);
+    clearTimeout(this.#answerTimer);
     this.#candidates.clear();
     const pc = new RTCPeerConnection({ iceServers: this.#iceServers });
     this.#pc = pc;
@@ -113,6 +123,12 @@ export class SfuLink {
       const sdp = pc.localDescription.sdp;
       if (this.#publishing) this.#signaling.publish(sdp, this.#screen);
       else this.#signaling.subscribe(this.#streamId, sdp);
+      const wait = ANSWER_WAITS_MS[Math.min(this.#unanswered, ANSWER_WAITS_MS.length - 1)];
+      this.#answerTimer = setTimeout(() => {
+        if (pc !== this.#pc || this.#closed || pc.signalingState !== 'have-local-offer') return;
+        this.#unanswered += 1;
+        this.restart();
+      }, wait);
     } catch (error) {
       console.warn('could not make an offer to the media server', error);
     }

@@ -128,6 +128,10 @@ class KurentoMediaIT {
     @Test
     @Order(2)
     void aSharedScreenDecodesAtTheOthersAndAtALateJoiner() throws Exception {
+        failed = false; // a skip is no failure: no media server log for it
+        Deployments.onlyOnPayara("a screen is one more published stream: the media code and pages are the same on every "
+                + "app server, and the three-person call and the restart check Kurento rooms on both");
+        failed = true;
         String url = roomUrl();
         Browser alice = browser("kms-screen-alice");
         Browser bob = browser("kms-screen-bob");

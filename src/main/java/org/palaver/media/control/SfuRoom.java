@@ -646,7 +646,7 @@ public final class SfuRoom {
         }
         release(endpoint);
         people.deliver(link.owner(), new ServerMessage.Error("media-failed",
-                "The media server could not set up this stream; try again."));
+                "The media server could not set up a stream just now; it is tried again shortly."));
     }
 
     private WebRtcEndpoint current(Link link) {
@@ -680,7 +680,7 @@ public final class SfuRoom {
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "media server call failed in room " + roomId, e);
             people.deliver(participantId, new ServerMessage.Error("media-failed",
-                    "The media server could not set up this stream; try again."));
+                    "The media server could not set up a stream just now; it is tried again shortly."));
         }
     }
 

@@ -1,0 +1,102 @@
+// A Kurento-mode link whose offer the media server never answers: made again on a new connection,
+// each wait longer than the one before; an answer in time ends the waiting.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { SfuLink, ANSWER_WAITS_MS } from '../../../webapp/js/sfu.js';
+
+// Just what SfuLink uses of a browser's connection.
+class FakeConnection {
+  static made = [];
+  signalingState = 'stable';
+  iceConnectionState = 'new';
+  localDescription = null;
+  remoteDescription = null;
+  constructor() { FakeConnection.made.push(this); }
+  addTransceiver() {}
+  async createOffer() { return { type: 'offer', sdp: `offer ${FakeConnection.made.indexOf(this)}` }; }
+  async setLocalDescription(offer) { this.localDescription = offer; this.signalingState = 'have-local-offer'; }
+  async setRemoteDescription(answer) { this.remoteDescription = answer; this.signalingState = 'stable'; }
+  close() { this.signalingState = 'closed'; }
+}
+
+function setUp() {
+  FakeConnection.made = [];
+  globalThis.RTCPeerConnection = FakeConnection;
+  globalThis.MediaStream = class { getTracks() { return []; } };
+  const sent = [];
+  const signaling = { subscribe: (stream, sdp) => sent.push({ stream, sdp }), sfuCandidate() {} };
+  const link = new SfuLink({ streamId: '~slot0', publishing: false, iceServers: [], signaling, onStream() {}, kinds: ['video'] });
+  return { link, sent };
+}
+
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+test('an unanswered offer is made again on a new connection, each wait longer, up to the last', async (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  const { link, sent } = setUp();
+  await settle();
+  assert.equal(sent.length, 1, 'the first offer is sent');
+
+  t.mock.timers.tick(ANSWER_WAITS_MS[0] - 1);
+  await settle();
+  assert.equal(sent.length, 1, 'not before the first wait is over');
+  t.mock.timers.tick(1);
+  await settle();
+  assert.equal(sent.length, 2, 'after the first wait, a second offer');
+  assert.equal(FakeConnection.made[0].signalingState, 'closed', 'on a new connection: the old one is closed');
+  assert.equal(sent[1].sdp, 'offer 1');
+
+  t.mock.timers.tick(ANSWER_WAITS_MS[0]);
+  await settle();
+  assert.equal(sent.length, 2, 'the second wait is longer than the first');
+  t.mock.timers.tick(ANSWER_WAITS_MS[1] - ANSWER_WAITS_MS[0]);
+  await settle();
+  assert.equal(sent.length, 3);
+
+  const last = ANSWER_WAITS_MS[ANSWER_WAITS_MS.length - 1];
+  for (const wait of ANSWER_WAITS_MS.slice(2)) {
+    t.mock.timers.tick(wait);
+    await settle();
+  }
+  const before = sent.length;
+  t.mock.timers.tick(last - 1);
+  await settle();
+  assert.equal(sent.length, before, 'the waits stop growing at the last');
+  t.mock.timers.tick(1);
+  await settle();
+  assert.equal(sent.length, before + 1);
+  link.close();
+});
+
+test('an answer ends the waiting, and a later unanswered offer waits the first time again', async (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  const { link, sent } = setUp();
+  await settle();
+  t.mock.timers.tick(ANSWER_WAITS_MS[0]);
+  await settle();
+  assert.equal(sent.length, 2);
+
+  await link.acceptAnswer('answer');
+  assert.equal(FakeConnection.made[1].signalingState, 'stable');
+  t.mock.timers.tick(ANSWER_WAITS_MS[ANSWER_WAITS_MS.length - 1] * 2);
+  await settle();
+  assert.equal(sent.length, 2, 'an answered connection is not offered again');
+
+  link.restart(); // ICE failed, say: a new offer, which gets no answer
+  await settle();
+  assert.equal(sent.length, 3);
+  t.mock.timers.tick(ANSWER_WAITS_MS[0]);
+  await settle();
+  assert.equal(sent.length, 4, 'after an answer the waits start over from the first');
+  link.close();
+});
+
+test('a closed link offers nothing more', async (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  const { link, sent } = setUp();
+  await settle();
+  link.close();
+  t.mock.timers.tick(ANSWER_WAITS_MS[ANSWER_WAITS_MS.length - 1] * 2);
+  await settle();
+  assert.equal(sent.length, 1);
+});
