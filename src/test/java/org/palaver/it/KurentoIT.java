@@ -196,6 +196,16 @@ class KurentoIT {
                     "a switch is one connect, which replaces the slot's source (a disconnect of a replaced source would cut it)");
             assertEquals(answers, count(alice, "sfu-answer") + count(bob, "sfu-answer"), "a switch needs no negotiation");
             assertEquals(9, kms.liveCount("WebRtcEndpoint"));
+            // The new camera's keyframe is asked for by each slot it now feeds: the media server
+            // takes the request only from an endpoint that sends, and passes it up to the camera.
+            Set<String> askedKeyframes = new HashSet<>();
+            kms.calls().stream().filter(c -> "requestKeyframe".equals(c.operation())).forEach(c -> askedKeyframes.add(c.object()));
+            assertTrue(askedKeyframes.containsAll(Set.of(endpoints.get(alice.id() + "~slot0"), endpoints.get(bob.id() + "~slot0"))),
+                    "each slot the switch re-pointed asks for a keyframe: " + askedKeyframes);
+            for (SignalClient c : people) {
+                assertFalse(askedKeyframes.contains(endpoints.get(c.id() + "-publish")),
+                        "a publisher is never asked for a keyframe: the media server refuses that");
+            }
 
             // Alice pins Bob: her slot shows him although Carol speaks, and nobody else's slot moves.
             alice.send(message("pin", "participant", bob.id()));

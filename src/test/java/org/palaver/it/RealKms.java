@@ -388,6 +388,16 @@ public final class RealKms implements AutoCloseable {
         return seen;
     }
 
+    /** The lines of this start's media server log that contain {@code text}; none for an external media server. */
+    public List<String> logLines(String text) throws java.io.IOException {
+        if (runDir == null) {
+            return List.of();
+        }
+        try (var lines = Files.lines(runDir.resolve("kms.log"), java.nio.charset.StandardCharsets.ISO_8859_1)) {
+            return lines.filter(l -> l.contains(text)).toList();
+        }
+    }
+
     /** Where the media server's log is, for failure messages. */
     public String log() {
         return runDir == null ? "(external media server)" : runDir.resolve("kms.log").toString();

@@ -136,8 +136,9 @@ final class RoomRecording {
     private void add(String stream, WebRtcEndpoint publisher) {
         HubPort port = new HubPort.Builder(recorder.mix()).build();
         recorder.in().put(stream, port);
+        // No keyframe request here: the media server refuses one asked of a publisher (it is only
+        // for endpoints that send), and a new link drops video until a keyframe and asks for one itself.
         publisher.connect(port, log.apply("adding a stream to the recording", Level.WARNING));
-        publisher.requestKeyframe(log.apply("asking for a keyframe", Level.FINE)); // the mix decodes from a keyframe on
     }
 
     /** Finishes the part's file (waits for the media server to close it) and releases the mix. */

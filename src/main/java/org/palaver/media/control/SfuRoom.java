@@ -268,7 +268,12 @@ public final class SfuRoom {
         }
     }
 
-    /** Connects the camera the viewer's slot is to show ({@link LastN}'s) to it, then asks for a keyframe so the slot shows it at once. */
+    /**
+     * Connects the camera the viewer's slot is to show ({@link LastN}'s) to it, then has the slot's
+     * endpoint ask for a keyframe, which the media server passes up to the camera's browser, so
+     * the slot shows it at once. Asked of the slot, not of the camera's endpoint: the media server
+     * takes the request only from an endpoint that sends, and refuses it from one that receives.
+     */
     private void show(String viewer, int slot) {
         show(viewer, slot, SLOT_CONNECT_ATTEMPTS);
     }
@@ -286,7 +291,7 @@ public final class SfuRoom {
         camera.connect(endpoint, MediaType.VIDEO, new Continuation<>() {
             @Override
             public void onSuccess(Void nothing) {
-                camera.requestKeyframe(logFailure("asking for a keyframe", Level.FINE));
+                endpoint.requestKeyframe(logFailure("asking for a keyframe", Level.FINE));
             }
 
             @Override
