@@ -65,6 +65,7 @@ export class SfuLink {
   /** Starts over with a new connection: after the media server lost the old one, or ICE failed. */
   restart() {
     if (this.#closed) return;
+    this.#unanswered = 0; // a new reason to start over (the media server is back, ICE failed): the first wait again
     this.#pc?.close();
     this.#negotiate();
   }
@@ -72,9 +73,16 @@ export class SfuLink {
   async acceptAnswer(sdp) {
     const pc = this.#pc;
     if (pc.signalingState !== 'have-local-offer') return; // for a connection already replaced
-    clearTimeout(this.#answerTimer);
-    this.#unanswered = 0;
+    // Answered only once the answer is taken: one the connection rejects leaves the wait running,
+    // and the offer is made again when it ends.
+    // (The server sends no answer for an endpoint an offer made again replaced; only one already on
+    // its way as the new offer left can land on the new connection. Its endpoint is let go of
+    // then, so that connection's ICE fails, and #watchIce starts over.)
     await pc.setRemoteDescription({ type: 'answer', sdp });
+    if (pc === this.#pc) {
+      clearTimeout(this.#answerTimer);
+      this.#unanswered = 0;
+    }
     await this.#candidates.flush(pc);
   }
 
@@ -127,7 +135,8 @@ export class SfuLink {
       this.#answerTimer = setTimeout(() => {
         if (pc !== this.#pc || this.#closed || pc.signalingState !== 'have-local-offer') return;
         this.#unanswered += 1;
-        this.restart();
+        pc.close();
+        this.#negotiate();
       }, wait);
     } catch (error) {
       console.warn('could not make an offer to the media server', error);

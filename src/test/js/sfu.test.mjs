@@ -15,7 +15,11 @@ class FakeConnection {
   addTransceiver() {}
   async createOffer() { return { type: 'offer', sdp: `offer ${FakeConnection.made.indexOf(this)}` }; }
   async setLocalDescription(offer) { this.localDescription = offer; this.signalingState = 'have-local-offer'; }
-  async setRemoteDescription(answer) { this.remoteDescription = answer; this.signalingState = 'stable'; }
+  async setRemoteDescription(answer) {
+    if (answer.sdp === 'bad answer') throw new Error('rejected');
+    this.remoteDescription = answer;
+    this.signalingState = 'stable';
+  }
   close() { this.signalingState = 'closed'; }
 }
 
@@ -88,6 +92,40 @@ test('an answer ends the waiting, and a later unanswered offer waits the first t
   t.mock.timers.tick(ANSWER_WAITS_MS[0]);
   await settle();
   assert.equal(sent.length, 4, 'after an answer the waits start over from the first');
+  link.close();
+});
+
+test('an answer the connection rejects leaves the wait running: the offer is made again', async (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  const { link, sent } = setUp();
+  await settle();
+  await assert.rejects(link.acceptAnswer('bad answer'));
+  t.mock.timers.tick(ANSWER_WAITS_MS[0]);
+  await settle();
+  assert.equal(sent.length, 2, 'offered again after the first wait');
+  link.close();
+});
+
+test('a restart (ICE failed, the media server back) makes one new offer and starts the waits over', async (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  const { link, sent } = setUp();
+  await settle();
+  t.mock.timers.tick(ANSWER_WAITS_MS[0]);
+  await settle();
+  assert.equal(sent.length, 2, 'one offer made again: the next wait is the second');
+  t.mock.timers.tick(ANSWER_WAITS_MS[0] - 1);
+  link.restart();
+  await settle();
+  assert.equal(sent.length, 3);
+  t.mock.timers.tick(1);
+  await settle();
+  assert.equal(sent.length, 3, "the replaced connection's wait ended with it");
+  t.mock.timers.tick(ANSWER_WAITS_MS[0] - 2); // 1 ms before the restart's first wait is over
+  await settle();
+  assert.equal(sent.length, 3);
+  t.mock.timers.tick(1);
+  await settle();
+  assert.equal(sent.length, 4, 'after a restart the first wait again, not the second');
   link.close();
 });
 

@@ -351,7 +351,7 @@ public final class SfuRoom {
             lastN.showing(participantId).forEach(this::show);
             lastN.published(participantId);
             reassign();
-        });
+        }, OFFER_FAILED);
     }
 
     public void subscribe(String viewer, String stream, String offer) {
@@ -390,7 +390,7 @@ public final class SfuRoom {
             if (publisher != null) {
                 publisher.connect(endpoint, logFailure("connecting a viewer", Level.WARNING));
             }
-        });
+        }, OFFER_FAILED);
     }
 
     public void candidate(String owner, String stream, IceCandidate candidate) {
@@ -650,8 +650,7 @@ public final class SfuRoom {
             receivers.remove(link);
         }
         release(endpoint);
-        people.deliver(link.owner(), new ServerMessage.Error("media-failed",
-                "The media server could not set up a stream just now; it is tried again shortly."));
+        people.deliver(link.owner(), new ServerMessage.Error("media-failed", OFFER_FAILED));
     }
 
     private WebRtcEndpoint current(Link link) {
@@ -675,8 +674,17 @@ public final class SfuRoom {
         return pipeline;
     }
 
+    /** What a participant is told when the media server failed an offer: the page makes it again by itself (sfu.js). */
+    private static final String OFFER_FAILED = "The media server could not set up a stream just now; it is tried again shortly.";
+    /** ... and when it failed any other step. */
+    private static final String STEP_FAILED = "The media server could not do that just now; try again.";
+
     /** Runs a step for one participant; a failure is told to that participant, never thrown. */
     private void run(String participantId, Runnable step) {
+        run(participantId, step, STEP_FAILED);
+    }
+
+    private void run(String participantId, Runnable step, String failed) {
         try {
             step.run();
         } catch (MediaUnavailable e) {
@@ -684,8 +692,7 @@ public final class SfuRoom {
                     "The media server is not reachable right now; the call continues when it is back."));
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "media server call failed in room " + roomId, e);
-            people.deliver(participantId, new ServerMessage.Error("media-failed",
-                    "The media server could not set up a stream just now; it is tried again shortly."));
+            people.deliver(participantId, new ServerMessage.Error("media-failed", failed));
         }
     }
 
