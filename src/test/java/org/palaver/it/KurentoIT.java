@@ -188,10 +188,13 @@ class KurentoIT {
                 c.await(m -> m.getString("type").equals("speaker") && carol.id().equals(m.getString("id", null)), "Carol speaks");
             }
             assertEquals(carol.id(), awaitSlot(bob, carol.id()));
+            // The pages are told first, the media server is asked after: wait for its connects.
+            awaitVideoSource(endpoints.get(alice.id() + "~slot0"), endpoints.get(carol.id() + "-publish"), "Carol's camera in Alice's slot");
+            awaitVideoSource(endpoints.get(bob.id() + "~slot0"), endpoints.get(carol.id() + "-publish"), "Carol's camera in Bob's slot");
+            Set<String> switched = Set.of(endpoints.get(alice.id() + "~slot0"), endpoints.get(bob.id() + "~slot0"));
+            awaitTrue(() -> keyframesAsked(callsBefore).containsAll(switched), "a keyframe asked by each re-pointed slot");
             kms.awaitIdle(Duration.ofSeconds(5));
             video = kms.sources("VIDEO");
-            assertEquals(endpoints.get(carol.id() + "-publish"), video.get(endpoints.get(alice.id() + "~slot0")));
-            assertEquals(endpoints.get(carol.id() + "-publish"), video.get(endpoints.get(bob.id() + "~slot0")));
             assertEquals(endpoints.get(alice.id() + "-publish"), video.get(endpoints.get(carol.id() + "~slot0")), "Carol's own slot stays");
             assertTrue(kms.typedCalls().stream().noneMatch(c -> c.operation().equals("disconnect")),
                     "a switch is one connect, which replaces the slot's source (a disconnect of a replaced source would cut it)");
@@ -199,11 +202,7 @@ class KurentoIT {
             assertEquals(9, kms.liveCount("WebRtcEndpoint"));
             // The new camera's keyframe is asked for by each slot it now feeds: the media server
             // takes the request only from an endpoint that sends, and passes it up to the camera.
-            Set<String> askedKeyframes = new HashSet<>();
-            kms.calls().subList(callsBefore, kms.calls().size()).stream().filter(c -> "requestKeyframe".equals(c.operation()))
-                    .forEach(c -> askedKeyframes.add(c.object()));
-            assertTrue(askedKeyframes.containsAll(Set.of(endpoints.get(alice.id() + "~slot0"), endpoints.get(bob.id() + "~slot0"))),
-                    "each slot the switch re-pointed asks for a keyframe: " + askedKeyframes);
+            Set<String> askedKeyframes = keyframesAsked(callsBefore);
             for (SignalClient c : people) {
                 assertFalse(askedKeyframes.contains(endpoints.get(c.id() + "-publish")),
                         "a publisher is never asked for a keyframe: the media server refuses that");
@@ -212,8 +211,8 @@ class KurentoIT {
             // Alice pins Bob: her slot shows him although Carol speaks, and nobody else's slot moves.
             alice.send(message("pin", "participant", bob.id()));
             assertEquals(bob.id(), awaitSlot(alice, bob.id()));
+            awaitVideoSource(endpoints.get(alice.id() + "~slot0"), endpoints.get(bob.id() + "-publish"), "Bob's camera in Alice's slot");
             kms.awaitIdle(Duration.ofSeconds(5));
-            assertEquals(endpoints.get(bob.id() + "-publish"), kms.sources("VIDEO").get(endpoints.get(alice.id() + "~slot0")));
             assertEquals(endpoints.get(carol.id() + "-publish"), kms.sources("VIDEO").get(endpoints.get(bob.id() + "~slot0")));
             alice.send(message("pin", "participant", "nobody"));
             assertEquals("unknown-participant", alice.await("error").getString("error"));
@@ -612,6 +611,19 @@ class KurentoIT {
             Thread.sleep(200);
         } while (System.nanoTime() < deadline);
         throw new AssertionError("media server readiness never became " + (up ? "UP" : "DOWN") + ": " + last.body());
+    }
+
+    /** Waits until the media server's {@code sink} gets its video from {@code source}. */
+    private static void awaitVideoSource(String sink, String source, String what) throws InterruptedException {
+        awaitTrue(() -> source.equals(kms.sources("VIDEO").get(sink)), what);
+    }
+
+    /** The objects asked for a keyframe since the {@code from}th call the media server got. */
+    private static Set<String> keyframesAsked(int from) {
+        List<KmsStandIn.Call> calls = kms.calls();
+        Set<String> asked = new HashSet<>();
+        calls.subList(from, calls.size()).stream().filter(c -> "requestKeyframe".equals(c.operation())).forEach(c -> asked.add(c.object()));
+        return asked;
     }
 
     private static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
