@@ -34,6 +34,13 @@ function setUp() {
 }
 
 const settle = () => new Promise((resolve) => setImmediate(resolve));
+const LAST_WAIT = ANSWER_WAITS_MS[ANSWER_WAITS_MS.length - 1];
+
+/** Moves the mocked clock on by `ms` and lets the offers that makes run. */
+async function after(t, ms) {
+  t.mock.timers.tick(ms);
+  await settle();
+}
 
 test('an unanswered offer is made again on a new connection, each wait longer, up to the last', async (t) => {
   t.mock.timers.enable({ apis: ['setTimeout'] });
@@ -41,33 +48,23 @@ test('an unanswered offer is made again on a new connection, each wait longer, u
   await settle();
   assert.equal(sent.length, 1, 'the first offer is sent');
 
-  t.mock.timers.tick(ANSWER_WAITS_MS[0] - 1);
-  await settle();
+  await after(t, ANSWER_WAITS_MS[0] - 1);
   assert.equal(sent.length, 1, 'not before the first wait is over');
-  t.mock.timers.tick(1);
-  await settle();
+  await after(t, 1);
   assert.equal(sent.length, 2, 'after the first wait, a second offer');
   assert.equal(FakeConnection.made[0].signalingState, 'closed', 'on a new connection: the old one is closed');
   assert.equal(sent[1].sdp, 'offer 1');
 
-  t.mock.timers.tick(ANSWER_WAITS_MS[0]);
-  await settle();
+  await after(t, ANSWER_WAITS_MS[0]);
   assert.equal(sent.length, 2, 'the second wait is longer than the first');
-  t.mock.timers.tick(ANSWER_WAITS_MS[1] - ANSWER_WAITS_MS[0]);
-  await settle();
+  await after(t, ANSWER_WAITS_MS[1] - ANSWER_WAITS_MS[0]);
   assert.equal(sent.length, 3);
 
-  const last = ANSWER_WAITS_MS[ANSWER_WAITS_MS.length - 1];
-  for (const wait of ANSWER_WAITS_MS.slice(2)) {
-    t.mock.timers.tick(wait);
-    await settle();
-  }
+  for (const wait of ANSWER_WAITS_MS.slice(2)) await after(t, wait);
   const before = sent.length;
-  t.mock.timers.tick(last - 1);
-  await settle();
+  await after(t, LAST_WAIT - 1);
   assert.equal(sent.length, before, 'the waits stop growing at the last');
-  t.mock.timers.tick(1);
-  await settle();
+  await after(t, 1);
   assert.equal(sent.length, before + 1);
   link.close();
 });
@@ -76,21 +73,18 @@ test('an answer ends the waiting, and a later unanswered offer waits the first t
   t.mock.timers.enable({ apis: ['setTimeout'] });
   const { link, sent } = setUp();
   await settle();
-  t.mock.timers.tick(ANSWER_WAITS_MS[0]);
-  await settle();
+  await after(t, ANSWER_WAITS_MS[0]);
   assert.equal(sent.length, 2);
 
   await link.acceptAnswer('answer');
   assert.equal(FakeConnection.made[1].signalingState, 'stable');
-  t.mock.timers.tick(ANSWER_WAITS_MS[ANSWER_WAITS_MS.length - 1] * 2);
-  await settle();
+  await after(t, LAST_WAIT * 2);
   assert.equal(sent.length, 2, 'an answered connection is not offered again');
 
   link.restart(); // ICE failed, say: a new offer, which gets no answer
   await settle();
   assert.equal(sent.length, 3);
-  t.mock.timers.tick(ANSWER_WAITS_MS[0]);
-  await settle();
+  await after(t, ANSWER_WAITS_MS[0]);
   assert.equal(sent.length, 4, 'after an answer the waits start over from the first');
   link.close();
 });
@@ -100,8 +94,7 @@ test('an answer the connection rejects leaves the wait running: the offer is mad
   const { link, sent } = setUp();
   await settle();
   await assert.rejects(link.acceptAnswer('bad answer'));
-  t.mock.timers.tick(ANSWER_WAITS_MS[0]);
-  await settle();
+  await after(t, ANSWER_WAITS_MS[0]);
   assert.equal(sent.length, 2, 'offered again after the first wait');
   link.close();
 });
@@ -110,21 +103,17 @@ test('a restart (ICE failed, the media server back) makes one new offer and star
   t.mock.timers.enable({ apis: ['setTimeout'] });
   const { link, sent } = setUp();
   await settle();
-  t.mock.timers.tick(ANSWER_WAITS_MS[0]);
-  await settle();
+  await after(t, ANSWER_WAITS_MS[0]);
   assert.equal(sent.length, 2, 'one offer made again: the next wait is the second');
   t.mock.timers.tick(ANSWER_WAITS_MS[0] - 1);
   link.restart();
   await settle();
   assert.equal(sent.length, 3);
-  t.mock.timers.tick(1);
-  await settle();
+  await after(t, 1);
   assert.equal(sent.length, 3, "the replaced connection's wait ended with it");
-  t.mock.timers.tick(ANSWER_WAITS_MS[0] - 2); // 1 ms before the restart's first wait is over
-  await settle();
+  await after(t, ANSWER_WAITS_MS[0] - 2); // 1 ms before the restart's first wait is over
   assert.equal(sent.length, 3);
-  t.mock.timers.tick(1);
-  await settle();
+  await after(t, 1);
   assert.equal(sent.length, 4, 'after a restart the first wait again, not the second');
   link.close();
 });
@@ -134,7 +123,6 @@ test('a closed link offers nothing more', async (t) => {
   const { link, sent } = setUp();
   await settle();
   link.close();
-  t.mock.timers.tick(ANSWER_WAITS_MS[ANSWER_WAITS_MS.length - 1] * 2);
-  await settle();
+  await after(t, LAST_WAIT * 2);
   assert.equal(sent.length, 1);
 });

@@ -32,8 +32,6 @@ class LargeRoomIT {
     static final int SYNTHETIC = 6;
 
     static RealKms kms;
-    /** What the media server logs when it refuses a keyframe request (asked of an endpoint that does not send). */
-    static final String KEYFRAME_REFUSED = "Keyframe request failed";
     static ServerProcess server;
     static URI base;
 
@@ -183,7 +181,7 @@ class LargeRoomIT {
             }
             carol.script("window.__probe.watchKeyframesOut()");
             long saidBefore = ((Number) carol.script("return window.__probe.speakingSent.length")).longValue();
-            int refusedBefore = kms.logLines(KEYFRAME_REFUSED).size();
+            int refusedBefore = kms.refusedKeyframeRequests().size();
             long clicked = System.currentTimeMillis();
             carol.visible("toggle-mic").click();
             carol.waiting(UI).withMessage("Carol's page said she speaks").until(d ->
@@ -201,7 +199,7 @@ class LargeRoomIT {
                     carolSpoke));
             // The keyframe her camera's new slots ask for is taken: asked of a slot that sends
             // (asked of a camera's endpoint, the media server refuses it, in its log).
-            List<String> refused = kms.logLines(KEYFRAME_REFUSED);
+            List<String> refused = kms.refusedKeyframeRequests();
             assertEquals(List.of(), refused.subList(refusedBefore, refused.size()),
                     "the media server takes the keyframe requests of a switch");
             System.out.println("last-N: keyframe requests the media server refused, all before the switch: " + refused.size()

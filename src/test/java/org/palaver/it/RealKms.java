@@ -388,8 +388,16 @@ public final class RealKms implements AutoCloseable {
         return seen;
     }
 
+    /**
+     * The lines of this start's media server log where it refused a keyframe request (asked of an
+     * endpoint that does not send), in order; none for an external media server.
+     */
+    public List<String> refusedKeyframeRequests() throws java.io.IOException {
+        return logLines("Keyframe request failed");
+    }
+
     /** The lines of this start's media server log that contain {@code text}; none for an external media server. */
-    public List<String> logLines(String text) throws java.io.IOException {
+    private List<String> logLines(String text) throws java.io.IOException {
         if (runDir == null) {
             return List.of();
         }

@@ -125,7 +125,7 @@ class RecordingIT {
         // Hanna and Bob, recorded for about 6 s.
         // The recording begins while the start click runs and ends while the stop click runs; on a
         // busy machine a click can take seconds, so the file's length is bounded by both clicks.
-        int refusedBefore = kms.logLines(LargeRoomIT.KEYFRAME_REFUSED).size();
+        int refusedBefore = kms.refusedKeyframeRequests().size();
         long startAsked = System.nanoTime();
         hanna.byTestId("record").click();
         long recordClick = System.nanoTime();
@@ -137,7 +137,7 @@ class RecordingIT {
         double recorded = (System.nanoTime() - startAsked) / 1e9; // the most: from the start click to the stop click's return
         bob.waiting(UI).until(d -> !bob.byTestId("recording-indicator").isDisplayed());
         assertTrue(bob.byTestId("chat-messages").getText().contains("Hanna stopped recording"));
-        List<String> refused = kms.logLines(LargeRoomIT.KEYFRAME_REFUSED);
+        List<String> refused = kms.refusedKeyframeRequests();
         assertEquals(List.of(), refused.subList(refusedBefore, refused.size()),
                 "a recording asks for no keyframe the media server refuses (the mix's decoders ask for their own)");
 
